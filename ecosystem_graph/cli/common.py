@@ -1,0 +1,43 @@
+"""Options shared by the commands that read the graph."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..graph import KnowledgeGraph, open_graph
+
+
+def graph_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--data``, ``--build-dir`` and ``--store``: which graph a command reads."""
+    options = [
+        click.option("--data", "data_dir", type=click.Path(path_type=Path), envvar="ECOSYSTEM_GRAPH_DATA",
+                     help="Data folder of records (default: ./data, else the seed data)."),
+        click.option("--build-dir", type=click.Path(path_type=Path), default=Path("build"),
+                     envvar="ECOSYSTEM_GRAPH_BUILD", show_default=True,
+                     help="Where the built graph is; rebuilt when older than the data."),
+        click.option("--store", envvar="ECOSYSTEM_GRAPH_STORE", default=None,
+                     help="Store to read from: memory (default), or KIND:ARGUMENT."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def load_graph(data_dir: Path | None, build_dir: Path, store: str | None) -> KnowledgeGraph:
+    """Open the graph the shared options name, building it first when needed."""
+    return open_graph(data_dir, build_dir, store=store)
+
+
+def echo_output(text: str, out: Path | None) -> None:
+    """Print ``text``, or write it to ``out`` (atomically) when given."""
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    from ..build import write_atomically
+
+    write_atomically(out.parent if str(out.parent) else Path("."), {out.name: text.encode("utf-8")})
+    click.echo(f"wrote {out}", err=True)

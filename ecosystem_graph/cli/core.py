@@ -1,0 +1,131 @@
+"""Commands of the core: build, validate, stats, query, queries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..build import FORMATS, compile_graph
+from ..build import build as build_graph
+from ..errors import QueryError
+from ..queries import load_library
+from ..resources import default_data_dir
+from ..results import ALL_FORMATS, format_result, rows_to_csv, rows_to_table
+from .common import echo_output, graph_options, load_graph
+
+DATA_ARGUMENT = click.argument("data_dir", required=False, type=click.Path(path_type=Path))
+BASE_IRI_OPTION = click.option("--base-iri", help="Base of entity IRIs (default: base_iri of project.yaml).")
+
+
+@click.command()
+@DATA_ARGUMENT
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
+              help="Folder to write the graph to.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(list(FORMATS)),
+              help="Also write this format (repeatable); Turtle is always written.")
+@BASE_IRI_OPTION
+def build(data_dir: Path | None, out_dir: Path, formats: tuple[str, ...], base_iri: str | None) -> None:
+    """Check the records of DATA_DIR (default data/) and build the graph into --out."""
+    data = data_dir or default_data_dir()
+    result = build_graph(data, out_dir, ("ttl", *formats), base_iri)
+    records = sum(len(rows) for rows in result.compiled.records.tables.values())
+    click.echo(f"built {result.triples:,} triples from {records} records in {data}: "
+               + ", ".join(str(p) for p in result.files))
+
+
+@click.command()
+@DATA_ARGUMENT
+@BASE_IRI_OPTION
+def validate(data_dir: Path | None, base_iri: str | None) -> None:
+    """Check the records of DATA_DIR and the shapes of their graph, writing nothing."""
+    data = data_dir or default_data_dir()
+    compiled = compile_graph(data, base_iri)
+    records = sum(len(rows) for rows in compiled.records.tables.values())
+    click.echo(f"{data}: {records} records are valid; their graph of {len(compiled.merged):,} triples "
+               "conforms to ontology/shapes.ttl")
+
+
+@click.command()
+@graph_options
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def stats(data_dir: Path | None, build_dir: Path, store: str | None, fmt: str) -> None:
+    """Count the graph's entities by type."""
+    rows = [list(row) for row in load_graph(data_dir, build_dir, store).stats()]
+    header = ["class", "label", "count"]
+    if fmt == "json":
+        click.echo(json.dumps([dict(zip(header, row)) for row in rows], indent=2))
+    elif fmt == "csv":
+        click.echo(rows_to_csv(header, rows), nl=False)
+    else:
+        click.echo(rows_to_table(header, rows), nl=False)
+
+
+@click.command()
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(path_type=Path), help="Read the query from a file.")
+@click.option("--name", help="Run a named query (see 'ecosystem-graph queries').")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A named query's parameter: an id, a label or a value (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(ALL_FORMATS), default="table", show_default=True,
+              help="table, csv, tsv, json or xml for SELECT/ASK; turtle, jsonld, nt or xml for CONSTRUCT/DESCRIBE.")
+@click.option("-o", "--out", type=click.Path(path_type=Path), help="Write to this file instead of printing.")
+@graph_options
+def query(sparql: str | None, query_file: Path | None, name: str | None, params: tuple[str, ...], fmt: str,
+          out: Path | None, data_dir: Path | None, build_dir: Path, store: str | None) -> None:
+    """Run SPARQL given inline, from a file (-f) or by name (--name) with --param KEY=VALUE."""
+    given = [x for x in (sparql, query_file, name) if x]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of: a SPARQL text, -f FILE or --name NAME")
+    bindings = _parse_params(params)
+    if bindings and not name:
+        raise click.UsageError("--param only applies to a named query (--name)")
+    kg = load_graph(data_dir, build_dir, store)
+    if name:
+        result = kg.named(name, **bindings)
+    else:
+        text = query_file.read_text(encoding="utf-8") if query_file else sparql
+        try:
+            result = kg.query(text)
+        except QueryError as exc:
+            where = f"{query_file}: " if query_file else ""
+            raise QueryError(f"{where}{exc}") from None
+    echo_output(format_result(result, fmt, kg.compact, kg.base_iri), out)
+
+
+def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    bindings = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"expected KEY=VALUE, found {item!r}", param_hint="--param")
+        bindings[key.strip()] = value.strip()
+    return bindings
+
+
+@click.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), envvar="ECOSYSTEM_GRAPH_DATA",
+              help="Also list the queries in DATA/queries/.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def queries(data_dir: Path | None, fmt: str) -> None:
+    """List the named queries with their description and parameters."""
+    data = data_dir or default_data_dir()
+    library = load_library([data / "queries"] if (data / "queries").is_dir() else [])
+    if fmt == "json":
+        click.echo(json.dumps([{"name": q.name, "description": q.description, "columns": q.columns,
+                                "parameters": [{"name": p.name, "kind": p.kind, "required": p.required,
+                                                "help": p.help} for p in q.params]}
+                               for q in library.values()], indent=2))
+        return
+    for q in library.values():
+        click.echo(click.style(q.name, bold=True) + f"  -> {', '.join(q.columns)}")
+        click.echo(f"    {q.description}")
+        for p in q.params:
+            need = "required" if p.required else "optional"
+            click.echo(f"    --param {p.name}=...  ({p.kind}, {need}) {p.help}")
+
+
+COMMANDS = [build, validate, stats, query, queries]
+
+

@@ -1,0 +1,198 @@
+"""The Python API the command line, notebooks and tests share.
+
+>>> kg = open_graph()
+>>> [row["label"] for row in kg.rows("organizations-in-city", city="Peterborough")]
+['Opportunity Peterborough', 'Peterborough City Council']
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import NamespaceManager
+from rdflib.query import Result
+
+from .build import GRAPH_FILE, build, is_stale, read_manifest
+from .errors import QueryError, QuerySyntaxError
+from .namespaces import DEFAULT_BASE_IRI, bind_prefixes
+from .queries import ENTITY_KINDS, NamedQuery, bind, get_query, load_library, value_term, with_prologue
+from .resources import default_data_dir
+from .stores import Store, open_store
+
+if TYPE_CHECKING:
+    import pandas
+
+#: Parameter kind -> the classes whose instances it may name.
+KIND_CLASSES: dict[str, tuple[str, ...]] = {
+    "organization": ("org:Organization",),
+    "theme": ("eco:Theme",),
+    "city": ("schema:City",),
+    "country": ("schema:Country",),
+    "place": ("schema:City", "schema:Country"),
+    "person": ("foaf:Person",),
+    "visit": ("eco:WorkingVisit",),
+    "meeting": ("eco:Meeting",),
+    "event": ("schema:Event",),
+    "product": ("eco:Product",),
+    "organization-type": ("eco:OrganizationType",),
+    "source": ("prov:Entity",),
+}
+
+
+@dataclass
+class KnowledgeGraph:
+    """A built graph in a store, with the named queries that run on it."""
+
+    store: Store
+    base_iri: str = DEFAULT_BASE_IRI
+    query_dirs: list[Path] = field(default_factory=list)
+
+    def query(self, sparql: str) -> Result:
+        """Run SPARQL text; the project's prefixes are declared for you.
+
+        A syntax error is reported at its position in ``sparql`` itself.
+        """
+        full = with_prologue(sparql, self.base_iri)
+        try:
+            return self.store.query(full)
+        except QuerySyntaxError as exc:
+            raise exc.shifted(sparql, full.count("\n") - sparql.count("\n")) from None
+
+    def named(self, name: str, **params: str) -> Result:
+        """Run the named query ``name`` with parameters given as ids, labels or values."""
+        query = get_query(name, self.query_dirs)
+        return self.query(self.bind_params(query, params))
+
+    def rows(self, name: str, **params: str) -> list[dict[str, Any]]:
+        """A named query's result as a list of dicts of Python values (labels, dates, IRIs as text)."""
+        return result_rows(self.named(name, **params))
+
+    def dataframe(self, name: str, **params: str) -> pandas.DataFrame:
+        """A named query's result as a pandas DataFrame, one column per result variable."""
+        import pandas
+
+        result = self.named(name, **params)
+        return pandas.DataFrame(result_rows(result), columns=[str(v) for v in result.vars or []])
+
+    def library(self) -> dict[str, NamedQuery]:
+        return load_library(self.query_dirs)
+
+    def bind_params(self, query: NamedQuery, params: dict[str, str | None]) -> str:
+        """The query text with its parameters bound; unknown, missing or unresolvable ones raise."""
+        bindings: dict[str, URIRef | Literal] = {}
+        for name, value in params.items():
+            if value is None or value == "":
+                continue
+            param = query.param(name)
+            bindings[param.variable] = (self.resolve(param.kind, value, name) if param.kind in ENTITY_KINDS
+                              else value_term(param, value))
+        missing = [p.name for p in query.params if p.required and p.variable not in bindings]
+        if missing:
+            raise QueryError(f"query {query.name!r} needs parameter {missing[0]!r} "
+                             f"(--param {missing[0]}=...): {query.param(missing[0]).help}")
+        return bind(query.text, bindings)
+
+    def resolve(self, kind: str, value: str, name: str | None = None) -> URIRef:
+        """The entity of ``kind`` whose identifier, label or alternative label is ``value``.
+
+        Matching ignores case. An IRI is accepted as it is.
+        """
+        if value.startswith(("http://", "https://", "urn:")):
+            return URIRef(value)
+        classes = " ".join(KIND_CLASSES.get(kind, ()))
+        type_filter = f"VALUES ?class {{ {classes} }} ?entity a ?class ." if classes else ""
+        wanted = Literal(value.strip().casefold())
+        sparql = f"""
+            SELECT DISTINCT ?entity ?id ?label WHERE {{
+              {type_filter}
+              ?entity dct:identifier ?id ; rdfs:label ?label .
+              OPTIONAL {{ ?entity skos:altLabel ?alt }}
+              FILTER (LCASE(STR(?id)) = {wanted.n3()} || LCASE(STR(?label)) = {wanted.n3()}
+                      || LCASE(STR(?alt)) = {wanted.n3()})
+            }} ORDER BY ?id"""
+        found = list(self.query(sparql))
+        what = name or kind
+        if len(found) == 1:
+            return found[0][0]
+        if len(found) > 1:
+            ids = ", ".join(str(row[1]) for row in found)
+            raise QueryError(f"parameter {what!r}: {value!r} names several {kind}s ({ids}); give an id")
+        raise QueryError(f"parameter {what!r}: no {kind} has the id or label {value!r}"
+                         + self._suggestions(kind, value))
+
+    def _suggestions(self, kind: str, value: str) -> str:
+        import difflib
+
+        classes = " ".join(KIND_CLASSES.get(kind, ()))
+        type_filter = f"VALUES ?class {{ {classes} }} ?entity a ?class ." if classes else ""
+        names: dict[str, str] = {}
+        for label, ident in self.query(
+                f"SELECT DISTINCT ?label ?id WHERE {{ {type_filter} ?entity dct:identifier ?id ; rdfs:label ?label }}"):
+            names.setdefault(str(label).casefold(), str(label))
+            names.setdefault(str(ident).casefold(), str(ident))
+        close = difflib.get_close_matches(value.casefold(), list(names), n=3, cutoff=0.6)
+        return f" (did you mean {', '.join(repr(names[c]) for c in close)}?)" if close else ""
+
+    def stats(self) -> list[tuple[str, str, int]]:
+        """(class, label, count) of every class with entities, largest first, then triples."""
+        result = self.query("""
+            SELECT ?class (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?s) AS ?count) WHERE {
+              ?s a ?class . OPTIONAL { ?class rdfs:label ?l }
+              FILTER (?class NOT IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty,
+                      owl:AnnotationProperty, rdf:Property, owl:Ontology, owl:NamedIndividual,
+                      owl:SymmetricProperty, owl:TransitiveProperty, owl:FunctionalProperty,
+                      skos:ConceptScheme))
+              FILTER EXISTS { ?s dct:identifier ?id }
+            } GROUP BY ?class ORDER BY DESC(?count) ?class""")
+        rows = [(self.compact(row[0]), str(row[1] or ""), int(row[2])) for row in result]
+        triples = int(next(iter(self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))[0])
+        return [*rows, ("(triples)", "all statements, ontology included", triples)]
+
+    def compact(self, term: object) -> str:
+        """A short form of an IRI: ``eco:Meeting``, or ``organization/nesta`` under the base."""
+        text = str(term)
+        if isinstance(term, URIRef) and text.startswith(self.base_iri):
+            return text[len(self.base_iri):]
+        if isinstance(term, URIRef):
+            return _namespace_manager().normalizeUri(term)
+        return text
+
+    def rdflib_graph(self) -> Graph:
+        """The whole graph as an rdflib graph, for analytics and views."""
+        return self.store.graph()
+
+
+@lru_cache(maxsize=1)
+def _namespace_manager() -> NamespaceManager:
+    return bind_prefixes(Graph()).namespace_manager
+
+
+def result_rows(result: Result) -> list[dict[str, Any]]:
+    """Rows of a SELECT result as dicts of Python values; unbound variables are ``None``."""
+    names = [str(v) for v in result.vars or []]
+    return [{n: (None if t is None else t.toPython() if isinstance(t, Literal) else str(t))
+             for n, t in zip(names, row)} for row in result]
+
+
+def open_graph(data_dir: str | Path | None = None, build_dir: str | Path = "build",
+               store: str | None = None, rebuild: bool | None = None,
+               base_iri: str | None = None) -> KnowledgeGraph:
+    """The graph of ``data_dir``, built into ``build_dir`` first when missing or older than the data.
+
+    ``store`` names the store (default ``ECOSYSTEM_GRAPH_STORE`` or ``memory``); ``rebuild``
+    forces (True) or forbids (False) a rebuild, default only when stale.
+    """
+    data = Path(data_dir) if data_dir else default_data_dir()
+    out = Path(build_dir)
+    if rebuild or (rebuild is None and is_stale(data, out, base_iri)):
+        build(data, out, base_iri=base_iri)
+    manifest = read_manifest(out) or {}
+    opened = open_store(store or os.environ.get("ECOSYSTEM_GRAPH_STORE") or "memory")
+    opened.load_file(out / GRAPH_FILE)
+    extra = [data / "queries"] if (data / "queries").is_dir() else []
+    return KnowledgeGraph(opened, manifest.get("base_iri") or base_iri or DEFAULT_BASE_IRI, extra)

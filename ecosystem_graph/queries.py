@@ -1,0 +1,176 @@
+"""Named SPARQL queries: ``.rq`` files whose header comment declares them.
+
+A header looks like this::
+
+    # name: organizations-by-theme
+    # description: Organizations linked to a theme, narrower themes included.
+    # param: theme (theme, required): a theme id or label
+    # columns: organization, label, city
+
+A parameter binds the variable of its name, or another one declared with ``as ?var``:
+``# param: organization (organization) as ?org: ...``. A parameter's kind says what its value names: an entity kind (``organization``, ``theme``,
+``city``, ``country``, ``place``, ``person``, ``visit``, ``meeting``, ``entity``), a ``date``,
+or ``text``. Entity values are resolved from an identifier or a label (case-insensitive).
+Bound parameters enter the query as a ``VALUES`` block at the start of its outer ``WHERE``.
+
+>>> q = load_library()["organizations-in-city"]
+>>> [p.name for p in q.params], q.columns
+(['city'], ['organization', 'label', 'type'])
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from . import resources
+from .errors import QueryError
+from .namespaces import sparql_prologue
+
+HEADER = re.compile(r"^#\s*(name|description|param|columns)\s*:\s*(.*)$")
+PARAM = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\s*\((?P<kind>[a-z-]+)(?P<req>,\s*required)?\)"
+                   r"(?:\s+as\s+\?(?P<var>\w+))?\s*:?\s*(?P<help>.*)$")
+ENTITY_KINDS = ("organization", "theme", "city", "country", "place", "person", "visit", "meeting",
+                "event", "product", "organization-type", "source", "entity")
+VALUE_KINDS = ("date", "text", "integer")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter of a named query."""
+
+    name: str
+    kind: str
+    required: bool
+    help: str
+    var: str = ""  # the SPARQL variable it binds; its name unless declared with "as ?var"
+
+    @property
+    def variable(self) -> str:
+        return self.var or self.name
+
+
+@dataclass
+class NamedQuery:
+    """A query of the library: its declaration and its SPARQL text."""
+
+    name: str
+    description: str
+    params: list[Param]
+    columns: list[str]
+    text: str
+    path: Path
+    _param_index: dict[str, Param] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._param_index = {p.name: p for p in self.params}
+
+    def param(self, name: str) -> Param:
+        try:
+            return self._param_index[name]
+        except KeyError:
+            known = ", ".join(self._param_index) or "none"
+            raise QueryError(f"query {self.name!r} has no parameter {name!r} (parameters: {known})") from None
+
+
+def parse_named_query(path: Path) -> NamedQuery:
+    """Read one ``.rq`` file and its header."""
+    text = path.read_text(encoding="utf-8")
+    meta: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        match = HEADER.match(line)
+        if match:
+            meta.setdefault(match.group(1), []).append(match.group(2).strip())
+    if "name" not in meta:
+        raise QueryError(f"{path}: expected a '# name: ...' header line, found none")
+    params = []
+    for spec in meta.get("param", []):
+        match = PARAM.match(spec)
+        if not match or match.group("kind") not in ENTITY_KINDS + VALUE_KINDS:
+            raise QueryError(f"{path}: expected '# param: NAME (KIND[, required]): help' with KIND one of "
+                             f"{', '.join(ENTITY_KINDS + VALUE_KINDS)}, found {spec!r}")
+        params.append(Param(match.group("name"), match.group("kind"), bool(match.group("req")),
+                            match.group("help"), match.group("var") or ""))
+    columns = [c.strip() for c in ",".join(meta.get("columns", [])).split(",") if c.strip()]
+    return NamedQuery(meta["name"][0], " ".join(meta.get("description", [])), params, columns, text, path)
+
+
+def query_dirs(extra: list[Path] | None = None) -> list[Path]:
+    """The built-in ``queries/`` folder, then any extra folders (a data folder's ``queries/``)."""
+    return [resources.queries_dir(), *(extra or [])]
+
+
+def load_library(extra: list[Path] | None = None) -> dict[str, NamedQuery]:
+    """Every named query, by name; a later folder's query replaces an earlier one of the same name."""
+    library: dict[str, NamedQuery] = {}
+    for folder in query_dirs(extra):
+        for path in sorted(Path(folder).glob("*.rq")):
+            query = parse_named_query(path)
+            library[query.name] = query
+    return library
+
+
+def get_query(name: str, extra: list[Path] | None = None) -> NamedQuery:
+    library = load_library(extra)
+    if name not in library:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(library), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise QueryError(f"no named query {name!r}{hint} (see 'ecosystem-graph queries')")
+    return library[name]
+
+
+def value_term(param: Param, value: str) -> Literal:
+    """The literal for a value-kind parameter, checked."""
+    if param.kind == "date":
+        try:
+            return Literal(date.fromisoformat(value).isoformat(), datatype=XSD.date)
+        except ValueError:
+            raise QueryError(f"parameter {param.name!r}: expected a date as YYYY-MM-DD, found {value!r}") from None
+    if param.kind == "integer":
+        if not re.fullmatch(r"-?\d+", value):
+            raise QueryError(f"parameter {param.name!r}: expected a whole number, found {value!r}")
+        return Literal(int(value))
+    return Literal(value)
+
+
+def bind(query_text: str, bindings: dict[str, URIRef | Literal]) -> str:
+    """Insert ``VALUES`` for ``bindings`` at the start of the query's outer ``WHERE`` group.
+
+    >>> print(bind("SELECT ?x WHERE { ?x a ?t }", {"t": URIRef("urn:T")}))
+    SELECT ?x WHERE { VALUES ?t { <urn:T> }
+     ?x a ?t }
+    """
+    if not bindings:
+        return query_text
+    match = re.search(r"\bWHERE\s*\{", _blank_comments_and_strings(query_text), re.IGNORECASE)
+    if not match:
+        raise QueryError("cannot bind parameters: the query has no WHERE { ... } group")
+    values = " ".join(f"VALUES ?{name} {{ {term.n3()} }}" for name, term in bindings.items())
+    return f"{query_text[: match.end()]} {values}\n{query_text[match.end():]}"
+
+
+def _blank_comments_and_strings(text: str) -> str:
+    """The text with comments and string contents blanked, keeping offsets, for searching."""
+    pattern = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|<[^<>\s]*>|#[^\n]*')
+    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def with_prologue(query_text: str, base_iri: str | None = None) -> str:
+    """Declare the project's prefixes before ``query_text``, except those it declares itself."""
+    declared = set(re.findall(r"(?im)^\s*PREFIX\s+([A-Za-z][\w.-]*)?:", _strip_comment_lines(query_text)))
+    lines = [line for line in sparql_prologue(base_iri).splitlines()
+             if line.split()[1].rstrip(":") not in declared]
+    return "\n".join(lines) + ("\n" if lines else "") + query_text
+
+
+def _strip_comment_lines(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))

@@ -1,0 +1,619 @@
+"""Read the record files of a data directory and check them, reporting every problem at once.
+
+>>> from pathlib import Path
+>>> records = load_records(Path(__file__).resolve().parents[1] / "data")
+>>> records.get("organizations", "nesta").values["label"]
+'NESTA'
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import yaml
+
+from .errors import RecordError, RecordProblem
+from .schema import PROJECT_FIELDS, TABLES, TABLES_BY_NAME, Field, Table
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+LIST_SEPARATOR = "|"
+
+
+@dataclass
+class Record:
+    """One row of a CSV file or one item of a YAML list, with its parsed values."""
+
+    table: Table
+    values: dict[str, Any]
+    file: str
+    line: int
+
+    @property
+    def key(self) -> str:
+        return "--".join(str(self.values.get(k, "")) for k in self.table.key)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self.values.get(name)
+        return default if value in (None, "", []) else value
+
+    def is_inferred(self, name: str) -> bool:
+        return name in (self.values.get("inferred") or [])
+
+
+@dataclass
+class Records:
+    """Every record of a data directory, indexed by table and key."""
+
+    data_dir: Path
+    project: dict[str, Any]
+    tables: dict[str, list[Record]] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.index: dict[str, dict[str, Record]] = {}
+        # Tables whose file could not be read at all: references to them are not checked,
+        # so one bad file gives one problem rather than one per reference.
+        self.unreadable: set[str] = set()
+
+    def add(self, record: Record) -> None:
+        self.tables.setdefault(record.table.name, []).append(record)
+        self.index.setdefault(record.table.name, {}).setdefault(record.key, record)
+
+    def get(self, table: str, key: str) -> Record:
+        return self.index[table][key]
+
+    def find(self, tables: Iterable[str], key: str) -> Record | None:
+        for name in tables:
+            found = self.index.get(name, {}).get(key)
+            if found is not None:
+                return found
+        return None
+
+    def all(self, table: str) -> list[Record]:
+        return self.tables.get(table, [])
+
+
+class _Problems:
+    """Collects problems; records stay usable so that later checks still run."""
+
+    def __init__(self) -> None:
+        self.items: list[RecordProblem] = []
+
+    def add(self, file: str, line: int | None, name: str | None, expected: str, found: str) -> None:
+        self.items.append(RecordProblem(file, line, name, expected, found))
+
+
+def load_records(data_dir: str | Path, relations: Iterable[str] | None = None) -> Records:
+    """Read and check every record file under ``data_dir``.
+
+    ``relations`` are the relation names ``relations.csv`` may use (from the ontology);
+    ``None`` skips that check. Raises :class:`RecordError` listing every problem found.
+    """
+    data_dir = Path(data_dir)
+    problems = _Problems()
+    if not data_dir.is_dir():
+        problems.add(str(data_dir), None, None, "a data directory", "no such directory")
+        raise RecordError(problems.items)
+    project = _load_project(data_dir, problems)
+    records = Records(data_dir, project)
+    yaml_cache: dict[str, Any] = {}
+    for table in TABLES:
+        rows = _read_table(data_dir, table, problems, records, yaml_cache)
+        if rows is None:
+            records.unreadable.add(table.name)
+        for record in rows or []:
+            records.add(record)
+    _check(records, problems, relations)
+    if problems.items:
+        raise RecordError(problems.items)
+    return records
+
+
+# -- reading files ---------------------------------------------------------------------------
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _read_text(path: Path, problems: _Problems) -> str | None:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        bad = raw[exc.start : exc.start + 1].hex().upper()
+        problems.add(_display(path), line, None, "UTF-8 text (save the file as UTF-8)",
+                     f"byte 0x{bad} at offset {exc.start}")
+        return None
+
+
+def _read_table(data_dir: Path, table: Table, problems: _Problems, records: Records,
+                yaml_cache: dict[str, Any]) -> list[Record] | None:
+    """The records of one table; ``None`` when its file cannot be read at all."""
+    file_name, _, yaml_key = table.file.partition("#")
+    path = data_dir / file_name
+    if not path.exists():
+        if table.required_file:
+            problems.add(_display(path), None, None, f"a file of {table.description.lower()}",
+                         "no such file")
+            return None
+        return []
+    if path not in records.files:
+        records.files.append(path)
+    if yaml_key:
+        return _read_yaml_table(path, table, yaml_key, problems, yaml_cache)
+    return _read_csv_table(path, table, problems)
+
+
+def _read_csv_table(path: Path, table: Table, problems: _Problems) -> list[Record] | None:
+    text = _read_text(path, problems)
+    if text is None:
+        return None
+    shown = _display(path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [h.strip() for h in next(reader, [])]
+    except csv.Error as exc:
+        problems.add(shown, 1, None, "a CSV header row", f"unreadable CSV ({exc})")
+        return None
+    if not _check_header(shown, table, header, problems):
+        return None
+    return list(_csv_records(reader, shown, table, header, problems))
+
+
+def _csv_records(reader: Any, shown: str, table: Table, header: list[str],
+                 problems: _Problems) -> Iterator[Record]:
+    line = reader.line_num
+    while True:
+        start = line + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problems.add(shown, start, None, "a well-formed CSV row", f"unreadable CSV ({exc})")
+            return
+        line = reader.line_num
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            problems.add(shown, start, None,
+                         f"{len(header)} comma-separated fields like the header "
+                         "(quote a value that contains a comma)", f"{len(row)} fields")
+            continue
+        raw = dict(zip(header, row))
+        yield Record(table, _parse_values(shown, start, table, raw, problems), shown, start)
+
+
+def _check_header(shown: str, table: Table, header: list[str], problems: _Problems) -> bool:
+    known = set(table.names)
+    ok = True
+    unknown = [h for h in header if h not in known]
+    if unknown:
+        problems.add(shown, 1, None, f"columns among {', '.join(table.names)}",
+                     f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}")
+        ok = False
+    missing = [f.name for f in table.fields if f.required and f.name not in header]
+    if missing:
+        problems.add(shown, 1, None, f"required column{'s' if len(missing) > 1 else ''} "
+                     f"{', '.join(missing)}", "a header without them")
+        ok = False
+    if len(set(header)) != len(header):
+        problems.add(shown, 1, None, "each column once", "a repeated column name")
+        ok = False
+    return ok
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader that remembers the line of each mapping, for error messages.
+
+    It reads dates as text, so that a wrong date is reported like one in a CSV file.
+    """
+
+
+_LineLoader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _load_yaml(path: Path, problems: _Problems, cache: dict[str, Any]) -> Any:
+    if str(path) in cache:
+        return cache[str(path)]
+    text = _read_text(path, problems)
+    document: Any = None
+    if text is not None:
+        try:
+            document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            problems.add(_display(path), mark.line + 1 if mark else None, None, "valid YAML",
+                         str(getattr(exc, "problem", None) or exc))
+    cache[str(path)] = document
+    return document
+
+
+def _read_yaml_table(path: Path, table: Table, key: str, problems: _Problems,
+                     cache: dict[str, Any]) -> list[Record] | None:
+    document = _load_yaml(path, problems, cache)
+    shown = _display(path)
+    if document is None:
+        return None
+    if not isinstance(document, dict):
+        if str(path) + "#" not in cache:  # say it once for the file, not once per table
+            problems.add(shown, 1, None, "a mapping of lists of records", type(document).__name__)
+            cache[str(path) + "#"] = True
+        return None
+    items = document.get(key, [])
+    if not isinstance(items, list):
+        problems.add(shown, document["__line__"], key, "a list of records", type(items).__name__)
+        return None
+    return list(_yaml_records(items, shown, table, problems))
+
+
+def _yaml_records(items: list[Any], shown: str, table: Table, problems: _Problems) -> Iterator[Record]:
+    for item in items:
+        if not isinstance(item, dict):
+            problems.add(shown, None, key, "a record (key: value lines)", repr(item))
+            continue
+        line = item.pop("__line__")
+        unknown = [k for k in item if k not in table.names]
+        for name in unknown:
+            problems.add(shown, line, name, f"keys among {', '.join(table.names)}", "an unknown key")
+        raw = {k: _yaml_scalar_text(v) for k, v in item.items() if k not in unknown}
+        yield Record(table, _parse_values(shown, line, table, raw, problems), shown, line)
+
+
+def _yaml_scalar_text(value: Any) -> str:
+    """Turn what YAML parsed back into text, so CSV and YAML values are checked alike."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(_yaml_scalar_text(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _load_project(data_dir: Path, problems: _Problems) -> dict[str, Any]:
+    path = data_dir / "project.yaml"
+    if not path.exists():
+        return {}
+    document = _load_yaml(path, problems, {})
+    if document is None:
+        return {}
+    shown = _display(path)
+    if not isinstance(document, dict):
+        problems.add(shown, 1, None, "a mapping of settings", type(document).__name__)
+        return {}
+    line = document.pop("__line__")
+    names = [f.name for f in PROJECT_FIELDS]
+    for name in document:
+        if name not in names:
+            problems.add(shown, line, name, f"settings among {', '.join(names)}", "an unknown key")
+    project = {}
+    for spec in PROJECT_FIELDS:
+        text = _yaml_scalar_text(document.get(spec.name)).strip()
+        if spec.required and not text:
+            problems.add(shown, line, spec.name, "a value", "nothing")
+        project[spec.name] = _parse_one(shown, line, spec, text, problems) if text else None
+    base = project.get("base_iri")
+    if base and not base.endswith(("/", "#")):
+        problems.add(shown, line, "base_iri", "an IRI ending with '/' or '#'", repr(base))
+    return project
+
+
+# -- parsing values --------------------------------------------------------------------------
+
+
+def _parse_values(shown: str, line: int, table: Table, raw: dict[str, str],
+                  problems: _Problems) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for spec in table.fields:
+        text = (raw.get(spec.name) or "").strip()
+        if not text:
+            if spec.required:
+                problems.add(shown, line, spec.name, describe_field(spec), "an empty value")
+            values[spec.name] = [] if spec.many else None
+            continue
+        if spec.many:
+            parts = [p.strip() for p in text.split(LIST_SEPARATOR)]
+            values[spec.name] = [v for p in parts if p
+                                 for v in [_parse_one(shown, line, spec, p, problems)] if v is not None]
+        else:
+            values[spec.name] = _parse_one(shown, line, spec, text, problems)
+    return values
+
+
+def describe_field(spec: Field) -> str:
+    descriptions = {
+        "id": "an identifier (lowercase letters, digits and single hyphens)",
+        "date": "a date as YYYY-MM-DD",
+        "partial-date": "a date as YYYY, YYYY-MM or YYYY-MM-DD",
+        "int": "a whole number",
+        "decimal": "a decimal number",
+        "url": "an http(s) address",
+        "enum": "one of " + ", ".join(spec.choices),
+        "ref": "an id from " + " or ".join(f"{TABLES_BY_NAME[t].file.split('#')[0]}" for t in spec.ref)
+        if spec.ref else "an id",
+        "fields": "names of fields of this file",
+        "text": "a value",
+    }
+    text = descriptions[spec.kind]
+    if spec.many and spec.kind not in ("fields",):
+        text += f" (several separated by '{LIST_SEPARATOR}')"
+    return text
+
+
+def _parse_one(shown: str, line: int, spec: Field, text: str, problems: _Problems) -> Any:
+    """Parse one value of ``spec``'s kind; on failure record a problem and return ``None``."""
+    try:
+        value = _PARSERS[spec.kind](text, spec)
+    except ValueError:
+        problems.add(shown, line, spec.name, describe_field(spec), repr(text))
+        return None
+    limits_ok = (spec.minimum is None or value >= spec.minimum) and (
+        spec.maximum is None or value <= spec.maximum)
+    if spec.kind in ("int", "decimal") and not limits_ok:
+        bounds = f"between {spec.minimum:g} and {spec.maximum:g}" if spec.maximum is not None \
+            else f"at least {spec.minimum:g}"
+        problems.add(shown, line, spec.name, f"a number {bounds}", repr(text))
+        return None
+    return value
+
+
+def _parse_id(text: str, spec: Field) -> str:
+    if not ID_PATTERN.match(text):
+        raise ValueError(text)
+    return text
+
+
+def _parse_date(text: str, spec: Field) -> date:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(text)
+    return date.fromisoformat(text)
+
+
+def _parse_partial_date(text: str, spec: Field) -> str:
+    match = PARTIAL_DATE.match(text)
+    if not match:
+        raise ValueError(text)
+    year, month, day = match.groups()
+    if day:
+        date.fromisoformat(text)
+    elif month and not 1 <= int(month) <= 12:
+        raise ValueError(text)
+    return text
+
+
+def _parse_url(text: str, spec: Field) -> str:
+    parsed = urlparse(text)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or any(c in text for c in ' <>"{}|\\^`'):
+        raise ValueError(text)
+    return text
+
+
+def _parse_enum(text: str, spec: Field) -> str:
+    if text not in spec.choices:
+        raise ValueError(text)
+    return text
+
+
+def _parse_int(text: str, spec: Field) -> int:
+    if not re.fullmatch(r"[+-]?\d+", text.replace("_", "")):
+        raise ValueError(text)
+    return int(text)
+
+
+_PARSERS = {
+    "text": lambda text, spec: text,
+    "fields": lambda text, spec: text,
+    "ref": _parse_id,
+    "id": _parse_id,
+    "date": _parse_date,
+    "partial-date": _parse_partial_date,
+    "int": _parse_int,
+    "decimal": lambda text, spec: float(text),
+    "url": _parse_url,
+    "enum": _parse_enum,
+}
+
+
+# -- checks across records -------------------------------------------------------------------
+
+
+def _check(records: Records, problems: _Problems, relations: Iterable[str] | None) -> None:
+    _check_duplicates(records, problems)
+    _check_references(records, problems)
+    _check_inferred_fields(records, problems)
+    _check_date_ranges(records, problems)
+    _check_meetings(records, problems)
+    _check_partnerships(records, problems)
+    _check_cycles(records, problems, "themes")
+    _check_cycles(records, problems, "organization-types")
+    _check_places(records, problems)
+    if relations is not None:
+        _check_relations(records, problems, set(relations))
+    home = records.project.get("home_organization")
+    if home and home not in records.index.get("organizations", {}):
+        problems.add(_display(records.data_dir / "project.yaml"), None, "home_organization",
+                     "an id from organizations.csv", repr(home))
+
+
+def _check_duplicates(records: Records, problems: _Problems) -> None:
+    for name, rows in records.tables.items():
+        first: dict[str, Record] = {}
+        for record in rows:
+            if not all(record.values.get(k) for k in record.table.key):
+                continue
+            if record.key in first:
+                earlier = first[record.key]
+                what = "a unique id" if record.table.key == ("id",) else \
+                    f"a unique combination of {', '.join(record.table.key)}"
+                problems.add(record.file, record.line, "/".join(record.table.key), what,
+                             f"{record.key!r}, already used at line {earlier.line}")
+            else:
+                first[record.key] = record
+
+
+def _check_references(records: Records, problems: _Problems) -> None:
+    for rows in records.tables.values():
+        for record in rows:
+            for spec in record.table.fields:
+                if spec.kind != "ref":
+                    continue
+                value = record.values.get(spec.name)
+                for key in value if spec.many else [value]:
+                    if key is not None:
+                        _check_reference(records, record, spec, key, problems)
+
+
+def _check_reference(records: Records, record: Record, spec: Field, key: str,
+                     problems: _Problems) -> None:
+    if records.unreadable.intersection(spec.ref):
+        return
+    target = records.find(spec.ref, key)
+    if target is None:
+        candidates = [k for t in spec.ref for k in records.index.get(t, {})]
+        hint = _suggest(key, candidates)
+        problems.add(record.file, record.line, spec.name, describe_field(spec).split(" (")[0],
+                     f"{key!r}, which does not exist{hint}")
+    elif spec.place_kind and target.values.get("kind") != spec.place_kind:
+        problems.add(record.file, record.line, spec.name, f"a {spec.place_kind} from places.csv",
+                     f"{key!r}, a {target.values.get('kind')}")
+
+
+def _suggest(key: str, candidates: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, candidates, n=3, cutoff=0.6)
+    return f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
+
+
+def _check_inferred_fields(records: Records, problems: _Problems) -> None:
+    for rows in records.tables.values():
+        for record in rows:
+            names = record.values.get("inferred") or []
+            for name in names:
+                if name not in record.table.names or name in ("inferred", "inference_note", "id", "source"):
+                    problems.add(record.file, record.line, "inferred",
+                                 "names of fields of this file whose values are inferred",
+                                 repr(name))
+                elif not record.get(name):
+                    problems.add(record.file, record.line, "inferred",
+                                 f"a value in '{name}', which it marks as inferred", "an empty field")
+            if names and not record.get("inference_note"):
+                problems.add(record.file, record.line, "inference_note",
+                             "a note saying why the inferred fields are inferred", "an empty value")
+
+
+def _check_date_ranges(records: Records, problems: _Problems) -> None:
+    for table in ("visits", "memberships", "events"):
+        for record in records.all(table):
+            start, end = record.get("start"), record.get("end")
+            if start and end and str(end) < str(start)[: len(str(end))]:
+                problems.add(record.file, record.line, "end", f"a date on or after start ({start})",
+                             repr(str(end)))
+
+
+def _check_meetings(records: Records, problems: _Problems) -> None:
+    orders: dict[tuple[str, int], Record] = {}
+    for record in records.all("meetings"):
+        visit = records.index.get("visits", {}).get(record.get("visit"))
+        when = record.get("date")
+        if visit and when and visit.get("start") and visit.get("end") \
+                and not visit.get("start") <= when <= visit.get("end"):
+            problems.add(record.file, record.line, "date",
+                         f"a date within visit {visit.key} ({visit.get('start')} to {visit.get('end')})",
+                         repr(when.isoformat()))
+        order = record.get("order")
+        if order and record.get("visit"):
+            slot = (record.get("visit"), order)
+            if slot in orders:
+                problems.add(record.file, record.line, "order",
+                             f"a position not used by another meeting of visit {slot[0]}",
+                             f"{order}, already used at line {orders[slot].line}")
+            orders.setdefault(slot, record)
+        _check_same_day(records, record, problems)
+
+
+def _check_same_day(records: Records, record: Record, problems: _Problems) -> None:
+    other_key = record.get("same_day_as")
+    other = records.index.get("meetings", {}).get(other_key) if other_key else None
+    if other is None:
+        return
+    if other_key == record.key or other.get("visit") != record.get("visit"):
+        problems.add(record.file, record.line, "same_day_as",
+                     "another meeting of the same visit", repr(other_key))
+    elif record.get("date") and other.get("date") and record.get("date") != other.get("date"):
+        problems.add(record.file, record.line, "date",
+                     f"the date of {other_key} ({other.get('date')}), as same_day_as says",
+                     repr(record.get("date").isoformat()))
+
+
+def _check_partnerships(records: Records, problems: _Problems) -> None:
+    for record in records.all("partnerships"):
+        partners = record.get("partners", [])
+        if partners and len(set(partners)) < 2:
+            problems.add(record.file, record.line, "partners", "at least two different organizations",
+                         repr(LIST_SEPARATOR.join(partners)))
+
+
+def _check_cycles(records: Records, problems: _Problems, table: str) -> None:
+    index = records.index.get(table, {})
+    for record in records.all(table):
+        seen, stack = set(), list(record.get("broader", []))
+        while stack:
+            current = stack.pop()
+            if current == record.key:
+                problems.add(record.file, record.line, "broader",
+                             "a hierarchy without cycles", f"{record.key!r} is its own broader concept")
+                break
+            if current in seen or current not in index:
+                continue
+            seen.add(current)
+            stack.extend(index[current].get("broader", []))
+
+
+def _check_places(records: Records, problems: _Problems) -> None:
+    from .geo import check_place
+
+    for record in records.all("places"):
+        if record.get("kind") == "city" and not record.get("country"):
+            problems.add(record.file, record.line, "country", "the id of the city's country",
+                         "an empty value")
+        for name, expected, found in check_place(record, records):
+            problems.add(record.file, record.line, name, expected, found)
+
+
+def _check_relations(records: Records, problems: _Problems, allowed: set[str]) -> None:
+    for record in records.all("relations"):
+        relation = record.get("relation")
+        if relation and relation not in allowed:
+            problems.add(record.file, record.line, "relation",
+                         "a relation defined in the ontology (" + ", ".join(sorted(allowed)) + ")",
+                         repr(relation) + _suggest(relation, sorted(allowed)))

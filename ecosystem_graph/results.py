@@ -1,0 +1,103 @@
+"""Write query results as an aligned table, CSV, TSV, SPARQL JSON/XML, Turtle or JSON-LD.
+
+>>> from rdflib import Graph
+>>> r = Graph().query('SELECT ?x WHERE { VALUES ?x { "a" "b" } }')
+>>> print(format_result(r, "table"), end="")
+x
+-
+a
+b
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+
+from rdflib import Graph, URIRef
+from rdflib.query import Result
+
+from .errors import QueryError
+from .namespaces import bind_prefixes
+
+TABULAR_FORMATS = ("table", "csv", "tsv", "json", "xml")
+GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "jsonld": "json-ld", "json-ld": "json-ld",
+                 "nt": "nt", "xml": "xml"}
+ALL_FORMATS = tuple(dict.fromkeys((*TABULAR_FORMATS, *GRAPH_FORMATS)))
+
+
+def format_result(result: Result, fmt: str = "table",
+                  compact: Callable[[object], str] | None = None, base_iri: str | None = None) -> str:
+    """Render ``result`` in ``fmt``; ``compact`` shortens IRIs in tables.
+
+    SELECT and ASK results take ``table``, ``csv``, ``tsv``, ``json`` or ``xml``;
+    CONSTRUCT and DESCRIBE results take ``turtle`` (also ``table``), ``jsonld``, ``nt`` or ``xml``.
+    """
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return _format_graph(result.graph, fmt, base_iri)
+    if fmt in ("csv", "json", "xml"):
+        return result.serialize(format=fmt).decode("utf-8")
+    if fmt == "tsv":
+        return _tsv(result)
+    if fmt == "table":
+        return _table(result, compact or str)
+    raise QueryError(f"format {fmt!r} does not suit a {result.type} query; "
+                     f"expected one of {', '.join(TABULAR_FORMATS)}")
+
+
+def _format_graph(graph: Graph, fmt: str, base_iri: str | None) -> str:
+    name = "turtle" if fmt == "table" else GRAPH_FORMATS.get(fmt)
+    if name is None:
+        raise QueryError(f"format {fmt!r} does not suit a CONSTRUCT or DESCRIBE query; "
+                         f"expected one of turtle, jsonld, nt, xml")
+    bind_prefixes(graph, base_iri)
+    if name == "json-ld":
+        context = {p: str(ns) for p, ns in graph.namespaces() if p}
+        return graph.serialize(format="json-ld", context=context, indent=2)
+    return graph.serialize(format=name)
+
+
+def _tsv(result: Result) -> str:
+    """W3C SPARQL TSV: terms in N-Triples syntax, a header of ?-prefixed variables."""
+    names = [str(v) for v in result.vars or []]
+    if result.type == "ASK":
+        return f"?boolean\n{'true' if result.askAnswer else 'false'}\n"
+    lines = ["\t".join(f"?{n}" for n in names)]
+    lines += ["\t".join("" if t is None else t.n3() for t in row) for row in result]
+    return "\n".join(lines) + "\n"
+
+
+def _table(result: Result, compact: Callable[[object], str]) -> str:
+    if result.type == "ASK":
+        return ("true" if result.askAnswer else "false") + "\n"
+    names = [str(v) for v in result.vars or []]
+    return rows_to_table(names, [[_cell(t, compact) for t in row] for row in result])
+
+
+def _cell(term: object, compact: Callable[[object], str]) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return compact(term)
+    return str(term)
+
+
+def rows_to_csv(header: list[str], rows: list[list[object]], delimiter: str = ",") -> str:
+    """CSV (or TSV) text of plain rows, for commands whose output is not a SPARQL result."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def rows_to_table(header: list[str], rows: list[list[object]]) -> str:
+    """An aligned text table of plain rows."""
+    # One line per row, whatever a value holds.
+    cells = [[" ".join(str("" if c is None else c).split()) for c in row] for row in rows]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    return "\n".join(lines) + "\n"

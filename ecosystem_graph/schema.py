@@ -1,0 +1,192 @@
+"""What each record file holds: its fields, their kinds, and which are required.
+
+The tables here are the single description of the data format: the loader checks
+records against them, ``docs/records.md`` documents them, and ``synth`` writes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a CSV file, or one key of a YAML record.
+
+    ``kind`` is one of ``text``, ``id``, ``date`` (YYYY-MM-DD), ``partial-date``
+    (YYYY, YYYY-MM or YYYY-MM-DD), ``int``, ``decimal``, ``url``, ``enum``,
+    ``ref`` (an id of the tables in ``ref``) or ``fields`` (names of this table's fields).
+    """
+
+    name: str
+    kind: str = "text"
+    required: bool = False
+    many: bool = False
+    ref: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    place_kind: str | None = None  # for refs to places: "city" or "country"
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A kind of record: where it is stored and what fields it has.
+
+    ``file`` is a CSV file name, or ``name.yaml#key`` for a list under ``key`` in a
+    YAML file. ``key`` is the identifying field, or a tuple of fields joined with
+    ``--`` for tables without an ``id`` column. ``iri_kind`` is the IRI path segment.
+    """
+
+    name: str
+    file: str
+    iri_kind: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...] = ("id",)
+    required_file: bool = False
+    description: str = ""
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+def _ident() -> Field:
+    return Field("id", "id", required=True)
+
+
+def _label() -> Field:
+    return Field("label", required=True)
+
+
+def _alt() -> Field:
+    return Field("alt_labels", many=True)
+
+
+def _source() -> Field:
+    return Field("source", "ref", required=True, many=True, ref=("sources",))
+
+
+def _themes() -> Field:
+    return Field("themes", "ref", many=True, ref=("themes",))
+
+
+def _inferred() -> tuple[Field, Field]:
+    return Field("inferred", "fields", many=True), Field("inference_note")
+
+
+ORG_REF = ("organizations",)
+
+TABLES: tuple[Table, ...] = (
+    Table("sources", "sources.csv", "source", (
+        _ident(), Field("title", required=True),
+        Field("kind", "enum", required=True,
+              choices=("news-item", "dataset", "report", "web-page", "interview", "other")),
+        Field("publisher", "ref", ref=ORG_REF), Field("url", "url"),
+        Field("published", "partial-date"), Field("language"), Field("note"),
+    ), required_file=True, description="Documents the facts come from."),
+    Table("places", "places.csv", "place", (
+        _ident(), _label(), Field("kind", "enum", required=True, choices=("city", "country")),
+        Field("country", "ref", ref=("places",), place_kind="country"),
+        Field("geonames_id", "int", required=True, minimum=1),
+        Field("latitude", "decimal", required=True, minimum=-90, maximum=90),
+        Field("longitude", "decimal", required=True, minimum=-180, maximum=180),
+        _alt(), _source(),
+    ), description="Cities and countries, with GeoNames identifiers and coordinates."),
+    Table("organization-types", "organization-types.csv", "org-type", (
+        _ident(), _label(), _alt(),
+        Field("broader", "ref", many=True, ref=("organization-types",)), Field("definition"),
+    ), description="The organization type taxonomy (a SKOS concept scheme)."),
+    Table("themes", "themes.csv", "theme", (
+        _ident(), _label(), _alt(), Field("broader", "ref", many=True, ref=("themes",)),
+        Field("definition"), Field("source", "ref", many=True, ref=("sources",)),
+    ), description="The theme taxonomy (a SKOS concept scheme)."),
+    Table("organizations", "organizations.csv", "organization", (
+        _ident(), _label(), _alt(),
+        Field("type", "ref", required=True, many=True, ref=("organization-types",)),
+        Field("city", "ref", ref=("places",), place_kind="city"),
+        Field("country", "ref", ref=("places",), place_kind="country"),
+        Field("description"), Field("homepage", "url"), _source(), *_inferred(),
+    ), required_file=True, description="Organizations of the ecosystem."),
+    Table("people", "people.csv", "person", (
+        _ident(), Field("name", required=True), Field("given_name"), Field("family_name"),
+        _source(),
+    ), description="People, usually the home organization's contacts."),
+    Table("memberships", "memberships.csv", "membership", (
+        Field("person", "ref", required=True, ref=("people",)),
+        Field("organization", "ref", required=True, ref=ORG_REF),
+        Field("role", required=True), Field("start", "date"), Field("end", "date"), _source(),
+    ), key=("person", "organization"), description="Who works for which organization, in which role."),
+    Table("programmes", "visits.yaml#programmes", "programme", (
+        _ident(), _label(), Field("organizer", "ref", ref=ORG_REF),
+        Field("goals", many=True), _themes(),
+        Field("countries", "ref", many=True, ref=("places",), place_kind="country"),
+        Field("target_types", "ref", many=True, ref=("organization-types",)),
+        Field("description"), _source(),
+    ), description="Programmes of visits and their goals."),
+    Table("visits", "visits.yaml#visits", "visit", (
+        _ident(), _label(), Field("programme", "ref", ref=("programmes",)),
+        Field("organizer", "ref", required=True, ref=ORG_REF),
+        Field("start", "date", required=True), Field("end", "date", required=True),
+        Field("cities", "ref", required=True, many=True, ref=("places",), place_kind="city"),
+        Field("participants", "ref", many=True, ref=("people",)),
+        Field("description"), _source(), *_inferred(),
+    ), description="Working visits: dates, cities, participants."),
+    Table("meetings", "meetings.csv", "meeting", (
+        _ident(), Field("visit", "ref", required=True, ref=("visits",)),
+        Field("order", "int", required=True, minimum=1),
+        Field("organization", "ref", required=True, ref=ORG_REF), Field("label"),
+        Field("date", "date"), Field("same_day_as", "ref", ref=("meetings",)),
+        Field("city", "ref", ref=("places",), place_kind="city"), _themes(),
+        Field("presented", "ref", many=True, ref=("products", "events")),
+        Field("summary"), Field("assessment"), Field("outcome"),
+        Field("participants", "ref", many=True, ref=("people",)), _source(), *_inferred(),
+    ), description="Meetings of a visit, in the order the source reports them."),
+    Table("events", "events.csv", "event", (
+        _ident(), _label(), Field("kind", "enum", required=True, choices=("event", "follow-up")),
+        Field("start", "partial-date"), Field("end", "partial-date"),
+        Field("location", "ref", ref=("places",)),
+        Field("organizer", "ref", many=True, ref=ORG_REF), _themes(),
+        Field("concerns", "ref", many=True, ref=("visits", "meetings")),
+        Field("status", "enum",
+              choices=("scheduled", "cancelled", "postponed", "rescheduled", "moved-online")),
+        Field("attendees_at_least", "int", minimum=0), Field("description"), _source(),
+    ), description="Events: fairs, conferences, follow-ups."),
+    Table("partnerships", "partnerships.csv", "partnership", (
+        _ident(), _label(), Field("partners", "ref", required=True, many=True, ref=ORG_REF),
+        Field("status", "enum", required=True,
+              choices=("possible", "under-discussion", "agreed", "active", "ended")),
+        _themes(), Field("discussed_at", "ref", many=True, ref=("meetings",)),
+        Field("description"), _source(), *_inferred(),
+    ), description="Partnerships, possible or real, and their status."),
+    Table("products", "products.csv", "product", (
+        _ident(), _label(), _alt(), Field("maker", "ref", required=True, ref=ORG_REF), _themes(),
+        Field("description"), _source(),
+    ), description="Products of organizations."),
+    Table("relations", "relations.csv", "relation", (
+        Field("subject", "ref", required=True, ref=ORG_REF),
+        Field("relation", "id", required=True),
+        Field("object", "ref", required=True, ref=ORG_REF), _source(), *_inferred(),
+    ), key=("subject", "relation", "object"),
+        description="Other relations between organizations, named by ontology properties."),
+)
+
+LIST_SEPARATOR_NOTE = (
+    "Fields that take several values separate them with `|` in CSV files (`smart-cities|blockchain`) "
+    "and are lists in YAML. A record's `inferred` field names those of its fields whose values are "
+    "inferred rather than stated by the source, and `inference_note` says why. Identifiers are "
+    "lowercase letters, digits and single hyphens; they become the last part of the entity's IRI.")
+
+TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+
+#: Keys of data/project.yaml.
+PROJECT_FIELDS: tuple[Field, ...] = (
+    Field("title", required=True), Field("description"), Field("base_iri", "url"),
+    Field("home_organization", "ref", ref=ORG_REF),
+)

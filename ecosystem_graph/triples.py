@@ -1,0 +1,360 @@
+"""Turn checked records into RDF triples, following docs/data-model.md.
+
+>>> from pathlib import Path
+>>> from .records import load_records
+>>> g = records_to_graph(load_records(Path(__file__).resolve().parents[1] / "data"))
+>>> from rdflib import URIRef
+>>> (URIRef("https://w3id.org/ecosystem-graph/id/organization/nesta"), RDF.type, ORG.Organization) in g
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from datetime import date
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .namespaces import (
+    DCAT, DCT, DEFAULT_BASE_IRI, ECO, FOAF, GEO, GEONAMES, ORG, OWL, PROV, RDF, RDFS, SCHEMA,
+    SKOS, TIME, XSD, bind_prefixes,
+)
+from .records import Record, Records
+
+EVENT_STATUS = {
+    "scheduled": SCHEMA.EventScheduled,
+    "cancelled": SCHEMA.EventCancelled,
+    "postponed": SCHEMA.EventPostponed,
+    "rescheduled": SCHEMA.EventRescheduled,
+    "moved-online": SCHEMA.EventMovedOnline,
+}
+PARTNERSHIP_STATUS = {
+    "possible": ECO.Possible,
+    "under-discussion": ECO.UnderDiscussion,
+    "agreed": ECO.Agreed,
+    "active": ECO.Active,
+    "ended": ECO.Ended,
+}
+SOURCE_TYPES = {"news-item": SCHEMA.NewsArticle, "dataset": SCHEMA.Dataset,
+                "report": SCHEMA.Report, "web-page": SCHEMA.WebPage}
+
+
+def slug(text: str) -> str:
+    """A record-id-like slug of free text, used for role IRIs.
+
+    >>> slug("Marketing and PR Expert")
+    'marketing-and-pr-expert'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "unnamed"
+
+
+def relation_property(name: str) -> URIRef:
+    """The ontology property a kebab-case relation name of relations.csv stands for.
+
+    >>> relation_property("promotes-work-of")
+    rdflib.term.URIRef('https://w3id.org/ecosystem-graph/ontology#promotesWorkOf')
+    """
+    head, *rest = name.split("-")
+    return ECO[head + "".join(part.capitalize() for part in rest)]
+
+
+def partial_date_literal(text: str) -> Literal:
+    """A literal typed xsd:gYear, xsd:gYearMonth or xsd:date after the text's precision.
+
+    >>> partial_date_literal("2018-09").datatype == XSD.gYearMonth
+    True
+    """
+    datatype = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(text), XSD.date)
+    return Literal(text, datatype=datatype)
+
+
+class GraphBuilder:
+    """Adds the triples of records to a graph, marking inferred ones as such."""
+
+    def __init__(self, records: Records, base_iri: str | None = None):
+        self.records = records
+        self.base = base_iri or records.project.get("base_iri") or DEFAULT_BASE_IRI
+        self.graph = bind_prefixes(Graph(), self.base)
+
+    def iri(self, kind: str, key: str) -> URIRef:
+        return URIRef(f"{self.base}{kind}/{key}")
+
+    def ref(self, table: str, key: str) -> URIRef:
+        """The IRI of the record ``key``, looked up in ``table`` (or the first table holding it)."""
+        target = self.records.find(table.split("|"), key)
+        kind = target.table.iri_kind if target else table
+        return self.iri(kind, key)
+
+    def subject(self, record: Record) -> URIRef:
+        return self.iri(record.table.iri_kind, record.key)
+
+    def add(self, record: Record, name: str | None, s: Node, p: URIRef, o: Node) -> None:
+        """Add one triple made from ``record``'s field ``name``; mark it when that field is inferred."""
+        self.graph.add((s, p, o))
+        if name and record.is_inferred(name):
+            self._mark_inferred(record, s, p, o, record.get("inference_note"))
+
+    def _mark_inferred(self, record: Record, s: Node, p: URIRef, o: Node, note: str | None) -> None:
+        digest = hashlib.sha1(f"{s.n3()} {p.n3()} {o.n3()}".encode()).hexdigest()[:16]
+        statement = self.iri("statement", digest)
+        g = self.graph
+        g.add((statement, RDF.type, RDF.Statement))
+        g.add((statement, RDF.subject, s))
+        g.add((statement, RDF.predicate, p))
+        g.add((statement, RDF.object, o))
+        g.add((statement, ECO.inferred, Literal(True)))
+        for source in record.get("source", []):
+            g.add((statement, PROV.wasDerivedFrom, self.iri("source", source)))
+        if note:
+            g.add((statement, SKOS.note, Literal(note)))
+
+    def literal(self, record: Record, name: str, s: Node, p: URIRef, datatype: URIRef | None = None) -> None:
+        value = record.get(name)
+        if value is None:
+            return
+        if isinstance(value, date):
+            value, datatype = value.isoformat(), XSD.date
+        self.add(record, name, s, p, Literal(value, datatype=datatype))
+
+    def links(self, record: Record, name: str, s: Node, p: URIRef, table: str) -> None:
+        value = record.get(name)
+        for key in value if isinstance(value, list) else ([value] if value else []):
+            self.add(record, name, s, p, self.ref(table, key))
+
+    def common(self, record: Record, *types: URIRef, label: str | None = None) -> URIRef:
+        """Type, label, identifier, alternative labels and sources: what every entity has."""
+        s = self.subject(record)
+        for rdf_type in types:
+            self.graph.add((s, RDF.type, rdf_type))
+        self.graph.add((s, RDFS.label, Literal(label or record.get("label") or record.get("name"))))
+        self.graph.add((s, DCT.identifier, Literal(record.key)))
+        for alt in record.get("alt_labels", []):
+            self.graph.add((s, SKOS.altLabel, Literal(alt)))
+        for source in record.get("source", []):
+            self.graph.add((s, PROV.wasDerivedFrom, self.iri("source", source)))
+        self.literal(record, "description", s, DCT.description)
+        return s
+
+    def build(self) -> Graph:
+        for table, emit in EMITTERS.items():
+            for record in self.records.all(table):
+                emit(self, record)
+        self._dataset()
+        return self.graph
+
+    def _dataset(self) -> None:
+        project = self.records.project
+        s = self.iri("dataset", "this")
+        g = self.graph
+        g.add((s, RDF.type, DCAT.Dataset))
+        title = project.get("title") or "Ecosystem graph"
+        g.add((s, RDFS.label, Literal(title)))
+        g.add((s, DCT.title, Literal(title)))
+        g.add((s, DCT.identifier, Literal("this")))
+        if project.get("description"):
+            g.add((s, DCT.description, Literal(project["description"])))
+        if project.get("home_organization"):
+            g.add((s, ECO.homeOrganization, self.iri("organization", project["home_organization"])))
+
+
+# -- one emitter per record table ------------------------------------------------------------
+
+
+def _concept(b: GraphBuilder, r: Record, rdf_type: URIRef, scheme: URIRef) -> None:
+    s = b.common(r, SKOS.Concept, rdf_type)
+    b.graph.add((s, SKOS.prefLabel, Literal(r.get("label"))))
+    b.graph.add((s, SKOS.inScheme, scheme))
+    b.literal(r, "definition", s, SKOS.definition)
+    broader = r.get("broader", [])
+    for key in broader:
+        parent = b.iri(r.table.iri_kind, key)
+        b.graph.add((s, SKOS.broader, parent))
+        b.graph.add((parent, SKOS.narrower, s))
+    if not broader:
+        b.graph.add((s, SKOS.topConceptOf, scheme))
+        b.graph.add((scheme, SKOS.hasTopConcept, s))
+
+
+def _source(b: GraphBuilder, r: Record) -> None:
+    s = b.common(r, PROV.Entity, label=r.get("title"))
+    if r.get("kind") in SOURCE_TYPES:
+        b.graph.add((s, RDF.type, SOURCE_TYPES[r.get("kind")]))
+    b.literal(r, "title", s, DCT.title)
+    b.links(r, "publisher", s, DCT.publisher, "organizations")
+    if r.get("url"):
+        b.graph.add((s, SCHEMA.url, URIRef(r.get("url"))))
+    if r.get("published"):
+        b.graph.add((s, DCT.issued, partial_date_literal(r.get("published"))))
+    b.literal(r, "language", s, DCT.language)
+    b.literal(r, "note", s, SKOS.note)
+
+
+def _place(b: GraphBuilder, r: Record) -> None:
+    kind = SCHEMA.City if r.get("kind") == "city" else SCHEMA.Country
+    s = b.common(r, kind)
+    b.links(r, "country", s, SCHEMA.containedInPlace, "places")
+    b.add(r, "latitude", s, GEO.lat, Literal(f"{r.get('latitude'):.5f}", datatype=XSD.decimal))
+    b.add(r, "longitude", s, GEO.long, Literal(f"{r.get('longitude'):.5f}", datatype=XSD.decimal))
+    gid = str(r.get("geonames_id"))
+    b.graph.add((s, ECO.geonamesId, Literal(gid)))
+    b.graph.add((s, OWL.sameAs, GEONAMES[f"{gid}/"]))
+
+
+def _organization(b: GraphBuilder, r: Record) -> None:
+    s = b.common(r, ORG.Organization)
+    b.links(r, "type", s, ORG.classification, "organization-types")
+    if r.get("city"):
+        b.links(r, "city", s, SCHEMA.location, "places")
+    else:
+        b.links(r, "country", s, SCHEMA.location, "places")
+    if r.get("homepage"):
+        b.add(r, "homepage", s, FOAF.homepage, URIRef(r.get("homepage")))
+
+
+def _person(b: GraphBuilder, r: Record) -> None:
+    s = b.common(r, FOAF.Person, SCHEMA.Person)
+    b.literal(r, "name", s, FOAF.name)
+    b.literal(r, "given_name", s, FOAF.givenName)
+    b.literal(r, "family_name", s, FOAF.familyName)
+
+
+def _membership(b: GraphBuilder, r: Record) -> None:
+    person, organization = b.iri("person", r.get("person")), b.iri("organization", r.get("organization"))
+    label = f"{b.records.get('people', r.get('person')).get('name')}, {r.get('role')}"
+    s = b.common(r, ORG.Membership, label=label)
+    role = b.iri("role", slug(r.get("role")))
+    g = b.graph
+    g.add((s, ORG.member, person))
+    g.add((s, ORG.organization, organization))
+    g.add((s, ORG.role, role))
+    g.add((person, ORG.memberOf, organization))
+    g.add((role, RDF.type, ORG.Role))
+    g.add((role, RDFS.label, Literal(r.get("role"))))
+    g.add((role, SKOS.prefLabel, Literal(r.get("role"))))
+    g.add((role, DCT.identifier, Literal(slug(r.get("role")))))
+    if r.get("start") or r.get("end"):
+        interval = URIRef(f"{s}/during")
+        g.add((s, ORG.memberDuring, interval))
+        g.add((interval, RDF.type, TIME.Interval))
+        for name, link in (("start", TIME.hasBeginning), ("end", TIME.hasEnd)):
+            if r.get(name):
+                instant = URIRef(f"{interval}/{name}")
+                g.add((interval, link, instant))
+                g.add((instant, RDF.type, TIME.Instant))
+                g.add((instant, TIME.inXSDDate, Literal(r.get(name).isoformat(), datatype=XSD.date)))
+
+
+def _programme(b: GraphBuilder, r: Record) -> None:
+    s = b.common(r, SCHEMA.EventSeries, ECO.VisitProgramme)
+    b.links(r, "organizer", s, SCHEMA.organizer, "organizations")
+    for goal in r.get("goals", []):
+        b.graph.add((s, ECO.goal, Literal(goal)))
+    b.links(r, "themes", s, SCHEMA.about, "themes")
+    b.links(r, "countries", s, SCHEMA.location, "places")
+    b.links(r, "target_types", s, ECO.targetOrganizationType, "organization-types")
+
+
+def _visit(b: GraphBuilder, r: Record) -> None:
+    s = b.common(r, ECO.WorkingVisit)
+    b.literal(r, "start", s, SCHEMA.startDate)
+    b.literal(r, "end", s, SCHEMA.endDate)
+    b.links(r, "cities", s, SCHEMA.location, "places")
+    b.links(r, "organizer", s, SCHEMA.organizer, "organizations")
+    b.links(r, "participants", s, SCHEMA.attendee, "people")
+    if r.get("programme"):
+        programme = b.iri("programme", r.get("programme"))
+        b.graph.add((s, SCHEMA.superEvent, programme))
+        b.graph.add((programme, SCHEMA.subEvent, s))
+
+
+def _meeting(b: GraphBuilder, r: Record) -> None:
+    organization = b.records.get("organizations", r.get("organization"))
+    s = b.common(r, ECO.Meeting, label=r.get("label") or f"Meeting with {organization.get('label')}")
+    visit = b.iri("visit", r.get("visit"))
+    b.graph.add((s, SCHEMA.superEvent, visit))
+    b.graph.add((visit, SCHEMA.subEvent, s))
+    b.graph.add((s, ECO.reportOrder, Literal(r.get("order"))))
+    b.links(r, "organization", s, ECO.metOrganization, "organizations")
+    b.literal(r, "date", s, SCHEMA.startDate)
+    b.links(r, "same_day_as", s, ECO.sameDayAs, "meetings")
+    b.links(r, "city", s, SCHEMA.location, "places")
+    b.links(r, "themes", s, SCHEMA.about, "themes")
+    b.links(r, "presented", s, ECO.presented, "products|events")
+    b.literal(r, "summary", s, DCT.description)
+    b.literal(r, "assessment", s, ECO.assessment)
+    b.literal(r, "outcome", s, ECO.outcome)
+    if r.get("participants"):
+        b.links(r, "participants", s, SCHEMA.attendee, "people")
+    else:
+        _inherit_attendees(b, r, s)
+
+
+def _inherit_attendees(b: GraphBuilder, r: Record, meeting: URIRef) -> None:
+    """Meetings without listed participants get the visit's, marked as inferred."""
+    visit = b.records.get("visits", r.get("visit"))
+    note = (f"Not listed for this meeting; taken from the participants of visit {visit.key}, "
+            "which the source says they took part in as a whole.")
+    for person in visit.get("participants", []):
+        o = b.iri("person", person)
+        b.graph.add((meeting, SCHEMA.attendee, o))
+        b._mark_inferred(r, meeting, SCHEMA.attendee, o, note)
+
+
+def _event(b: GraphBuilder, r: Record) -> None:
+    types = (SCHEMA.Event, ECO.FollowUp) if r.get("kind") == "follow-up" else (SCHEMA.Event,)
+    s = b.common(r, *types)
+    for name, p in (("start", SCHEMA.startDate), ("end", SCHEMA.endDate)):
+        if r.get(name):
+            b.add(r, name, s, p, partial_date_literal(r.get(name)))
+    b.links(r, "location", s, SCHEMA.location, "places")
+    b.links(r, "organizer", s, SCHEMA.organizer, "organizations")
+    b.links(r, "themes", s, SCHEMA.about, "themes")
+    b.links(r, "concerns", s, ECO.concerns, "visits|meetings")
+    if r.get("status"):
+        b.graph.add((s, SCHEMA.eventStatus, EVENT_STATUS[r.get("status")]))
+    b.literal(r, "attendees_at_least", s, ECO.attendeesAtLeast)
+
+
+def _partnership(b: GraphBuilder, r: Record) -> None:
+    s = b.common(r, ECO.Partnership)
+    b.links(r, "partners", s, ECO.partner, "organizations")
+    b.add(r, "status", s, ECO.partnershipStatus, PARTNERSHIP_STATUS[r.get("status")])
+    b.links(r, "themes", s, SCHEMA.about, "themes")
+    b.links(r, "discussed_at", s, ECO.discussedAt, "meetings")
+
+
+def _product(b: GraphBuilder, r: Record) -> None:
+    s = b.common(r, ECO.Product)
+    b.links(r, "maker", s, SCHEMA.manufacturer, "organizations")
+    b.links(r, "themes", s, SCHEMA.about, "themes")
+
+
+def _relation(b: GraphBuilder, r: Record) -> None:
+    b.add(r, "relation", b.iri("organization", r.get("subject")), relation_property(r.get("relation")),
+          b.iri("organization", r.get("object")))
+
+
+EMITTERS: dict[str, Callable[[GraphBuilder, Record], None]] = {
+    "sources": _source,
+    "places": _place,
+    "organization-types": lambda b, r: _concept(b, r, ECO.OrganizationType, ECO.organizationTypes),
+    "themes": lambda b, r: _concept(b, r, ECO.Theme, ECO.themes),
+    "organizations": _organization,
+    "people": _person,
+    "memberships": _membership,
+    "programmes": _programme,
+    "visits": _visit,
+    "meetings": _meeting,
+    "events": _event,
+    "partnerships": _partnership,
+    "products": _product,
+    "relations": _relation,
+}
+
+
+def records_to_graph(records: Records, base_iri: str | None = None) -> Graph:
+    """The RDF graph of ``records`` (without the ontology), with project prefixes bound."""
+    return GraphBuilder(records, base_iri).build()
+

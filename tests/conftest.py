@@ -1,0 +1,36 @@
+"""Shared fixtures: the seed graph built once per session, and throw-away copies of the data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ecosystem_graph import open_graph
+from ecosystem_graph.graph import KnowledgeGraph
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_DATA = ROOT / "data"
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A build folder holding the seed graph, built once for the whole session."""
+    out = tmp_path_factory.mktemp("seed") / "build"
+    open_graph(SEED_DATA, out, rebuild=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def kg(seed_build: Path) -> KnowledgeGraph:
+    """The seed graph in the default store."""
+    return open_graph(SEED_DATA, seed_build, rebuild=False)
+
+
+@pytest.fixture()
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of the seed data that a test may break."""
+    target = tmp_path / "data"
+    shutil.copytree(SEED_DATA, target)
+    return target

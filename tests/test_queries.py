@@ -1,0 +1,72 @@
+"""The named query library: every query declares itself and returns the columns it declares."""
+
+from __future__ import annotations
+
+import pytest
+
+from ecosystem_graph.errors import QueryError
+from ecosystem_graph.graph import KnowledgeGraph
+from ecosystem_graph.queries import bind, load_library
+
+LIBRARY = load_library()
+EXAMPLES = {"theme": "smart-cities", "city": "london", "organization": "nesta", "entity": "nesta",
+            "type": "accelerator"}
+
+
+def test_required_queries_exist() -> None:
+    assert {"organizations-by-theme", "organizations-in-city", "meetings", "partners", "contacts",
+            "theme-landscape", "provenance"} <= set(LIBRARY)
+
+
+@pytest.mark.parametrize("name", sorted(LIBRARY))
+def test_each_query_returns_its_declared_columns(kg: KnowledgeGraph, name: str) -> None:
+    query = LIBRARY[name]
+    assert query.description and query.columns
+    params = {p.name: EXAMPLES[p.name] for p in query.params if p.required}
+    result = kg.named(name, **params)
+    assert [str(v) for v in result.vars] == query.columns
+    assert len(result) > 0
+
+
+def test_narrower_themes_are_included(kg: KnowledgeGraph) -> None:
+    smart_cities = {r["label"] for r in kg.rows("organizations-by-theme", theme="Smart cities")}
+    iot_only = {r["label"] for r in kg.rows("organizations-by-theme", theme="Internet of Things")}
+    assert iot_only == {"Future Cities Catapult"}
+    assert {"Living PlanIT", "Future Cities Catapult"} <= smart_cities
+
+
+def test_theme_landscape_rolls_up_narrower_themes(kg: KnowledgeGraph) -> None:
+    counts = {r["label"]: r["organizations"] for r in kg.rows("theme-landscape")}
+    assert counts["Blockchain"] >= counts["Smart contracts"] == 1
+    assert counts["Smart cities"] >= counts["Internet of Things"]
+
+
+def test_meetings_filtered_by_organization_and_dates(kg: KnowledgeGraph) -> None:
+    assert [r["organization"] for r in kg.rows("meetings", organization="nesta")] == ["NESTA"]
+    # Only the two meetings dated 3 August are known to be after 2 August... and undated ones may be.
+    late = kg.rows("meetings", **{"from": "2018-08-03"})
+    assert {r["organization"] for r in late if r["date"]} == {"Living PlanIT", "Universal TrustMe Engine"}
+    assert kg.rows("meetings", until="2018-07-29") == []
+
+
+def test_provenance_marks_inferred_statements(kg: KnowledgeGraph) -> None:
+    rows = {r["statement"]: r["inferred"] for r in kg.rows("provenance", entity="NESTA")}
+    assert rows["location: London"] is True
+    assert rows["label: NESTA"] is False
+
+
+def test_ambiguous_label_asks_for_an_id(kg: KnowledgeGraph) -> None:
+    with pytest.raises(QueryError, match="names several"):
+        kg.resolve("entity", "UOS")  # the theme's and the product's alternative label
+
+
+def test_bind_ignores_where_inside_strings_and_comments() -> None:
+    text = '# WHERE { not here\nSELECT ?x WHERE { ?x rdfs:label "WHERE {" }'
+    bound = bind(text, {"x": kg_literal()})
+    assert bound.index("VALUES") > bound.index("SELECT ?x WHERE {")
+
+
+def kg_literal():
+    from rdflib import Literal
+
+    return Literal("a")
