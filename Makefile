@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 EG := $(BIN)/ecosystem-graph
 STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashlib.sha1(open('pyproject.toml','rb').read()).hexdigest()[:12])")
 
-.PHONY: demo test setup clean
+.PHONY: demo test setup lab clean
 
 setup: $(STAMP)
 
@@ -25,9 +25,22 @@ demo: $(STAMP)
 	$(EG) query --name organizations-in-city --param city=Peterborough
 	$(EG) query --name contacts --param "organization=London & Partners"
 	$(EG) query --name theme-landscape
+	$(EG) analyze centrality --top 5
+	$(EG) analyze suggest --organization "Opportunity Peterborough" --top 3
+	$(EG) view --out build/views/ecosystem.html
+	$(EG) view --focus "Cluster Sofia Knowledge City" --depth 1 --out build/views/kc-sofia.html
+	$(EG) view --theme "smart cities" --out build/views/theme-smart-cities.html
+	$(EG) view --visit uk-2018 --out build/views/visit-uk-2018.html
+	$(EG) site --out build/site
+	@echo "Open build/views/ecosystem.html or build/site/index.html in a browser (they work offline)."
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# JupyterLab on the notebooks in notebooks/.
+lab: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'jupyterlab>=4'
+	$(BIN)/jupyter lab notebooks
 
 clean:
 	rm -rf build site .venv .pytest_cache

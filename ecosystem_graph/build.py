@@ -16,9 +16,11 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 from rdflib.compare import to_canonical_graph
@@ -29,7 +31,11 @@ from .errors import EcosystemGraphError, ShapeError
 from .namespaces import DEFAULT_BASE_IRI, ECO, bind_prefixes
 from .records import Records, load_records
 from .shapes import Violation, check_shapes
-from .triples import records_to_graph
+from .triples import NTriplesSink, ntriples_chunks, records_to_graph
+
+if TYPE_CHECKING:
+    from .progress import Progress
+    from .stores import Store
 
 GRAPH_FILE = "ecosystem.ttl"
 MANIFEST_FILE = "manifest.json"
@@ -102,11 +108,21 @@ def compile_graph(data_dir: str | Path, base_iri: str | None = None) -> Compiled
     shapes = Graph().parse(resources.shapes_path(), format="turtle")
     compiled.violations = check_shapes(compiled.merged, shapes, records, base)
     if compiled.violations:
-        count = len(compiled.violations)
-        raise ShapeError("\n".join([f"the built graph breaks {count} shape constraint"
-                                    f"{'s' if count != 1 else ''} (ontology/shapes.ttl):",
-                                    *(f"  {v}" for v in compiled.violations)]))
+        raise shape_error(compiled.violations)
     return compiled
+
+
+def shape_error(violations: Sequence[Violation], note: str = "") -> ShapeError:
+    """The error listing ``violations``, one per line.
+
+    >>> print(shape_error([Violation("organization/x", "organizations.csv:2", "rdfs:label", "needs a label", "", "Violation")]))
+    the built graph breaks 1 shape constraint (ontology/shapes.ttl):
+      organizations.csv:2 organization/x: rdfs:label: needs a label
+    """
+    count = len(violations)
+    return ShapeError("\n".join([f"the built graph breaks {count} shape constraint"
+                                 f"{'s' if count != 1 else ''} (ontology/shapes.ttl){note}:",
+                                 *(f"  {v}" for v in violations)]))
 
 
 def build(data_dir: str | Path, out_dir: str | Path = "build", formats: Sequence[str] = ("ttl",),
@@ -190,6 +206,138 @@ def write_atomically(out_dir: Path, files: dict[str, bytes]) -> None:
     finally:
         for _, temp in staged:
             temp.unlink(missing_ok=True)
+
+
+# -- building into a persistent store ------------------------------------------------------
+
+#: Graphs up to this many triples are checked against every shape in a store build too; larger
+#: ones get the sampled check of :mod:`.sampled_shapes` (pySHACL takes ~30 s for 40,000 triples).
+FULL_SHACL_LIMIT = 20_000
+SHACL_MODES = ("auto", "full", "sample")
+
+
+@dataclass
+class StoreBuildResult:
+    """What :func:`build_store` did: where, which generation, how much, how it was checked."""
+
+    store: str
+    generation: str
+    triples: int
+    records: int
+    manifest: dict[str, Any]
+    seconds: float
+
+    @property
+    def shacl(self) -> dict[str, Any]:
+        return self.manifest.get("shacl", {})
+
+    def describe_checks(self) -> str:
+        """One sentence on what was checked, never claiming more than was.
+
+        >>> StoreBuildResult("oxigraph:x", "gen-0001", 10, 2, {"shacl": {"mode": "full"}}, 0.1).describe_checks()
+        'every record checked; the whole graph conforms to ontology/shapes.ttl'
+        """
+        shacl = self.shacl
+        if shacl.get("mode") == "full":
+            return "every record checked; the whole graph conforms to ontology/shapes.ttl"
+        return (f"every record checked; ontology/shapes.ttl: the per-entity shapes hold on a sample of "
+                f"{shacl.get('focus_nodes', 0):,} entities ({shacl.get('per_target')} per target, of "
+                f"{shacl.get('targets_population', 0):,}), the {shacl.get('graph_wide_rules')} graph-wide rules "
+                "on the whole graph; the other entities were not checked against the per-entity shapes "
+                "(--shacl full checks them all, slowly)")
+
+
+def ontology_ntriples(ontology: Graph) -> bytes:
+    """The ontology (canonical blank nodes included) as N-Triples.
+
+    >>> b"<https://w3id.org/ecosystem-graph/ontology#Meeting>" in ontology_ntriples(load_ontology())
+    True
+    """
+    sink = NTriplesSink()
+    for triple in ontology:
+        sink.add(triple)
+    return sink.take()
+
+
+def build_store(data_dir: str | Path, store: str | Store, base_iri: str | None = None, shacl: str = "auto",
+                progress: Progress | None = None, sample_per_target: int = 40) -> StoreBuildResult:
+    """Build the graph of ``data_dir`` straight into a persistent store, streaming, memory bounded.
+
+    The records are checked in full first. Their triples then go, in chunks, to the store's bulk
+    loader: no rdflib graph of the whole ecosystem is ever made. The new graph is checked against
+    the shapes (``shacl``: ``full``, ``sample``, or ``auto``: full up to ``FULL_SHACL_LIMIT`` triples)
+    before it replaces the old one, atomically; on any error the store keeps its old graph.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()) / "store"
+    >>> result = build_store(Path(__file__).resolve().parents[1] / "data", f"oxigraph:{folder}")
+    >>> result.generation, result.shacl["mode"], result.triples > 1000
+    ('gen-0001', 'full', True)
+    """
+    from .sampled_shapes import check_sampled
+    from .stores import Store as _Store, is_persistent, open_store
+
+    if shacl not in SHACL_MODES:
+        raise EcosystemGraphError(f"unknown SHACL mode {shacl!r}; expected one of {', '.join(SHACL_MODES)}")
+    target: _Store = open_store(store) if isinstance(store, str) else store
+    if not is_persistent(target):
+        raise EcosystemGraphError(f"store {target.spec!r} keeps no graph of its own; build into files "
+                                  "(ecosystem-graph build --out DIR) or into oxigraph:PATH")
+    started = time.monotonic()
+    data = Path(data_dir)
+    if progress:
+        progress.phase("checking records")
+    inputs = _fingerprint(input_files(data)) if data.is_dir() else {}
+    ontology = load_ontology()
+    records = load_records(data, relations=relation_names(ontology))
+    base = base_iri or records.project.get("base_iri") or DEFAULT_BASE_IRI
+    total = sum(len(rows) for rows in records.tables.values())
+    shapes = Graph().parse(resources.shapes_path(), format="turtle")
+
+    def chunks() -> Iterator[bytes]:
+        yield ontology_ntriples(ontology)
+        if progress:
+            progress.phase("loading triples", total, "records")
+        yield from ntriples_chunks(records, base, progress=progress.update if progress else None)
+
+    def check(view: Any) -> dict[str, Any]:
+        count = view.count()
+        mode = shacl if shacl != "auto" else ("full" if count <= FULL_SHACL_LIMIT else "sample")
+        if progress:
+            progress.phase(f"checking shapes ({mode})")
+        if mode == "full":
+            violations = check_shapes(view.graph(), shapes, records, base)
+            report = {"shacl": {"mode": "full"}}
+        else:
+            violations, report = check_sampled(view, shapes, records, base, per_target=sample_per_target)
+        if violations:
+            raise shape_error(violations, "" if mode == "full" else ", checked on a sample")
+        if progress:
+            progress.phase("making it current")
+        return report
+
+    manifest = {"data_dir": str(data.resolve()), "base_iri": base, "inputs": inputs, "records": total}
+    generation = target.replace(chunks(), manifest, check=check)  # type: ignore[attr-defined]
+    if progress:
+        progress.close()
+    written = target.manifest() or {}  # type: ignore[attr-defined]
+    return StoreBuildResult(target.spec, generation, int(written.get("triples", 0)), total, written,
+                            time.monotonic() - started)
+
+
+def store_is_stale(manifest: dict[str, Any] | None, data_dir: str | Path, base_iri: str | None = None) -> bool:
+    """Whether a store whose current graph has ``manifest`` lacks the graph of ``data_dir``'s current files.
+
+    >>> store_is_stale(None, "data"), store_is_stale({"loaded_from": "x.ttl"}, "data")
+    (True, True)
+    """
+    if not manifest or "inputs" not in manifest:
+        return True
+    if manifest.get("data_dir") != str(Path(data_dir).resolve()):
+        return True
+    if base_iri and manifest.get("base_iri") != base_iri:
+        return True
+    return manifest.get("inputs") != _fingerprint(input_files(Path(data_dir)))
 
 
 # -- freshness -------------------------------------------------------------------------------

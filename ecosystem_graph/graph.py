@@ -17,12 +17,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.query import Result
 
-from .build import GRAPH_FILE, build, is_stale, read_manifest
-from .errors import QueryError, QuerySyntaxError
+from .build import GRAPH_FILE, build, build_store, is_stale, read_manifest, store_is_stale
+from .errors import QueryError, QuerySyntaxError, StoreError
 from .namespaces import DEFAULT_BASE_IRI, bind_prefixes
 from .queries import ENTITY_KINDS, NamedQuery, bind, get_query, load_library, value_term, with_prologue
 from .resources import default_data_dir
-from .stores import Store, open_store
+from .stores import Store, is_persistent, open_store
 
 if TYPE_CHECKING:
     import pandas
@@ -186,13 +186,45 @@ def open_graph(data_dir: str | Path | None = None, build_dir: str | Path = "buil
 
     ``store`` names the store (default ``ECOSYSTEM_GRAPH_STORE`` or ``memory``); ``rebuild``
     forces (True) or forbids (False) a rebuild, default only when stale.
+
+    A persistent store (``oxigraph:PATH``) holds the graph itself: ``build_dir`` is not used, the
+    graph is built straight into the store when stale, and without ``data_dir`` the store is
+    compared with the data folder it was last built from.
     """
+    opened = open_store(store or os.environ.get("ECOSYSTEM_GRAPH_STORE") or "memory")
+    if is_persistent(opened):
+        return _open_persistent(opened, Path(data_dir) if data_dir else None, rebuild, base_iri)
     data = Path(data_dir) if data_dir else default_data_dir()
     out = Path(build_dir)
     if rebuild or (rebuild is None and is_stale(data, out, base_iri)):
         build(data, out, base_iri=base_iri)
     manifest = read_manifest(out) or {}
-    opened = open_store(store or os.environ.get("ECOSYSTEM_GRAPH_STORE") or "memory")
     opened.load_file(out / GRAPH_FILE)
     extra = [data / "queries"] if (data / "queries").is_dir() else []
     return KnowledgeGraph(opened, manifest.get("base_iri") or base_iri or DEFAULT_BASE_IRI, extra)
+
+
+def _open_persistent(store: Any, data_dir: Path | None, rebuild: bool | None,
+                     base_iri: str | None) -> KnowledgeGraph:
+    """Open a persistent store, building into it first when it is stale (and no other build is running)."""
+    manifest = store.manifest()
+    data = data_dir
+    if data is None:
+        built_from = Path(manifest["data_dir"]) if manifest and manifest.get("data_dir") else None
+        data = built_from if built_from is not None else (default_data_dir() if manifest is None else None)
+    wanted = data is not None and rebuild is not False and (
+        rebuild or manifest is None or (data.is_dir() and store_is_stale(manifest, data, base_iri)))
+    if wanted:
+        try:
+            build_store(data, store, base_iri=base_iri)  # a missing data folder is reported here
+        except StoreError as exc:
+            # Another build is writing the store: read the complete graph it has now.
+            if manifest is None or "is locked" not in str(exc) or rebuild:
+                raise
+            import warnings
+
+            warnings.warn(f"{exc}; reading its current graph, which may be older than the data", stacklevel=3)
+        manifest = store.manifest()
+    store.native()  # open (and hold) the current generation now, with a clear error if there is none
+    extra = [data / "queries"] if data is not None and (data / "queries").is_dir() else []
+    return KnowledgeGraph(store, (manifest or {}).get("base_iri") or base_iri or DEFAULT_BASE_IRI, extra)

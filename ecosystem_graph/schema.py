@@ -6,7 +6,7 @@ records against them, ``docs/records.md`` documents them, and ``synth`` writes t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from rdflib.namespace import RDFS, SH
 
 from .records import Records
 
-
 ONTOLOGY = URIRef("https://w3id.org/ecosystem-graph/ontology")
 
 

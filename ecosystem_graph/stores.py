@@ -1,8 +1,11 @@
 """Stores hold the built graph and answer SPARQL; each kind is registered by name.
 
-``open_store("memory")`` is rdflib's in-memory graph. Other kinds register themselves with
-:func:`register_store` and are chosen with a spec ``NAME`` or ``NAME:ARGUMENT``
-(``oxigraph:PATH``, ``sparql:URL``).
+``open_store("memory")`` is rdflib's in-memory graph, loaded from the build folder's Turtle.
+``oxigraph`` is Oxigraph in memory, loaded the same way; ``oxigraph:PATH`` is a persistent,
+embedded Oxigraph store in folder ``PATH`` that a build writes into and readers open directly
+(see :mod:`ecosystem_graph.oxigraph_store`). Other kinds register themselves with
+:func:`register_store`, rdflib-plugin style, and are chosen with a spec ``NAME`` or
+``NAME:ARGUMENT`` (``sparql:URL`` is the next one planned).
 
 >>> store = open_store("memory")
 >>> store.load_file(__import__("pathlib").Path(__file__).resolve().parents[1] / "ontology" / "ecosystem.ttl")
@@ -12,9 +15,10 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from rdflib import Graph
 from rdflib.query import Result
@@ -38,6 +42,36 @@ class Store(Protocol):
 
     def is_empty(self) -> bool:
         """Whether the store holds no triples yet."""
+
+
+@runtime_checkable
+class PersistentStore(Store, Protocol):
+    """A store that keeps the graph itself: ``build`` writes into it, readers need no build folder.
+
+    ``persistent`` is true. ``replace`` swaps in a new graph atomically: readers see the whole
+    old graph or the whole new one, also when the writer is killed half way.
+    """
+
+    persistent: bool
+
+    def manifest(self) -> dict[str, Any] | None:
+        """What the graph was built from (data folder, input fingerprints, checks), or ``None``."""
+
+    def replace(self, chunks: Iterable[bytes], manifest: dict[str, Any],
+                check: Callable[[Any], dict[str, Any] | None] | None = None) -> str:
+        """Load N-Triples ``chunks`` as the new graph, run ``check`` on it, then make it current."""
+
+    def close(self) -> None:
+        """Release what the store holds open (a later query reopens it)."""
+
+
+def is_persistent(store: Store) -> bool:
+    """Whether ``store`` keeps its own graph (and so is built into rather than loaded).
+
+    >>> is_persistent(open_store("memory")), is_persistent(open_store("oxigraph"))
+    (False, False)
+    """
+    return bool(getattr(store, "persistent", False))
 
 
 class MemoryStore:
@@ -79,12 +113,36 @@ def run_rdflib_query(graph: Graph, sparql: str) -> Result:
         raise QueryError(f"the query failed: {exc}") from None
 
 
-_REGISTRY: dict[str, Callable[[str], Store]] = {"memory": MemoryStore}
+_REGISTRY: dict[str, Callable[[str], Store] | str] = {"memory": MemoryStore}
 
 
-def register_store(name: str, factory: Callable[[str], Store]) -> None:
-    """Make a store kind available to ``open_store`` and ``--store`` under ``name``."""
+def register_store(name: str, factory: Callable[[str], Store] | str) -> None:
+    """Make a store kind available to ``open_store`` and ``--store`` under ``name``.
+
+    ``factory`` takes the spec's argument (after ``NAME:``) and returns the store; it may be
+    given as ``"package.module:Class"``, imported only when such a store is opened.
+
+    >>> register_store("example", "ecosystem_graph.stores:MemoryStore")
+    >>> open_store("example").is_empty()
+    True
+    >>> _ = _REGISTRY.pop("example")
+    """
     _REGISTRY[name] = factory
+
+
+def _factory(name: str) -> Callable[[str], Store]:
+    factory = _REGISTRY[name]
+    if isinstance(factory, str):
+        module, _, attribute = factory.partition(":")
+        try:
+            factory = getattr(importlib.import_module(module), attribute)
+        except ImportError as exc:
+            raise StoreError(f"store kind {name!r} needs a package that is not installed ({exc.name})") from None
+        _REGISTRY[name] = factory
+    return factory
+
+
+register_store("oxigraph", "ecosystem_graph.oxigraph_store:OxigraphStore")
 
 
 def store_names() -> list[str]:
@@ -95,6 +153,6 @@ def open_store(spec: str) -> Store:
     """Open the store a spec names: ``memory``, or ``KIND:ARGUMENT`` for other kinds."""
     name, _, argument = spec.partition(":")
     if name not in _REGISTRY:
-        raise StoreError(f"unknown store {spec!r}; expected one of "
-                         + ", ".join(f"{n}" if n == "memory" else f"{n}:..." for n in store_names()))
-    return _REGISTRY[name](argument)
+        raise StoreError(f"unknown store {spec!r}; expected one of memory, oxigraph, oxigraph:PATH"
+                         + "".join(f", {n}:..." for n in store_names() if n not in ("memory", "oxigraph")))
+    return _factory(name)(argument)

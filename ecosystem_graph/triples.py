@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
-from rdflib import Graph, Literal, URIRef
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .namespaces import (
@@ -22,6 +24,34 @@ from .namespaces import (
     SKOS, TIME, XSD, bind_prefixes,
 )
 from .records import Record, Records
+
+
+class _Terms:
+    """An rdflib namespace whose terms, once looked up, are plain attributes.
+
+    rdflib resolves ``SCHEMA.location`` anew on every access, which costs more than making the
+    triple; the emitters below name a handful of terms millions of times at scale.
+    """
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = getattr(self._namespace, name)
+        self.__dict__[name] = term
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        return self._namespace[name]
+
+    def __str__(self) -> str:
+        return str(self._namespace)
+
+
+DCAT, DCT, ECO, FOAF, GEO, GEONAMES, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD = map(
+    _Terms, (DCAT, DCT, ECO, FOAF, GEO, GEONAMES, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD))
 
 EVENT_STATUS = {
     "scheduled": SCHEMA.EventScheduled,
@@ -71,15 +101,27 @@ def partial_date_literal(text: str) -> Literal:
 
 
 class GraphBuilder:
-    """Adds the triples of records to a graph, marking inferred ones as such."""
+    """Adds the triples of records to a graph, marking inferred ones as such.
 
-    def __init__(self, records: Records, base_iri: str | None = None):
+    ``graph`` is any object with an rdflib-style ``add((s, p, o))``: by default a new rdflib
+    graph, or an :class:`NTriplesSink` to stream the triples out instead of holding them.
+    """
+
+    def __init__(self, records: Records, base_iri: str | None = None, graph: Any = None):
         self.records = records
         self.base = base_iri or records.project.get("base_iri") or DEFAULT_BASE_IRI
-        self.graph = bind_prefixes(Graph(), self.base)
+        self.graph = bind_prefixes(Graph(), self.base) if graph is None else graph
+        #: Makes the literals of the triples: rdflib's Literal, or a cheaper stand-in for a sink.
+        self.lit: Callable[..., Node] = getattr(graph, "literal_factory", Literal)
+        self._iris: dict[tuple[str, str], URIRef] = {}
 
     def iri(self, kind: str, key: str) -> URIRef:
-        return URIRef(f"{self.base}{kind}/{key}")
+        cached = self._iris.get((kind, key))
+        if cached is None:
+            cached = URIRef(f"{self.base}{kind}/{key}")
+            if len(self._iris) < 200_000:  # sources, themes, places... are named again and again
+                self._iris[(kind, key)] = cached
+        return cached
 
     def ref(self, table: str, key: str) -> URIRef:
         """The IRI of the record ``key``, looked up in ``table`` (or the first table holding it)."""
@@ -104,11 +146,11 @@ class GraphBuilder:
         g.add((statement, RDF.subject, s))
         g.add((statement, RDF.predicate, p))
         g.add((statement, RDF.object, o))
-        g.add((statement, ECO.inferred, Literal(True)))
+        g.add((statement, ECO.inferred, self.lit(True)))
         for source in record.get("source", []):
             g.add((statement, PROV.wasDerivedFrom, self.iri("source", source)))
         if note:
-            g.add((statement, SKOS.note, Literal(note)))
+            g.add((statement, SKOS.note, self.lit(note)))
 
     def literal(self, record: Record, name: str, s: Node, p: URIRef, datatype: URIRef | None = None) -> None:
         value = record.get(name)
@@ -116,7 +158,7 @@ class GraphBuilder:
             return
         if isinstance(value, date):
             value, datatype = value.isoformat(), XSD.date
-        self.add(record, name, s, p, Literal(value, datatype=datatype))
+        self.add(record, name, s, p, self.lit(value, datatype=datatype))
 
     def links(self, record: Record, name: str, s: Node, p: URIRef, table: str) -> None:
         value = record.get(name)
@@ -128,21 +170,30 @@ class GraphBuilder:
         s = self.subject(record)
         for rdf_type in types:
             self.graph.add((s, RDF.type, rdf_type))
-        self.graph.add((s, RDFS.label, Literal(label or record.get("label") or record.get("name"))))
-        self.graph.add((s, DCT.identifier, Literal(record.key)))
+        self.graph.add((s, RDFS.label, self.lit(label or record.get("label") or record.get("name"))))
+        self.graph.add((s, DCT.identifier, self.lit(record.key)))
         for alt in record.get("alt_labels", []):
-            self.graph.add((s, SKOS.altLabel, Literal(alt)))
+            self.graph.add((s, SKOS.altLabel, self.lit(alt)))
         for source in record.get("source", []):
             self.graph.add((s, PROV.wasDerivedFrom, self.iri("source", source)))
         self.literal(record, "description", s, DCT.description)
         return s
 
     def build(self) -> Graph:
+        for _ in self.emit_records():
+            pass
+        return self.graph
+
+    def emit_records(self) -> Iterator[Record]:
+        """Add every record's triples, yielding each record once its triples are added.
+
+        The data set's own triples (from ``project.yaml``) are added after the last record.
+        """
         for table, emit in EMITTERS.items():
             for record in self.records.all(table):
                 emit(self, record)
+                yield record
         self._dataset()
-        return self.graph
 
     def _dataset(self) -> None:
         project = self.records.project
@@ -150,11 +201,11 @@ class GraphBuilder:
         g = self.graph
         g.add((s, RDF.type, DCAT.Dataset))
         title = project.get("title") or "Ecosystem graph"
-        g.add((s, RDFS.label, Literal(title)))
-        g.add((s, DCT.title, Literal(title)))
-        g.add((s, DCT.identifier, Literal("this")))
+        g.add((s, RDFS.label, self.lit(title)))
+        g.add((s, DCT.title, self.lit(title)))
+        g.add((s, DCT.identifier, self.lit("this")))
         if project.get("description"):
-            g.add((s, DCT.description, Literal(project["description"])))
+            g.add((s, DCT.description, self.lit(project["description"])))
         if project.get("home_organization"):
             g.add((s, ECO.homeOrganization, self.iri("organization", project["home_organization"])))
 
@@ -164,7 +215,7 @@ class GraphBuilder:
 
 def _concept(b: GraphBuilder, r: Record, rdf_type: URIRef, scheme: URIRef) -> None:
     s = b.common(r, SKOS.Concept, rdf_type)
-    b.graph.add((s, SKOS.prefLabel, Literal(r.get("label"))))
+    b.graph.add((s, SKOS.prefLabel, b.lit(r.get("label"))))
     b.graph.add((s, SKOS.inScheme, scheme))
     b.literal(r, "definition", s, SKOS.definition)
     broader = r.get("broader", [])
@@ -195,10 +246,10 @@ def _place(b: GraphBuilder, r: Record) -> None:
     kind = SCHEMA.City if r.get("kind") == "city" else SCHEMA.Country
     s = b.common(r, kind)
     b.links(r, "country", s, SCHEMA.containedInPlace, "places")
-    b.add(r, "latitude", s, GEO.lat, Literal(f"{r.get('latitude'):.5f}", datatype=XSD.decimal))
-    b.add(r, "longitude", s, GEO.long, Literal(f"{r.get('longitude'):.5f}", datatype=XSD.decimal))
+    b.add(r, "latitude", s, GEO.lat, b.lit(f"{r.get('latitude'):.5f}", datatype=XSD.decimal))
+    b.add(r, "longitude", s, GEO.long, b.lit(f"{r.get('longitude'):.5f}", datatype=XSD.decimal))
     gid = str(r.get("geonames_id"))
-    b.graph.add((s, ECO.geonamesId, Literal(gid)))
+    b.graph.add((s, ECO.geonamesId, b.lit(gid)))
     b.graph.add((s, OWL.sameAs, GEONAMES[f"{gid}/"]))
 
 
@@ -231,9 +282,9 @@ def _membership(b: GraphBuilder, r: Record) -> None:
     g.add((s, ORG.role, role))
     g.add((person, ORG.memberOf, organization))
     g.add((role, RDF.type, ORG.Role))
-    g.add((role, RDFS.label, Literal(r.get("role"))))
-    g.add((role, SKOS.prefLabel, Literal(r.get("role"))))
-    g.add((role, DCT.identifier, Literal(slug(r.get("role")))))
+    g.add((role, RDFS.label, b.lit(r.get("role"))))
+    g.add((role, SKOS.prefLabel, b.lit(r.get("role"))))
+    g.add((role, DCT.identifier, b.lit(slug(r.get("role")))))
     if r.get("start") or r.get("end"):
         interval = URIRef(f"{s}/during")
         g.add((s, ORG.memberDuring, interval))
@@ -243,14 +294,14 @@ def _membership(b: GraphBuilder, r: Record) -> None:
                 instant = URIRef(f"{interval}/{name}")
                 g.add((interval, link, instant))
                 g.add((instant, RDF.type, TIME.Instant))
-                g.add((instant, TIME.inXSDDate, Literal(r.get(name).isoformat(), datatype=XSD.date)))
+                g.add((instant, TIME.inXSDDate, b.lit(r.get(name).isoformat(), datatype=XSD.date)))
 
 
 def _programme(b: GraphBuilder, r: Record) -> None:
     s = b.common(r, SCHEMA.EventSeries, ECO.VisitProgramme)
     b.links(r, "organizer", s, SCHEMA.organizer, "organizations")
     for goal in r.get("goals", []):
-        b.graph.add((s, ECO.goal, Literal(goal)))
+        b.graph.add((s, ECO.goal, b.lit(goal)))
     b.links(r, "themes", s, SCHEMA.about, "themes")
     b.links(r, "countries", s, SCHEMA.location, "places")
     b.links(r, "target_types", s, ECO.targetOrganizationType, "organization-types")
@@ -275,7 +326,7 @@ def _meeting(b: GraphBuilder, r: Record) -> None:
     visit = b.iri("visit", r.get("visit"))
     b.graph.add((s, SCHEMA.superEvent, visit))
     b.graph.add((visit, SCHEMA.subEvent, s))
-    b.graph.add((s, ECO.reportOrder, Literal(r.get("order"))))
+    b.graph.add((s, ECO.reportOrder, b.lit(r.get("order"))))
     b.links(r, "organization", s, ECO.metOrganization, "organizations")
     b.literal(r, "date", s, SCHEMA.startDate)
     b.links(r, "same_day_as", s, ECO.sameDayAs, "meetings")
@@ -358,3 +409,146 @@ def records_to_graph(records: Records, base_iri: str | None = None) -> Graph:
     """The RDF graph of ``records`` (without the ontology), with project prefixes bound."""
     return GraphBuilder(records, base_iri).build()
 
+
+
+# -- streaming: N-Triples lines instead of an rdflib graph -----------------------------------
+
+_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_XSD_STRING = str(XSD.string)
+_XSD_INTEGER = XSD.integer
+_XSD_BOOLEAN = XSD.boolean
+
+
+class StreamLiteral:
+    """A literal kept as its N-Triples text: what the streaming build makes instead of an rdflib Literal.
+
+    It costs a tenth of an rdflib ``Literal`` (which parses its value); ``n3()`` still gives
+    rdflib's text, so inferred-statement identifiers are the same on both paths.
+
+    >>> StreamLiteral(3).nt, StreamLiteral("a\\nb").n3() == Literal("a\\nb").n3()
+    ('"3"^^<http://www.w3.org/2001/XMLSchema#integer>', True)
+    """
+
+    __slots__ = ("nt", "value", "datatype")
+
+    def __init__(self, value: Any, datatype: URIRef | None = None) -> None:
+        if isinstance(value, bool):
+            lexical, datatype = ("true" if value else "false"), _XSD_BOOLEAN
+        elif isinstance(value, int):
+            lexical, datatype = str(value), _XSD_INTEGER
+        elif isinstance(value, str):
+            lexical = value
+        else:
+            literal = Literal(value, datatype=datatype)
+            lexical, datatype = str(literal), literal.datatype
+        self.value, self.datatype = value, datatype
+        self.nt = f'"{lexical.translate(_NT_ESCAPES)}"' + (
+            f"^^<{datatype}>" if datatype is not None and str(datatype) != _XSD_STRING else "")
+
+    def n3(self) -> str:
+        return Literal(self.value, datatype=self.datatype).n3()
+
+
+def nt_term(term: Node | StreamLiteral) -> str:
+    """``term`` in N-Triples syntax, written without rdflib's general-purpose serializer.
+
+    >>> nt_term(URIRef("https://example.org/a")), nt_term(Literal('say "hi"\\n'))
+    ('<https://example.org/a>', '"say \\\\"hi\\\\"\\\\n"')
+    >>> nt_term(Literal("2018-07-30", datatype=XSD.date))
+    '"2018-07-30"^^<http://www.w3.org/2001/XMLSchema#date>'
+    """
+    if type(term) is StreamLiteral:
+        return term.nt
+    if isinstance(term, URIRef):
+        text = str(term)
+        if _IRI_UNSAFE.search(text):
+            text = _IRI_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04X}", text)
+        return f"<{text}>"
+    if isinstance(term, Literal):
+        lexical = f'"{str(term).translate(_NT_ESCAPES)}"'
+        if term.language:
+            return f"{lexical}@{term.language}"
+        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+            return f"{lexical}^^<{term.datatype}>"
+        return lexical
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    raise TypeError(f"cannot write {term!r} as N-Triples")
+
+
+class NTriplesSink:
+    """Stands in for an rdflib graph: collects the triples added to it as N-Triples lines.
+
+    >>> sink = NTriplesSink()
+    >>> sink.add((URIRef("urn:a"), RDFS.label, sink.literal_factory("A")))
+    >>> sink.take()
+    b'<urn:a> <http://www.w3.org/2000/01/rdf-schema#label> "A" .\\n'
+    >>> sink.count
+    1
+    """
+
+    literal_factory = StreamLiteral
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.count = 0
+        self._iris: dict[str, str] = {}  # IRI -> its N-Triples text; most are written many times
+
+    def add(self, triple: tuple[Any, Any, Any]) -> None:
+        s, p, o = triple
+        iris = self._iris
+        # Keyed by the plain text: hashing rdflib terms runs Python code, hashing text does not.
+        s_nt = iris.get(str(s)) if type(s) is URIRef else None
+        if s_nt is None:
+            s_nt = self._iri_or_term(s)
+        p_nt = iris.get(str(p)) or self._iri_or_term(p)
+        if type(o) is StreamLiteral:
+            o_nt = o.nt
+        else:
+            o_nt = (iris.get(str(o)) if type(o) is URIRef else None) or self._iri_or_term(o)
+        self.lines.append(f"{s_nt} {p_nt} {o_nt} .\n")
+        self.count += 1
+
+    def _iri_or_term(self, term: Any) -> str:
+        text = nt_term(term)
+        if type(term) is URIRef:
+            if len(self._iris) >= 300_000:
+                self._iris.clear()  # bounded: a cache, not a copy of the graph
+            self._iris[str(term)] = text
+        return text
+
+    def take(self) -> bytes:
+        """The lines collected since the last call, as UTF-8 bytes."""
+        data = "".join(self.lines).encode("utf-8")
+        self.lines.clear()
+        return data
+
+
+def ntriples_chunks(records: Records, base_iri: str | None = None, batch: int = 20_000,
+                    progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
+    """The triples of ``records`` as N-Triples, in chunks of about ``batch`` triples.
+
+    Only one chunk is held at a time, so memory stays bounded however large the ecosystem.
+    The triples are those of :func:`records_to_graph` (duplicates included: a store keeps one).
+    ``progress`` is called with the number of records done after each chunk.
+
+    >>> from pathlib import Path
+    >>> from .records import load_records
+    >>> records = load_records(Path(__file__).resolve().parents[1] / "data")
+    >>> text = b"".join(ntriples_chunks(records)).decode()
+    >>> len(Graph().parse(data=text, format="nt")) == len(records_to_graph(records))
+    True
+    """
+    sink = NTriplesSink()
+    builder = GraphBuilder(records, base_iri, graph=sink)
+    done = 0
+    for done, _ in enumerate(builder.emit_records(), 1):
+        if len(sink.lines) >= batch:
+            yield sink.take()
+            if progress:
+                progress(done)
+    if sink.lines:
+        yield sink.take()
+    if progress:
+        progress(done)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ecosystem_graph.build import compile_graph, relation_names, load_ontology
+from ecosystem_graph.build import compile_graph, load_ontology, relation_names
 from ecosystem_graph.errors import RecordError
 from ecosystem_graph.records import load_records
 
@@ -193,3 +193,9 @@ def test_records_reference_is_in_step_with_the_schema() -> None:
 
     doc = Path(__file__).resolve().parents[1] / "docs" / "records.md"
     assert doc.read_text(encoding="utf-8") == records_markdown(), "run: python -m ecosystem_graph.recordsdoc > docs/records.md"
+
+
+def test_yaml_list_item_that_is_not_a_record(data_copy: Path) -> None:
+    replace(data_copy / "visits.yaml", "visits:\n  - id: uk-2018", "visits:\n  - just a line\n  - id: uk-2018")
+    [message] = problems(data_copy)
+    assert "visits.yaml: field 'visits': expected a record (key: value lines), found 'just a line'" in message

@@ -32,9 +32,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import core
+    from . import analysis, core, scale, views
 
-    for command in core.COMMANDS:
+    for command in [*core.COMMANDS, *analysis.COMMANDS, *views.COMMANDS, *scale.COMMANDS]:
         main.add_command(command)
 
 

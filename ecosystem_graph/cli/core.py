@@ -7,8 +7,10 @@ from pathlib import Path
 
 import click
 
-from ..build import FORMATS, compile_graph
+from ..build import FORMATS, FULL_SHACL_LIMIT, SHACL_MODES, build_store, compile_graph
 from ..build import build as build_graph
+from ..progress import Progress
+from ..stores import is_persistent, open_store
 from ..errors import QueryError
 from ..queries import load_library
 from ..resources import default_data_dir
@@ -26,9 +28,29 @@ BASE_IRI_OPTION = click.option("--base-iri", help="Base of entity IRIs (default:
 @click.option("--format", "formats", multiple=True, type=click.Choice(list(FORMATS)),
               help="Also write this format (repeatable); Turtle is always written.")
 @BASE_IRI_OPTION
-def build(data_dir: Path | None, out_dir: Path, formats: tuple[str, ...], base_iri: str | None) -> None:
-    """Check the records of DATA_DIR (default data/) and build the graph into --out."""
+@click.option("--store", envvar="ECOSYSTEM_GRAPH_STORE", default=None,
+              help="Build into this store: oxigraph:PATH (persistent; no files are written to --out). "
+                   "memory and oxigraph read the files of --out, so for them the build writes files.")
+@click.option("--shacl", type=click.Choice(SHACL_MODES), default="auto", show_default=True,
+              help="Store builds: check every entity against the shapes (full), a sample plus the graph-wide "
+                   f"rules on the whole graph (sample), or full up to {FULL_SHACL_LIMIT:,} triples (auto).")
+def build(data_dir: Path | None, out_dir: Path, formats: tuple[str, ...], base_iri: str | None,
+          store: str | None, shacl: str) -> None:
+    """Check the records of DATA_DIR (default data/) and build the graph into --out (or --store)."""
     data = data_dir or default_data_dir()
+    target = open_store(store) if store else None
+    if target is not None and is_persistent(target):
+        if formats:
+            raise click.UsageError(f"--format writes files; a build into {target.spec} writes the store only "
+                                   "(export from it with 'ecosystem-graph query' CONSTRUCT, or build files "
+                                   "without --store)")
+        stored = build_store(data, target, base_iri, shacl=shacl, progress=Progress(None, "building"))
+        click.echo(f"built {stored.triples:,} triples from {stored.records:,} records in {data} into "
+                   f"{stored.store} ({stored.generation}) in {stored.seconds:.1f} s; {stored.describe_checks()}")
+        return
+    if shacl == "sample":
+        raise click.UsageError("--shacl sample applies to builds into a persistent store (--store oxigraph:PATH); "
+                               "a build into files checks every entity")
     result = build_graph(data, out_dir, ("ttl", *formats), base_iri)
     records = sum(len(rows) for rows in result.compiled.records.tables.values())
     click.echo(f"built {result.triples:,} triples from {records} records in {data}: "

@@ -1,0 +1,325 @@
+"""Benchmark: this project's persistent Oxigraph store against plain rdflib, on synthetic ecosystems.
+
+    python bench/bench_store.py --sizes 10000 100000
+
+For each size it writes a synthetic ecosystem (``ecosystem-graph synth``), builds it from the
+records into a persistent store (timed), exports that graph as N-Triples, then measures each side
+in its own fresh subprocess, so that peak memory (the process's maximum resident set) is per side:
+
+- plain rdflib: ``Graph().parse(file.nt)``, then ``g.query(text)`` for every named query;
+- this project: loading the same file into a new ``oxigraph:PATH`` store (atomic, bulk loader),
+  and, in another process, opening the store and running every named query through
+  ``KnowledgeGraph.query`` (results converted to rdflib ``Result`` objects, fully read);
+  the Oxigraph engine alone (native results, fully read) is shown too.
+
+Both sides run the same SPARQL text: the named query with its parameters already bound (the
+entity look-up is done once beforehand). Latency is the median of ``--repeat`` runs, every row
+read; rdflib repeats only while a run takes under ``--slow`` seconds and gives up on a query
+after ``--timeout`` seconds. Results go to ``bench/out/`` (raw JSON) and to the
+"## Stores and scale" section of ``bench/RESULTS.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SECTION = "## Stores and scale"
+GOALS = {"load": 10.0, "query_ratio": 20.0, "query_ms": 200.0, "memory": 0.4, "build_s": 60.0}
+
+
+# -- workers (each runs in its own process) -----------------------------------------------------
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise _Timeout()
+
+
+def _time_queries(run: Any, queries: dict[str, str], repeat: int, slow: float, timeout: float) -> dict[str, Any]:
+    signal.signal(signal.SIGALRM, _on_alarm)
+    timings: dict[str, Any] = {}
+    for name, text in queries.items():
+        runs, rows = [], 0
+        for _ in range(repeat):
+            signal.alarm(int(timeout))
+            started = time.perf_counter()
+            try:
+                rows = run(text)
+            except _Timeout:
+                runs = None
+                break
+            finally:
+                signal.alarm(0)
+            runs.append(time.perf_counter() - started)
+            if runs[-1] > slow:
+                break
+        timings[name] = {"runs": runs, "rows": rows, "median_ms": None if runs is None
+                         else statistics.median(runs) * 1000}
+    return timings
+
+
+def worker_build(job: dict[str, Any]) -> dict[str, Any]:
+    from ecosystem_graph.build import build_store
+
+    shutil.rmtree(job["store"], ignore_errors=True)
+    started = time.perf_counter()
+    result = build_store(job["data"], f"oxigraph:{job['store']}")
+    return {"seconds": time.perf_counter() - started, "peak_mb": _peak_mb(), "triples": result.triples,
+            "records": result.records, "checks": result.describe_checks()}
+
+
+def worker_rdflib(job: dict[str, Any]) -> dict[str, Any]:
+    from rdflib import Graph
+
+    started = time.perf_counter()
+    graph = Graph()
+    graph.parse(job["nt"], format="nt")
+    load = time.perf_counter() - started
+
+    def run(text: str) -> int:
+        return sum(1 for _ in graph.query(text))
+    timings = _time_queries(run, job["queries"], job["repeat"], job["slow"], job["timeout"])
+    return {"load_s": load, "triples": len(graph), "queries": timings, "peak_mb": _peak_mb()}
+
+
+def worker_load(job: dict[str, Any]) -> dict[str, Any]:
+    from ecosystem_graph.stores import open_store
+
+    shutil.rmtree(job["store"], ignore_errors=True)
+    started = time.perf_counter()
+    open_store(f"oxigraph:{job['store']}").load_file(Path(job["nt"]))
+    return {"load_s": time.perf_counter() - started, "peak_mb": _peak_mb()}
+
+
+def worker_project(job: dict[str, Any]) -> dict[str, Any]:
+    from ecosystem_graph.graph import open_graph
+
+    started = time.perf_counter()
+    kg = open_graph(store=f"oxigraph:{job['store']}", rebuild=False)
+    opened = time.perf_counter() - started
+
+    def api(text: str) -> int:
+        return sum(1 for _ in kg.store.query(text))
+
+    def engine(text: str) -> int:
+        return sum(1 for _ in kg.store.native().query(text))
+    return {"open_s": opened,
+            "queries": _time_queries(api, job["queries"], job["repeat"], job["slow"], job["timeout"]),
+            "engine": _time_queries(engine, job["queries"], job["repeat"], job["slow"], job["timeout"]),
+            "peak_mb": _peak_mb()}
+
+
+WORKERS = {"build": worker_build, "rdflib": worker_rdflib, "load": worker_load, "project": worker_project}
+
+
+def _spawn(kind: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
+    path = out / f"job-{kind}.json"
+    path.write_text(json.dumps(job))
+    done = subprocess.run([sys.executable, __file__, "--worker", kind, str(path)], capture_output=True, text=True,
+                          cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"{kind} worker failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# -- the parent ---------------------------------------------------------------------------------
+
+
+def _queries(store: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Every named query's text with parameters bound to busy, realistic entities."""
+    from ecosystem_graph.graph import open_graph
+    from ecosystem_graph.queries import with_prologue
+
+    kg = open_graph(store=f"oxigraph:{store}", rebuild=False)
+
+    def first(sparql: str) -> str:
+        return str(next(iter(kg.query(sparql)))[0])
+    busiest = first("SELECT ?o WHERE { ?m eco:metOrganization ?o } GROUP BY ?o ORDER BY DESC(COUNT(?m)) ?o LIMIT 1")
+    examples = {"organization": busiest, "entity": busiest, "theme": "smart-cities",
+                "organization-type": "accelerator", "date": "2018-01-01", "text": "a", "integer": "1",
+                "place": first("SELECT ?c WHERE { ?o schema:location ?c } GROUP BY ?c "
+                               "ORDER BY DESC(COUNT(?o)) ?c LIMIT 1")}
+    texts, params = {}, {}
+    for name, query in kg.library().items():
+        chosen = {p.name: examples.get(p.kind, busiest) for p in query.params if p.required}
+        params[name] = chosen
+        texts[name] = with_prologue(kg.bind_params(query, chosen), kg.base_iri)
+    kg.store.close()
+    return texts, params
+
+
+def _machine() -> dict[str, Any]:
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    import pyoxigraph
+    import rdflib
+
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(memory, 1), "python": platform.python_version(),
+            "rdflib": rdflib.__version__, "pyoxigraph": pyoxigraph.__version__, "os": platform.platform()}
+
+
+def run_size(size: int, args: argparse.Namespace, out: Path) -> dict[str, Any]:
+    from ecosystem_graph.synth import write_synthetic
+
+    folder = out / f"n{size}"
+    folder.mkdir(parents=True, exist_ok=True)
+    data, store, loaded, nt = folder / "data", folder / "store", folder / "loaded-store", folder / "graph.nt"
+    print(f"[{size:,}] synthetic records ...", flush=True)
+    started = time.perf_counter()
+    summary = write_synthetic(data, size, args.seed)
+    synth_s = time.perf_counter() - started
+    print(f"[{size:,}] build from records into a store ...", flush=True)
+    build = _spawn("build", {"data": str(data), "store": str(store)}, folder)
+    print(f"[{size:,}] {build['triples']:,} triples in {build['seconds']:.1f} s; exporting N-Triples ...", flush=True)
+    import pyoxigraph as ox
+
+    from ecosystem_graph.stores import open_store
+    reader = open_store(f"oxigraph:{store}")
+    reader.native().dump(str(nt), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    reader.close()
+    texts, params = _queries(store)
+    job = {"nt": str(nt), "store": str(store), "queries": texts, "repeat": args.repeat, "slow": args.slow,
+           "timeout": args.timeout}
+    print(f"[{size:,}] this project: loading the file into a new store ...", flush=True)
+    load = _spawn("load", {**job, "store": str(loaded)}, folder)
+    print(f"[{size:,}] this project: queries ...", flush=True)
+    project = _spawn("project", job, folder)
+    print(f"[{size:,}] plain rdflib: parse and queries (slow) ...", flush=True)
+    plain = _spawn("rdflib", job, folder)
+    shutil.rmtree(loaded, ignore_errors=True)
+    return {"size": size, "records": summary.records, "synth_s": synth_s, "build": build, "load": load,
+            "project": project, "rdflib": plain, "params": params, "nt_mb": nt.stat().st_size / 2**20}
+
+
+def _ms(value: float | None) -> str:
+    return "timeout" if value is None else f"{value:,.1f}"
+
+
+def _ratio(slow: float | None, fast: float | None) -> str:
+    if slow is None:
+        return "> timeout"
+    if not fast:
+        return "n/a"
+    return f"{slow / fast:,.1f}x"
+
+
+def report(results: list[dict[str, Any]], machine: dict[str, Any], command: str, started: str,
+           loads: tuple[str, str]) -> str:
+    lines = [SECTION, "",
+             f"Measured {started} with `{command}` (one run; about {sum(r.get('wall_s', 0) for r in results) / 60:.0f} "
+             "minutes).", "",
+             f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gb']} GB; {machine['os']}; "
+             f"Python {machine['python']}, rdflib {machine['rdflib']}, pyoxigraph {machine['pyoxigraph']}. "
+             f"Load average (1 min) at start {loads[0]}, at end {loads[1]}: the machine was shared with other "
+             "work during the run, so absolute times are noisy (ratios less so, both sides sharing it alike).", "",
+             "Each side runs in its own process; peak memory is that process's maximum resident set. "
+             "*Load* is plain rdflib's `Graph().parse()` of the N-Triples file against this project's "
+             "`oxigraph:PATH` store loading the same file (bulk loader, new generation, fsync, atomic swap). "
+             "*Query* times are medians with every row read, of the same SPARQL text on both sides; "
+             "*project* is `KnowledgeGraph.query` (Oxigraph, results converted to rdflib), *engine* is "
+             "Oxigraph's own results. *Build* is `ecosystem-graph build DATA --store oxigraph:PATH` from the "
+             "records (record checks, streaming, SHACL as described in the build's output).", ""]
+    for r in results:
+        b, p, q, load = r["build"], r["rdflib"], r["project"], r["load"]
+        query_peak = q["peak_mb"]
+        lines += [f"### {r['size']:,} organizations: {b['triples']:,} triples ({r['records']:,} records, "
+                  f"N-Triples {r['nt_mb']:.0f} MB)", "",
+                  "| measure | plain rdflib | this project | ratio | goal |", "|---|---:|---:|---:|---|",
+                  f"| load the graph (s) | {p['load_s']:.1f} | {load['load_s']:.1f} | "
+                  f"{_ratio(p['load_s'], load['load_s'])} faster | >= 10x {'met' if p['load_s'] / load['load_s'] >= 10 else 'NOT met'} |",
+                  f"| open the built store (s) | | {q['open_s']:.2f} | | |",
+                  f"| peak memory, querying (MB) | {p['peak_mb']:,.0f} | {query_peak:,.0f} | "
+                  f"{query_peak / p['peak_mb']:.2f}x | <= 0.4x {'met' if query_peak / p['peak_mb'] <= 0.4 else 'NOT met'} |",
+                  f"| peak memory, loading (MB) | {p['peak_mb']:,.0f} | {load['peak_mb']:,.0f} | "
+                  f"{load['peak_mb'] / p['peak_mb']:.2f}x | |",
+                  f"| build from records (s) | | {b['seconds']:.1f} | | <= 60 s "
+                  f"{'met' if b['seconds'] <= 60 else 'NOT met'} |",
+                  f"| peak memory, build (MB) | | {b['peak_mb']:,.0f} | | |", "",
+                  f"Build checks: {b['checks']}.", "",
+                  "| named query | rows | rdflib (ms) | project (ms) | engine (ms) | rdflib / project | goals (>= 20x, <= 200 ms) |",
+                  "|---|---:|---:|---:|---:|---:|---|"]
+        for name in sorted(q["queries"]):
+            pr, en, rd = q["queries"][name], q["engine"][name], p["queries"][name]
+            ratio_ok = rd["median_ms"] is None or (pr["median_ms"] and rd["median_ms"] / pr["median_ms"] >= GOALS["query_ratio"])
+            fast_ok = pr["median_ms"] is not None and pr["median_ms"] <= GOALS["query_ms"]
+            verdict = "both met" if ratio_ok and fast_ok else ", ".join(
+                x for x, ok in (("ratio NOT met", ratio_ok), ("latency NOT met", fast_ok)) if not ok)
+            lines.append(f"| {name} | {pr['rows']:,} | {_ms(rd['median_ms'])} | {_ms(pr['median_ms'])} | "
+                         f"{_ms(en['median_ms'])} | {_ratio(rd['median_ms'], pr['median_ms'])} | {verdict} |")
+        lines.append("")
+        shown = "; ".join(f"{k}: " + ", ".join(f"{n}={v.rsplit('/', 1)[-1]}" for n, v in chosen.items())
+                          for k, chosen in sorted(r["params"].items()) if chosen)
+        lines += [f"Parameters: {shown}.", ""]
+    return "\n".join(lines)
+
+
+def write_section(text: str, path: Path) -> None:
+    """Put ``text`` in place of the file's "## Stores and scale" section (other sections untouched)."""
+    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## (?!#)|\Z)", re.MULTILINE | re.DOTALL)
+    if pattern.search(current):
+        current = pattern.sub(lambda m: text.rstrip("\n") + "\n\n", current)
+    else:
+        current = current.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
+    path.write_text(current.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=5, help="runs per query (median)")
+    parser.add_argument("--slow", type=float, default=20.0, help="stop repeating a query after a run this slow (s)")
+    parser.add_argument("--timeout", type=float, default=300.0, help="give up on a query after this long (s)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument("--worker", nargs=2, metavar=("KIND", "JOB"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        kind, job = args.worker
+        print(json.dumps(WORKERS[kind](json.loads(Path(job).read_text()))))
+        return
+    args.out.mkdir(parents=True, exist_ok=True)
+    started = time.strftime("%Y-%m-%d %H:%M")
+    load_start = f"{os.getloadavg()[0]:.1f}"
+    command = "python bench/bench_store.py " + " ".join(sys.argv[1:])
+    results = []
+    for size in args.sizes:
+        began = time.perf_counter()
+        result = run_size(size, args, args.out)
+        result["wall_s"] = time.perf_counter() - began
+        results.append(result)
+        (args.out / f"results-{size}.json").write_text(json.dumps(result, indent=2))
+    text = report(results, _machine(), command, started, (load_start, f"{os.getloadavg()[0]:.1f}"))
+    write_section(text, args.results)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

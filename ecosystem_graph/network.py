@@ -1,0 +1,387 @@
+"""Projections of the RDF graph to networkx graphs, for analytics and network views.
+
+The *entity graph* is the graph itself with literals folded into node attributes: one node per
+entity, one edge per triple between two entities. The other projections are derived from it in
+Python, so they never disagree with it:
+
+- :func:`partner_network`: organization -- organization, weighted by what they share;
+- :func:`organization_theme_graph`: organization -- theme, bipartite;
+- :func:`contact_graph`: person -- organization, from meetings attended and memberships.
+
+Every function takes a :class:`~ecosystem_graph.graph.KnowledgeGraph` or an entity graph already
+built from one (building it runs a handful of SPARQL queries; reuse it when projecting several times).
+
+>>> kg = open_graph()
+>>> G = entity_graph(kg)
+>>> G.nodes[kg.base_iri + "organization/nesta"]["kind"]
+'organization'
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS
+
+from .graph import KnowledgeGraph, open_graph  # noqa: F401  (open_graph: doctests)
+from .namespaces import ECO, SCHEMA
+
+#: Class -> node kind, most specific first: an entity with several classes takes the first kind.
+KIND_OF_CLASS: dict[str, str] = {
+    str(ORG.Organization): "organization",
+    str(FOAF.Person): "person",
+    str(SCHEMA.City): "city",
+    str(SCHEMA.Country): "country",
+    str(ECO.Theme): "theme",
+    str(ECO.OrganizationType): "organization-type",
+    str(ECO.VisitProgramme): "programme",
+    str(ECO.WorkingVisit): "visit",
+    str(ECO.Meeting): "meeting",
+    str(ECO.Partnership): "partnership",
+    str(ECO.Product): "product",
+    str(SCHEMA.Event): "event",
+    str(PROV.Entity): "source",
+}
+
+#: Node kind -> the label shown to people.
+KIND_LABELS: dict[str, str] = {
+    "organization": "Organization",
+    "person": "Person",
+    "city": "City",
+    "country": "Country",
+    "theme": "Theme",
+    "organization-type": "Organization type",
+    "programme": "Visit programme",
+    "visit": "Working visit",
+    "meeting": "Meeting",
+    "event": "Event",
+    "partnership": "Partnership",
+    "product": "Product",
+    "source": "Source",
+}
+
+# Edges left out: the type is the node's kind, sources are the `sources` attribute, and
+# skos:narrower / schema:subEvent are the materialised inverses of skos:broader / schema:superEvent.
+_SKIPPED_EDGES = {str(RDF.type), str(SKOS.narrower), str(SCHEMA.subEvent)}
+
+# Properties that are node attributes of their own, or bookkeeping, rather than `facts`.
+_NOT_FACTS = {str(p) for p in (RDF.type, RDFS.label, DCTERMS.identifier, DCTERMS.description,
+                               SCHEMA.startDate, SCHEMA.endDate, PROV.wasDerivedFrom, SKOS.prefLabel,
+                               FOAF.name, SKOS.inScheme, SKOS.topConceptOf, SKOS.hasTopConcept,
+                               OWL.sameAs, ORG.memberDuring)}
+
+# Fact names that read better than the ontology label of the property.
+_FACT_NAMES = {str(ORG.classification): "type"}
+
+_MEMBER_OF = str(ORG.memberOf)
+_DERIVED_FROM = str(PROV.wasDerivedFrom)
+
+Source = KnowledgeGraph | nx.MultiDiGraph
+
+
+def entity_graph(kg: KnowledgeGraph, include_sources: bool = False) -> nx.MultiDiGraph:
+    """Every entity as a typed node and every triple between two entities as a labelled edge.
+
+    Node key: the entity IRI. Node attributes: ``label``, ``id``, ``kind`` (see :data:`KIND_LABELS`),
+    ``kind_label``, ``iri``, ``description``, ``date`` and ``end_date`` (ISO text or ""), ``sources``
+    (titles), ``facts`` and ``inferred`` (lists of "property: value" text). Edge key: the predicate IRI;
+    edge attributes ``relation`` (label of the property), ``predicate`` and ``inferred``; a person's
+    "member of" edge also has ``role``. Memberships, roles, the data set and rdf:Statement nodes are
+    not nodes; sources are nodes, with "was derived from" edges, only with ``include_sources``.
+
+    Three SPARQL queries select the entities, the inferred statements and the memberships; the
+    statements about each entity are then read from the rdflib graph's index, because rdflib's
+    SPARQL engine spends about 80 µs on every result row: a query returning every triple of
+    160,000 would take 13 s where the index takes 1 s.
+
+    >>> kg = open_graph()
+    >>> G = entity_graph(kg)
+    >>> nesta = G.nodes[kg.base_iri + "organization/nesta"]
+    >>> nesta["label"], nesta["kind_label"], "city: London" in nesta["inferred"]
+    ('NESTA', 'Organization', True)
+    >>> sorted({d["relation"] for _, _, d in G.in_edges(nesta["iri"], data=True)})
+    ['met organization']
+    """
+    kinds = _kinds(kg, include_sources)
+    roles = _roles(kg)
+    inferred = {(str(s), str(p), str(o)) for s, p, o in kg.query(
+        """SELECT ?s ?p ?o WHERE { ?st a rdf:Statement ; eco:inferred true ;
+             rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }""")}
+    graph = kg.rdflib_graph()
+    labels, titles = _texts(graph, RDFS.label), _texts(graph, DCTERMS.title)
+
+    nodes: dict[str, dict[str, Any]] = {}
+    statements: list[tuple[str, str, Any]] = []
+    for iri, kind in kinds.items():
+        node = {"label": "", "id": "", "kind": kind, "kind_label": KIND_LABELS[kind], "iri": iri,
+                "description": "", "date": "", "end_date": "", "sources": [], "facts": [], "inferred": []}
+        for p, o in graph.predicate_objects(URIRef(iri)):
+            p = str(p)
+            if p in _ATTRIBUTES:
+                node[_ATTRIBUTES[p]] = node[_ATTRIBUTES[p]] or str(o)
+            elif p == _DERIVED_FROM:
+                node["sources"].append(titles.get(str(o)) or labels.get(str(o), str(o)))
+            statements.append((iri, p, o))
+        node["label"] = labels.get(iri) or node["id"]
+        nodes[iri] = node
+
+    edges: list[tuple[str, str, str, dict[str, Any]]] = []
+    for s, p, o in statements:  # second pass: every node's label is known now
+        node, o_text = nodes[s], str(o)
+        if p not in _NOT_FACTS:
+            fact = _fact(p, o_text, nodes, labels)
+            node["facts"].append(fact)
+            if (s, p, o_text) in inferred:
+                node["inferred"].append(fact)
+        if o_text in nodes and p not in _SKIPPED_EDGES and isinstance(o, URIRef):
+            data = {"relation": labels.get(p) or _local_name(p), "predicate": p,
+                    "inferred": (s, p, o_text) in inferred}
+            if p == _MEMBER_OF:
+                data["role"] = roles.get((s, o_text), "")
+            edges.append((s, o_text, p, data))
+
+    for (person, organization), role in roles.items():
+        if person in nodes and role:
+            many = sum(1 for key in roles if key[0] == person) > 1
+            where = f" at {nodes[organization]['label']}" if many and organization in nodes else ""
+            nodes[person]["facts"].append(f"role: {role}{where}")
+    for node in nodes.values():
+        for name in ("sources", "facts", "inferred"):
+            node[name] = sorted(set(node[name]))
+
+    G = nx.MultiDiGraph()
+    G.add_nodes_from(sorted(nodes.items()))
+    G.add_edges_from(sorted(edges, key=lambda e: (e[0], e[2], e[1])))
+    return G
+
+
+# Literal properties that are node attributes of their own.
+_ATTRIBUTES = {str(DCTERMS.identifier): "id", str(DCTERMS.description): "description",
+               str(SCHEMA.startDate): "date", str(SCHEMA.endDate): "end_date"}
+
+
+def _kinds(kg: KnowledgeGraph, include_sources: bool) -> dict[str, str]:
+    """IRI -> kind of every entity with an identifier and a class of :data:`KIND_OF_CLASS`."""
+    values = " ".join(f"(<{cls}> {i})" for i, cls in enumerate(KIND_OF_CLASS))
+    kinds = list(KIND_OF_CLASS.values())
+    rank: dict[str, int] = {}
+    for s, order in kg.query(f"""SELECT ?s ?order WHERE {{
+            VALUES (?class ?order) {{ {values} }} ?s a ?class ; dct:identifier ?id }}"""):
+        iri, order = str(s), int(order)
+        rank[iri] = min(order, rank.get(iri, order))  # an event that is also a source stays an event
+    return {iri: kinds[order] for iri, order in rank.items() if include_sources or kinds[order] != "source"}
+
+
+def _texts(graph: Graph, predicate: URIRef) -> dict[str, str]:
+    """IRI -> its ``predicate`` text (rdfs:label, dct:title); English or untagged text first."""
+    found: dict[str, str] = {}
+    for s, text in graph.subject_objects(predicate):
+        if isinstance(s, URIRef) and (str(s) not in found or getattr(text, "language", None) in (None, "en")):
+            found[str(s)] = str(text)
+    return found
+
+
+def _roles(kg: KnowledgeGraph) -> dict[tuple[str, str], str]:
+    """(person, organization) -> the role's label, from the memberships."""
+    roles: dict[tuple[str, str], str] = {}
+    for person, organization, role in kg.query("""SELECT ?person ?org ?role WHERE {
+            ?m a org:Membership ; org:member ?person ; org:organization ?org .
+            OPTIONAL { ?m org:role/rdfs:label ?role } }"""):
+        roles[(str(person), str(organization))] = str(role or "")
+    return roles
+
+
+def _fact(predicate: str, value: str, nodes: dict[str, dict[str, Any]], labels: dict[str, str]) -> str:
+    """"property: value" with labels, e.g. "type: Business accelerator" or "city: London"."""
+    target = nodes.get(value)
+    if predicate == str(SCHEMA.location) and target and target["kind"] in ("city", "country"):
+        name = target["kind"]  # "city: London" says more than "location: London"
+    else:
+        name = _FACT_NAMES.get(predicate) or labels.get(predicate) or _local_name(predicate)
+    shown = target["label"] if target else labels.get(value, value)
+    return f"{name}: {shown}"
+
+
+def _local_name(iri: str) -> str:
+    return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+# -- projections ---------------------------------------------------------------------------------
+
+def entities_of(source: Source) -> nx.MultiDiGraph:
+    """The entity graph of ``source``: built from a KnowledgeGraph, or ``source`` itself.
+
+    >>> G = entity_graph(open_graph())
+    >>> entities_of(G) is G
+    True
+    """
+    return source if isinstance(source, nx.MultiDiGraph) else entity_graph(source)
+
+
+def _kind(G: nx.MultiDiGraph, node: str) -> str:
+    return G.nodes[node].get("kind", "")
+
+
+def _targets(G: nx.MultiDiGraph, node: str, predicate: str) -> list[str]:
+    """Objects of ``node``'s edges with ``predicate``, in a stable order."""
+    return sorted(v for _, v, key in G.out_edges(node, keys=True) if key == predicate)
+
+
+def _of_kind(G: nx.MultiDiGraph, kind: str) -> list[str]:
+    return [n for n, k in G.nodes(data="kind") if k == kind]
+
+
+def _ref(G: nx.MultiDiGraph, node: str, kind: str | None = None) -> dict[str, str]:
+    return {"kind": kind or _kind(G, node), "iri": node, "label": G.nodes[node]["label"]}
+
+
+def partner_network(kg: Source) -> nx.Graph:
+    """Organizations linked by what they share, weighted by how much.
+
+    Each of these adds 1 to the ``weight`` of an edge and one entry {"kind", "iri", "label"} to its
+    ``via`` list: a meeting (the organization met and the organizer of the meeting's visit, plus any
+    other organization met at the same meeting), a visit or event they organize together, a
+    partnership they are partners of, and a relation between them (``kind`` "relation", the IRI and
+    label of the property). Organizations that only took part in the same visit are *not* linked:
+    being visited on the same trip says nothing about each other. Every organization is a node, with
+    the attributes of :func:`entity_graph`; ``relation`` on an edge summarises ``via`` as text.
+
+    >>> kg = open_graph()
+    >>> P = partner_network(kg)
+    >>> sofia, nesta = kg.base_iri + "organization/kc-sofia", kg.base_iri + "organization/nesta"
+    >>> P.edges[sofia, nesta]["weight"], P.edges[sofia, nesta]["relation"]
+    (1, 'meeting: Meeting with NESTA')
+    """
+    G = entities_of(kg)
+    P = nx.Graph()
+    P.add_nodes_from((n, G.nodes[n]) for n in _of_kind(G, "organization"))
+    links: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
+
+    def link(members: Iterable[str], via: dict[str, str]) -> None:
+        members = sorted(set(m for m in members if m in P))
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                links[(a, b)].append(via)
+
+    organizer, met, partner = str(SCHEMA.organizer), str(ECO.metOrganization), str(ECO.partner)
+    for meeting in _of_kind(G, "meeting"):
+        hosts = [h for visit in _targets(G, meeting, str(SCHEMA.superEvent))
+                 for h in _targets(G, visit, organizer)]
+        link([*_targets(G, meeting, met), *_targets(G, meeting, organizer), *hosts], _ref(G, meeting))
+    for kind in ("visit", "event", "programme"):
+        for event in _of_kind(G, kind):
+            link(_targets(G, event, organizer), _ref(G, event))
+    for partnership in _of_kind(G, "partnership"):
+        link(_targets(G, partnership, partner), _ref(G, partnership))
+    # Direct relations such as eco:promotesWorkOf (memberOf and the like only join people).
+    for u, v, data in G.edges(data=True):
+        if u != v and u in P and v in P:
+            link([u, v], {"kind": "relation", "iri": data["predicate"], "label": data["relation"]})
+
+    P.add_edges_from((a, b, {"weight": len(via), "via": via,
+                             "relation": "; ".join(f"{x['kind']}: {x['label']}" for x in via)})
+                     for (a, b), via in sorted(links.items()))
+    return P
+
+
+def organization_theme_graph(kg: Source) -> nx.Graph:
+    """Organizations and the themes they work on, as a bipartite graph.
+
+    An organization is linked to a theme when a meeting that met it, a product it makes, an event or
+    visit programme it organizes, or a partnership it is a partner of is about the theme (``direct``
+    True), and also to every broader theme of those (``direct`` False), so that organizations on
+    Internet of Things and on urban operating systems meet at Smart cities. The themes of a meeting
+    are what the organization met presented or discussed, so they go to it, not to the visiting
+    organization. ``bipartite`` is 0 on organizations and 1 on themes; ``weight`` counts the
+    supporting entities, listed as {"kind", "iri", "label"} in ``via``.
+
+    >>> kg = open_graph()
+    >>> T = organization_theme_graph(kg)
+    >>> trustme = kg.base_iri + "organization/universal-trustme-engine"
+    >>> sorted((T.nodes[t]["label"], T.edges[trustme, t]["direct"]) for t in T[trustme])
+    [('Blockchain', True), ('Information technologies', False), ('Smart contracts', True)]
+    """
+    G = entities_of(kg)
+    T = nx.Graph()
+    T.add_nodes_from((n, {**G.nodes[n], "bipartite": 0}) for n in _of_kind(G, "organization"))
+    T.add_nodes_from((n, {**G.nodes[n], "bipartite": 1}) for n in _of_kind(G, "theme"))
+    about, organizer = str(SCHEMA.about), str(SCHEMA.organizer)
+    roles = {"meeting": str(ECO.metOrganization), "product": str(SCHEMA.manufacturer),
+             "event": organizer, "programme": organizer, "partnership": str(ECO.partner)}
+    found: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
+    for kind, predicate in roles.items():
+        for thing in _of_kind(G, kind):
+            for organization in _targets(G, thing, predicate):
+                for theme in _targets(G, thing, about):
+                    found[(organization, theme)].append(_ref(G, thing))
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
+    for (organization, theme), via in found.items():
+        if organization not in T or theme not in T:
+            continue
+        edge = edges.setdefault((organization, theme), {"direct": True, "via": []})
+        edge["direct"] = True
+        edge["via"].extend(x for x in via if x not in edge["via"])
+        # Up the taxonomy: skos:broader edges point from narrower to broader theme.
+        for ancestor in _ancestors(G, theme):
+            edge = edges.setdefault((organization, ancestor), {"direct": False, "via": []})
+            edge["via"].extend(x for x in via if x not in edge["via"])
+    T.add_edges_from((o, t, {**data, "weight": len(data["via"]),
+                             "relation": "about" if data["direct"] else "about a narrower theme"})
+                     for (o, t), data in sorted(edges.items()))
+    return T
+
+
+def _ancestors(G: nx.MultiDiGraph, theme: str) -> list[str]:
+    """Every broader theme of ``theme``, following skos:broader up the taxonomy."""
+    seen: list[str] = []
+    todo = [theme]
+    while todo:
+        for up in _targets(G, todo.pop(), str(SKOS.broader)):
+            if up not in seen and up != theme:
+                seen.append(up)
+                todo.append(up)
+    return seen
+
+
+def contact_graph(kg: Source) -> nx.Graph:
+    """People and the organizations they know: those met at meetings they attended, and their own.
+
+    Edge ``relation`` is "met" (``via`` lists the meetings, ``weight`` counts them, ``inferred`` is
+    True when every attendance was inferred rather than stated) or "member of" (with ``role``).
+    ``bipartite`` is 0 on people and 1 on organizations.
+
+    >>> kg = open_graph()
+    >>> C = contact_graph(kg)
+    >>> deyan = kg.base_iri + "person/deyan-pushkarov"
+    >>> C.edges[deyan, kg.base_iri + "organization/kc-sofia"]["role"]
+    'Marketing and PR Expert'
+    >>> C.edges[deyan, kg.base_iri + "organization/nesta"]["relation"]
+    'met'
+    """
+    G = entities_of(kg)
+    C = nx.Graph()
+    C.add_nodes_from((n, {**G.nodes[n], "bipartite": 0}) for n in _of_kind(G, "person"))
+    C.add_nodes_from((n, {**G.nodes[n], "bipartite": 1}) for n in _of_kind(G, "organization"))
+    attendee, met = str(SCHEMA.attendee), str(ECO.metOrganization)
+    for meeting in _of_kind(G, "meeting"):
+        for person in _targets(G, meeting, attendee):
+            stated = not G.edges[meeting, person, attendee]["inferred"]
+            for organization in _targets(G, meeting, met):
+                if not C.has_edge(person, organization):
+                    C.add_edge(person, organization, relation="met", via=[], weight=0, inferred=True)
+                edge = C.edges[person, organization]
+                edge["via"].append(_ref(G, meeting))
+                edge["weight"] += 1
+                edge["inferred"] = edge["inferred"] and not stated
+    for person, organization, data in G.edges(data=True):
+        if data["predicate"] == _MEMBER_OF and person in C and organization in C:
+            # Membership says more than having met: it replaces a "met" edge.
+            C.add_edge(person, organization, relation="member of", role=data.get("role", ""),
+                       via=[], weight=1, inferred=data["inferred"])
+    return C
+

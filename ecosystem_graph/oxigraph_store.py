@@ -1,0 +1,586 @@
+"""Oxigraph stores: ``oxigraph`` (in memory) and ``oxigraph:PATH`` (persistent, embedded, on disk).
+
+A persistent store is a folder of *generations*, each a complete Oxigraph database::
+
+    PATH/store.json          marks the folder as a store
+    PATH/current -> gen-0007 the generation readers open (a symbolic link)
+    PATH/gen-0007/oxigraph/  the Oxigraph (RocksDB) database
+    PATH/gen-0007/manifest.json   what it was built from, how it was checked
+    PATH/gen-0007/readers.lock    readers hold a shared lock on it while they read
+    PATH/writer.lock         the build holds it: one build at a time
+
+A build loads a new generation with Oxigraph's bulk loader, checks it, writes its manifest,
+flushes every file to disk, and only then points ``current`` at it with one atomic rename. A
+build killed at any moment therefore leaves ``current`` on the complete old generation (or, past
+the rename, the complete new one); the half-loaded generation is removed by the next build.
+Readers open ``current`` read-only and never block a build, nor a build them. An old
+generation is deleted once no reader holds it.
+
+Query results come back as rdflib ``Result`` objects, so callers cannot tell the stores apart.
+
+>>> store = OxigraphStore()
+>>> store.load_file(__import__("pathlib").Path(__file__).resolve().parents[1] / "ontology" / "ecosystem.ttl")
+>>> store.query("ASK { ?s ?p ?o }").askAnswer
+True
+>>> row = next(iter(store.query("SELECT (COUNT(*) AS ?n) (STR('x') AS ?s) WHERE { ?a ?b ?c }")))
+>>> int(row.n) > 100, row.s
+(True, rdflib.term.Literal('x'))
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import gc
+import io
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.query import Result
+
+from .errors import QueryError, QuerySyntaxError, StoreError
+
+STORE_FILE = "store.json"
+CURRENT = "current"
+WRITER_LOCK = "writer.lock"
+READERS_LOCK = "readers.lock"
+DATABASE = "oxigraph"
+MANIFEST = "manifest.json"
+GENERATION = re.compile(r"^gen-(\d{4,})$")
+STORE_FORMAT = 1
+#: Test-only: ``PHASE:TRIPLES:FLAG`` makes a build pause (see :func:`_pause_for_tests`).
+PAUSE_VARIABLE = "ECOSYSTEM_GRAPH_TEST_PAUSE"
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
+            ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".rdf": ox.RdfFormat.RDF_XML}
+
+
+# -- results -----------------------------------------------------------------------------------
+
+
+class _Terms:
+    """Converts Oxigraph terms to rdflib terms, each distinct term once per result."""
+
+    def __init__(self) -> None:
+        self.seen: dict[Any, Any] = {}
+
+    def __call__(self, term: Any) -> Any:
+        if term is None:
+            return None
+        found = self.seen.get(term)
+        if found is None:
+            found = self.seen[term] = to_rdflib(term)
+        return found
+
+
+def to_rdflib(term: Any) -> Any:
+    """The rdflib term for an Oxigraph term (plain strings become plain literals, as in rdflib).
+
+    >>> to_rdflib(ox.Literal("7", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))).toPython()
+    7
+    >>> to_rdflib(ox.Literal("a")), to_rdflib(ox.NamedNode("urn:x"))
+    (rdflib.term.Literal('a'), rdflib.term.URIRef('urn:x'))
+    """
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return URIRef(term.value)
+    if kind is ox.Literal:
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+    if kind is ox.BlankNode:
+        return BNode(term.value)
+    if kind is ox.Triple:
+        raise QueryError("the query returned an RDF-star triple term, which this project does not use")
+    raise QueryError(f"unexpected term in a query result: {term!r}")
+
+
+def to_result(native: Any) -> Result:
+    """An rdflib ``Result`` holding what an Oxigraph query returned (SELECT, ASK, CONSTRUCT, DESCRIBE).
+
+    >>> result = to_result(ox.Store().query("SELECT ?x WHERE { VALUES ?x { 1 'a' } }"))
+    >>> [str(v) for v in result.vars], [row.x.toPython() for row in result]
+    (['x'], [1, 'a'])
+    """
+    convert = _Terms()
+    if isinstance(native, ox.QueryBoolean):
+        result = Result("ASK")
+        result.askAnswer = bool(native)
+        return result
+    if isinstance(native, ox.QueryTriples):
+        result = Result("CONSTRUCT")
+        graph = Graph()
+        for triple in native:
+            graph.add((convert(triple.subject), convert(triple.predicate), convert(triple.object)))
+        result.graph = graph
+        return result
+    result = Result("SELECT")
+    variables = [Variable(v.value) for v in native.variables]
+    result.vars = variables
+    width = range(len(variables))
+    result.bindings = [{variables[i]: convert(row[i]) for i in width if row[i] is not None} for row in native]
+    return result
+
+
+_POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
+
+
+def run_query(native: ox.Store, sparql: str) -> Any:
+    """Run ``sparql`` on an Oxigraph store, with its errors as :class:`QueryError`.
+
+    >>> run_query(ox.Store(), "SELECT ?x WHERE {\\n ?x }")
+    Traceback (most recent call last):
+    ...
+    ecosystem_graph.errors.QuerySyntaxError: malformed query at line 2, column ...: ...
+    """
+    try:
+        return native.query(sparql)
+    except SyntaxError as exc:
+        match = _POSITION.match(str(exc))
+        if match:
+            raise QuerySyntaxError(sparql, int(match.group(1)), int(match.group(2)), match.group(3)) from None
+        raise QueryError(f"malformed query: {exc}") from None
+    except OSError as exc:
+        raise StoreError(f"cannot read the store: {exc}") from None
+    except Exception as exc:  # evaluation errors are the query's fault
+        raise QueryError(f"the query failed: {exc}") from None
+
+
+# -- the store ---------------------------------------------------------------------------------
+
+
+class OxigraphStore:
+    """Oxigraph behind the :class:`~ecosystem_graph.stores.Store` interface.
+
+    ``OxigraphStore()`` is a fresh in-memory store, loaded like ``memory`` from the build
+    folder; ``OxigraphStore("PATH")`` is the persistent store in folder ``PATH``.
+    """
+
+    def __init__(self, argument: str = "", native: ox.Store | None = None) -> None:
+        self.persistent = bool(argument)
+        self.spec = f"oxigraph:{argument}" if argument else "oxigraph"
+        self.folder = StoreFolder(Path(argument).expanduser()) if argument else None
+        self._native = native if native is not None else (None if argument else ox.Store())
+        self._reader_lock: int | None = None
+        self.generation: str | None = None
+
+    # reading
+
+    def native(self) -> ox.Store:
+        """The Oxigraph store queries run on (the current generation, opened read-only, when persistent)."""
+        if self._native is None:
+            assert self.folder is not None
+            self._native, self._reader_lock, self.generation = self.folder.open_reader()
+        return self._native
+
+    def query(self, sparql: str) -> Result:
+        return to_result(run_query(self.native(), sparql))
+
+    def count(self) -> int:
+        """The number of triples in the store."""
+        row = next(iter(run_query(self.native(), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))
+        return int(row[0].value)
+
+    def graph(self) -> Graph:
+        """The whole graph as an rdflib graph (slow and large for big graphs: prefer queries)."""
+        from .namespaces import bind_prefixes
+
+        data = self.native().dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        graph = bind_prefixes(Graph())
+        graph.parse(data=data.decode("utf-8"), format="nt")
+        return graph
+
+    def is_empty(self) -> bool:
+        if self.persistent and self.folder is not None and self.folder.current() is None:
+            return True
+        return not bool(run_query(self.native(), "ASK { ?s ?p ?o }"))
+
+    def manifest(self) -> dict[str, Any] | None:
+        """What the current generation was built from (``None`` when nothing was built yet)."""
+        if self.folder is None:
+            return None
+        return self.folder.manifest()
+
+    def close(self) -> None:
+        """Let go of the generation being read (a later query opens the current one again)."""
+        self._native = None
+        if self._reader_lock is not None:
+            os.close(self._reader_lock)
+            self._reader_lock = None
+        gc.collect()
+
+    def __del__(self) -> None:
+        lock = getattr(self, "_reader_lock", None)
+        if lock is not None:
+            try:
+                os.close(lock)
+            except OSError:
+                pass
+
+    # writing
+
+    def load_file(self, path: Path) -> None:
+        """Replace the store's graph with the RDF file at ``path`` (its format from the suffix)."""
+        path = Path(path)
+        fmt = _FORMATS.get(path.suffix)
+        if fmt is None:
+            raise StoreError(f"{path}: expected an RDF file ending in {', '.join(_FORMATS)}")
+        if not self.persistent:
+            native = ox.Store()
+            try:
+                native.bulk_load(path=str(path), format=fmt)
+            except SyntaxError as exc:
+                raise StoreError(f"{path}: not valid RDF: {exc}") from None
+            self._native = native
+            return
+
+        def chunks() -> Iterator[bytes]:
+            yield from _file_chunks(path)
+        self.replace(chunks(), {"loaded_from": str(path.resolve())}, fmt=fmt)
+
+    def replace(self, chunks: Iterable[bytes], manifest: dict[str, Any],
+                check: Callable[[OxigraphStore], dict[str, Any] | None] | None = None,
+                fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> str:
+        """Atomically replace the persistent store's graph with the RDF streamed in ``chunks``.
+
+        ``check`` may inspect (and veto, by raising) the new graph before it becomes current;
+        what it returns is added to ``manifest``. Returns the new generation's name.
+        """
+        if self.folder is None:
+            raise StoreError("only a persistent store (oxigraph:PATH) keeps generations")
+        name = self.folder.write_generation(chunks, manifest, check, fmt)
+        self.close()
+        return name
+
+
+def _file_chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
+    with path.open("rb") as stream:
+        while chunk := stream.read(size):
+            yield chunk
+
+
+class _ChunkReader(io.RawIOBase):
+    """A binary stream over an iterator of byte chunks, for Oxigraph's bulk loader to read from."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        super().__init__()
+        self._chunks = iter(chunks)
+        self._view = memoryview(b"")
+        self.lines = 0
+        self.error: BaseException | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not len(self._view):
+            try:
+                chunk = next(self._chunks)
+            except StopIteration:
+                return 0
+            except BaseException as exc:  # kept to re-raise after the loader gives up
+                self.error = exc
+                raise
+            self._view = memoryview(chunk)
+            self.lines += chunk.count(b"\n")
+            _pause_for_tests("loading", self.lines)
+        size = min(len(buffer), len(self._view))
+        buffer[:size] = self._view[:size]
+        self._view = self._view[size:]
+        return size
+
+
+def _pause_for_tests(phase: str, triples: int = 0) -> None:
+    """Test-only: with ``ECOSYSTEM_GRAPH_TEST_PAUSE=PHASE:TRIPLES:FLAG`` a build reaching ``PHASE``
+    (``loading``, after at least TRIPLES triples; or ``swap``, just before the new generation
+    becomes current) writes ``FLAG.paused`` and waits until ``FLAG.resume`` exists (at most 120 s),
+    so that a test can kill it there or query the store meanwhile."""
+    setting = os.environ.get(PAUSE_VARIABLE)
+    if not setting:
+        return
+    wanted, _, rest = setting.partition(":")
+    count, _, flag = rest.partition(":")
+    if wanted != phase or triples < int(count or 0) or not flag:
+        return
+    paused, resume = Path(flag + ".paused"), Path(flag + ".resume")
+    if paused.exists():
+        return  # pause once
+    paused.write_text(str(os.getpid()))
+    deadline = time.monotonic() + 120
+    while not resume.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+# -- the folder of generations -----------------------------------------------------------------
+
+
+class StoreFolder:
+    """The on-disk layout of a persistent store: generations, the ``current`` link and the locks."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def __str__(self) -> str:
+        return str(self.root)
+
+    # what is there
+
+    def check(self, creating: bool = False) -> None:
+        """Raise :class:`StoreError` unless the folder is a store (or, when ``creating``, can become one)."""
+        root = self.root
+        if root.exists() and not root.is_dir():
+            raise StoreError(f"store {root}: expected a folder (oxigraph:PATH names a folder), found a file")
+        if not root.exists():
+            if creating:
+                return
+            raise StoreError(f"store {root}: no such folder; build a graph into it first "
+                             f"(ecosystem-graph build DATA --store oxigraph:{root})")
+        marker = root / STORE_FILE
+        try:
+            names = sorted(p.name for p in root.iterdir())
+        except PermissionError:
+            raise StoreError(f"store {root}: permission denied reading the folder") from None
+        if not marker.exists():
+            if not names:
+                if creating:
+                    return
+                raise StoreError(f"store {root} holds no graph yet; build one into it first "
+                                 f"(ecosystem-graph build DATA --store oxigraph:{root})")
+            looks_raw = "CURRENT" in names and any(n.startswith("OPTIONS-") for n in names)
+            hint = (" (it looks like an Oxigraph database made by another tool; load its data into a "
+                    "new store instead)") if looks_raw else ""
+            shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+            raise StoreError(f"store {root}: expected an ecosystem-graph store (a folder with {STORE_FILE}, "
+                             f"{CURRENT} and gen-NNNN folders) or an empty folder, found {shown}{hint}")
+        try:
+            info = json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"store {root}: {STORE_FILE} is unreadable ({exc})") from None
+        if info.get("format") != STORE_FORMAT:
+            raise StoreError(f"store {root}: expected store format {STORE_FORMAT} in {STORE_FILE}, "
+                             f"found {info.get('format')!r}")
+
+    def current(self) -> str | None:
+        """The name of the current generation, ``None`` before the first build."""
+        try:
+            target = os.readlink(self.root / CURRENT)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError(f"store {self.root}: '{CURRENT}' is not a link to a generation ({exc.strerror})") \
+                from None
+        return Path(target).name
+
+    def generations(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return sorted((p.name for p in self.root.iterdir() if GENERATION.match(p.name)),
+                      key=lambda n: int(GENERATION.match(n).group(1)))  # type: ignore[union-attr]
+
+    def manifest(self) -> dict[str, Any] | None:
+        """The current generation's manifest; ``None`` for a new (missing or empty) folder."""
+        self.check(creating=True)
+        name = self.current() if self.root.is_dir() else None
+        if name is None:
+            return None
+        try:
+            return json.loads((self.root / name / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"store {self.root}: the manifest of generation {name} is unreadable ({exc})") \
+                from None
+
+    # reading
+
+    def open_reader(self) -> tuple[ox.Store, int, str]:
+        """Open the current generation read-only, holding a shared lock that keeps it from deletion."""
+        self.check()
+        for _ in range(20):
+            name = self.current()
+            if name is None:
+                raise StoreError(f"store {self.root} holds no graph yet; build one into it first "
+                                 f"(ecosystem-graph build DATA --store oxigraph:{self.root})")
+            generation = self.root / name
+            try:
+                lock = os.open(generation / READERS_LOCK, os.O_RDONLY)
+            except FileNotFoundError:
+                if self.current() == name:
+                    raise StoreError(f"store {self.root} is damaged: '{CURRENT}' points to {name}, "
+                                     "which is missing or incomplete") from None
+                continue  # a build replaced and removed it meanwhile: take the new one
+            fcntl.flock(lock, fcntl.LOCK_SH)
+            if not (generation / DATABASE).is_dir():
+                os.close(lock)
+                continue
+            try:
+                native = ox.Store.read_only(str(generation / DATABASE))
+            except OSError as exc:
+                os.close(lock)
+                raise StoreError(f"store {self.root}: cannot open generation {name} ({exc})") from None
+            return native, lock, name
+        raise StoreError(f"store {self.root}: its current generation kept changing; try again")
+
+    # writing
+
+    def _writer_lock(self) -> int:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            handle = os.open(self.root / WRITER_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise _write_error(self.root, exc) from None
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(handle, 32, 0).decode(errors="replace").strip() or "unknown"
+            os.close(handle)
+            raise StoreError(f"store {self.root} is locked: another build (process {holder}) is writing "
+                             "it; try again when it has finished") from None
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, str(os.getpid()).encode(), 0)
+        return handle
+
+    def write_generation(self, chunks: Iterable[bytes], manifest: dict[str, Any],
+                         check: Callable[[OxigraphStore], dict[str, Any] | None] | None, fmt: ox.RdfFormat) -> str:
+        self.check(creating=True)
+        lock = self._writer_lock()
+        try:
+            self._mark()
+            self.remove_unused()
+            numbers = [int(GENERATION.match(n).group(1)) for n in self.generations()]  # type: ignore[union-attr]
+            name = f"gen-{max(numbers, default=0) + 1:04d}"
+            generation = self.root / name
+            try:
+                self._load(generation, chunks, manifest, check, fmt)
+            except BaseException:
+                shutil.rmtree(generation, ignore_errors=True)
+                raise
+            _pause_for_tests("swap")
+            self._point_current(name)
+            self.remove_unused()
+            return name
+        finally:
+            os.close(lock)
+
+    def _mark(self) -> None:
+        marker = self.root / STORE_FILE
+        if not marker.exists():
+            try:
+                _write_synced(marker, json.dumps({"format": STORE_FORMAT, "kind": "ecosystem-graph oxigraph store"},
+                                                 indent=2).encode())
+            except OSError as exc:
+                raise _write_error(self.root, exc) from None
+
+    def _load(self, generation: Path, chunks: Iterable[bytes], manifest: dict[str, Any],
+              check: Callable[[OxigraphStore], dict[str, Any] | None] | None, fmt: ox.RdfFormat) -> None:
+        try:
+            generation.mkdir()
+            (generation / READERS_LOCK).touch()
+            native = ox.Store(str(generation / DATABASE))
+        except OSError as exc:
+            raise _write_error(self.root, exc) from None
+        reader = _ChunkReader(chunks)
+        try:
+            native.bulk_load(input=reader, format=fmt)
+        except BaseException as exc:
+            if reader.error is not None:
+                raise reader.error from None
+            if isinstance(exc, SyntaxError):
+                raise StoreError(f"store {self.root}: the graph to load is not valid RDF ({exc})") from None
+            if isinstance(exc, OSError):
+                raise _write_error(self.root, exc) from None
+            raise
+        try:
+            native.flush()
+            view = OxigraphStore(native=native)
+            manifest = {**manifest, "generation": generation.name, "triples": view.count()}
+            if check is not None:
+                manifest.update(check(view) or {})  # it may raise, to refuse the graph
+            view.close()
+            del view, native
+            gc.collect()  # closes the database before its files are synced
+            _write_synced(generation / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode())
+            _sync_tree(generation)
+        except OSError as exc:
+            raise _write_error(self.root, exc) from None
+
+    def _point_current(self, name: str) -> None:
+        temporary = self.root / f".{CURRENT}.{os.getpid()}"
+        temporary.unlink(missing_ok=True)
+        os.symlink(name, temporary)
+        os.replace(temporary, self.root / CURRENT)
+        _sync_dir(self.root)
+
+    def remove_unused(self) -> list[str]:
+        """Delete every generation but the current one that no reader holds; the names deleted."""
+        current = self.current()
+        removed = []
+        for name in self.generations():
+            if name == current:
+                continue
+            path = self.root / name
+            try:
+                handle = os.open(path / READERS_LOCK, os.O_RDONLY)
+            except FileNotFoundError:
+                handle = None  # never finished: nobody reads it
+            try:
+                if handle is not None:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(name)
+            except BlockingIOError:
+                pass  # a reader still has it open; a later build removes it
+            finally:
+                if handle is not None:
+                    os.close(handle)
+        return removed
+
+
+def _write_error(root: Path, exc: OSError) -> StoreError:
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return StoreError(f"cannot write to store {root}: {exc.strerror or exc} "
+                          "(the folder or its file system is read-only)")
+    if exc.errno == errno.ENOSPC:
+        return StoreError(f"cannot write to store {root}: no space left on the device")
+    text = str(exc)
+    if "lock" in text.lower():
+        return StoreError(f"store {root} is locked by another process ({text})")
+    return StoreError(f"cannot write to store {root}: {text}")
+
+
+def _write_synced(path: Path, content: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    with open(temporary, "wb") as stream:
+        stream.write(content)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(temporary, path)
+    _sync_dir(path.parent)
+
+
+def _sync_dir(path: Path) -> None:
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def _sync_tree(root: Path) -> None:
+    """Flush every file and folder under ``root`` to disk."""
+    for folder, _, files in os.walk(root):
+        for name in files:
+            handle = os.open(os.path.join(folder, name), os.O_RDONLY)
+            try:
+                os.fsync(handle)
+            finally:
+                os.close(handle)
+        _sync_dir(Path(folder))

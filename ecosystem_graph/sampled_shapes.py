@@ -1,0 +1,201 @@
+"""SHACL at scale: the shapes on a sample of entities, the graph-wide rules on the whole graph.
+
+pySHACL needs minutes to hours for a graph of a million triples, so a large build into a store
+checks the graph in two parts, and says so:
+
+1. **Per-entity shapes** (every shape of ``ontology/shapes.ttl`` with a target) on a sample:
+   for each target (class, subjects of, objects of), up to ``per_target`` focus nodes spread
+   evenly over all of them. Each sampled node is checked with everything the shapes look at:
+   its own triples and the types of the nodes it links to (every path in the shapes is a single
+   forward property, so that is enough for its results to be exact). Results about nodes
+   outside the sample are dropped, being based on partial descriptions.
+2. **Graph-wide rules** (the SPARQL constraints on the ontology node: memberships mirrored,
+   periods ordered, taxonomies acyclic and mirrored, meeting dates, inferred statements) run
+   as SPARQL on the whole graph in the store, so they hold for every node.
+
+Record checks (``records.py``) always run on every record, whatever the size.
+
+>>> from .oxigraph_store import OxigraphStore
+>>> from .build import build
+>>> import tempfile
+>>> out = Path(tempfile.mkdtemp())
+>>> _ = build(Path(__file__).resolve().parents[1] / "data", out)
+>>> store = OxigraphStore()
+>>> store.load_file(out / "ecosystem.ttl")
+>>> violations, report = check_sampled(store, shapes_graph(), per_target=5)
+>>> violations, report["shacl"]["mode"], report["shacl"]["graph_wide_rules"]
+([], 'sample', 7)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyshacl
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS, SH
+
+from . import resources
+from .records import Records
+from .shapes import ONTOLOGY, Violation, _record_location, _short, _violation
+from .stores import Store
+
+
+def shapes_graph() -> Graph:
+    """The shapes of ``ontology/shapes.ttl``.
+
+    >>> len(shapes_graph()) > 100
+    True
+    """
+    return Graph().parse(resources.shapes_path(), format="turtle")
+
+
+def _graph_wide(shapes: Graph) -> set[URIRef]:
+    return {s for s in shapes.subjects(SH.targetNode, ONTOLOGY)}
+
+
+def _targets(shapes: Graph, skip: set[URIRef]) -> list[tuple[str, URIRef]]:
+    found: set[tuple[str, URIRef]] = set()
+    for kind, predicate in (("class", SH.targetClass), ("subjects-of", SH.targetSubjectsOf),
+                            ("objects-of", SH.targetObjectsOf), ("node", SH.targetNode)):
+        for shape, target in shapes.subject_objects(predicate):
+            if shape not in skip and isinstance(target, URIRef):
+                found.add((kind, target))
+    return sorted(found)
+
+
+def _target_query(kind: str, target: URIRef) -> str:
+    return {
+        "class": f"SELECT DISTINCT ?n WHERE {{ ?n rdf:type/rdfs:subClassOf* <{target}> }}",
+        "subjects-of": f"SELECT DISTINCT ?n WHERE {{ ?n <{target}> ?o }}",
+        "objects-of": f"SELECT DISTINCT ?n WHERE {{ ?s <{target}> ?n }}",
+        "node": f"SELECT ?n WHERE {{ VALUES ?n {{ <{target}> }} ?n ?p ?o }} LIMIT 1",
+    }[kind]
+
+
+def _query(store: Store, text: str) -> Any:
+    prologue = ("PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+                "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
+    return store.query(prologue + text)
+
+
+def _iris(store: Store, text: str) -> list[str]:
+    """The sorted IRIs in the first column of a SELECT, read natively when the store allows.
+
+    Targets reach hundreds of thousands of nodes: making rdflib terms of them all would cost
+    more than the rest of the check.
+    """
+    native = getattr(store, "native", None)
+    if native is not None:
+        from .oxigraph_store import run_query
+
+        prologue = "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n" \
+                   "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        found = [row[0].value for row in run_query(native(), prologue + text)
+                 if row[0] is not None and type(row[0]).__name__ == "NamedNode"]
+    else:
+        found = [str(row[0]) for row in _query(store, text) if isinstance(row[0], URIRef)]
+    return sorted(found)
+
+
+def spread(items: list[Any], k: int) -> list[Any]:
+    """Up to ``k`` items taken at even intervals, first and last included.
+
+    >>> spread(list(range(10)), 3)
+    [0, 4, 9]
+    """
+    if len(items) <= k:
+        return list(items)
+    if k == 1:
+        return [items[0]]
+    step = (len(items) - 1) / (k - 1)
+    return [items[round(i * step)] for i in range(k)]
+
+
+def check_sampled(store: Store, shapes: Graph, records: Records | None = None, base_iri: str = "",
+                  per_target: int = 40) -> tuple[list[Violation], dict[str, Any]]:
+    """Violations of the shapes on a sample of ``store``'s graph and of the graph-wide rules on all of it.
+
+    Returns the violations (empty when both parts pass) and a report for the build's manifest.
+    """
+    graph_wide = _graph_wide(shapes)
+    focus: set[URIRef] = set()
+    population = 0
+    for kind, target in _targets(shapes, graph_wide):
+        nodes = _iris(store, _target_query(kind, target))
+        population += len(nodes)
+        focus.update(URIRef(n) for n in spread(nodes, per_target))
+    sample = _describe(store, sorted(focus))
+    local_shapes = Graph()
+    for triple in shapes:
+        if triple[0] not in graph_wide:
+            local_shapes.add(triple)
+    # focus_nodes makes pySHACL validate only the sample (the linked nodes are there for their types).
+    conforms, results, _ = pyshacl.validate(sample, shacl_graph=local_shapes, inference="none",
+                                            advanced=True, allow_warnings=True, focus_nodes=sorted(focus))
+    violations = [] if conforms else [
+        _violation(sample, results, r, records, base_iri) for r in results.subjects(SH.resultSeverity, None)
+        if results.value(r, SH.focusNode) in focus]
+    rules = _graph_wide_rules(shapes, graph_wide)
+    for message, select in rules:
+        violations.extend(_run_rule(store, shapes, message, select, records, base_iri))
+    report = {"shacl": {
+        "mode": "sample", "focus_nodes": len(focus), "targets_population": population,
+        "per_target": per_target, "sample_triples": len(sample), "graph_wide_rules": len(rules),
+        "note": "per-entity shapes checked on the sampled focus nodes only; graph-wide rules on the whole "
+                "graph; records checked in full"}}
+    return sorted(set(violations), key=lambda v: (v.where, v.focus, v.path, v.message)), report
+
+
+def _describe(store: Store, nodes: list[URIRef], batch: int = 300) -> Graph:
+    """The ontology-free description of ``nodes``: their triples and the types of what they link to."""
+    from .build import load_ontology
+
+    sample = load_ontology()
+    for start in range(0, len(nodes), batch):
+        values = " ".join(n.n3() for n in nodes[start:start + batch])
+        result = _query(store, f"""CONSTRUCT {{ ?n ?p ?o . ?o rdf:type ?t . }} WHERE {{
+            VALUES ?n {{ {values} }} ?n ?p ?o . OPTIONAL {{ ?o rdf:type ?t }} }}""")
+        for triple in result.graph:
+            sample.add(triple)
+    return sample
+
+
+def _graph_wide_rules(shapes: Graph, graph_wide: set[URIRef]) -> list[tuple[str, str]]:
+    rules = []
+    for shape in sorted(graph_wide):
+        for constraint in shapes.objects(shape, SH.sparql):
+            select = shapes.value(constraint, SH.select)
+            if select is None:
+                continue
+            prologue = ""
+            for holder in shapes.objects(constraint, SH.prefixes):
+                for declaration in shapes.objects(holder, SH.declare):
+                    prefix = shapes.value(declaration, SH.prefix)
+                    namespace = shapes.value(declaration, SH.namespace)
+                    prologue += f"PREFIX {prefix}: <{namespace}>\n"
+            message = str(shapes.value(constraint, SH.message) or "does not conform")
+            rules.append((message, prologue + str(select).replace("$this", "?this")))
+    return sorted(rules)
+
+
+def _run_rule(store: Store, shapes: Graph, message: str, select: str, records: Records | None,
+              base_iri: str) -> list[Violation]:
+    found = []
+    for row in store.query(select):
+        value = row.value if "value" in row.labels else None  # type: ignore[attr-defined]
+        path = row.path if "path" in row.labels else None  # type: ignore[attr-defined]
+        label = None
+        if isinstance(value, URIRef):
+            labels = list(store.query(f"SELECT ?l WHERE {{ {value.n3()} <{RDFS.label}> ?l }} LIMIT 1"))
+            label = labels[0][0] if labels else None
+        shown = _short(shapes, value, base_iri) if isinstance(value, URIRef) else str(value or "")
+        found.append(Violation(
+            focus=f"{shown} ({label})" if label else shown,
+            where=_record_location(value, records, base_iri),
+            path=shapes.namespace_manager.normalizeUri(path) if isinstance(path, URIRef) else "(node)",
+            message=message.replace("{?value}", str(value)).replace("{$value}", str(value)),  # as pySHACL
+            value=shown, severity="Violation"))
+    return found
+

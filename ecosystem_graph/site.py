@@ -1,0 +1,468 @@
+"""A browsable static site of the graph: plain HTML pages that work offline from the file system.
+
+``build_site(kg, out_dir)`` writes:
+
+- ``index.html``: counts by type with links, the visits, the theme taxonomy, the cities, the sources;
+- ``view.html``: the interactive view of the whole ecosystem (:mod:`ecosystem_graph.views`), which
+  also opens on an entity's neighbourhood (``view.html#focus=organization/nesta``) or on a theme or
+  visit (``view.html#show=theme/smart-cities``);
+- ``KIND/index.html``: every entity of one type;
+- ``KIND/ID.html``: one page per entity: its description, facts (inferred ones marked), links out
+  and in, sources and a picture of its ego network (an SVG whose nodes link to their pages). Theme
+  pages draw the theme view and list who works on it; visit pages draw the visit view and list its
+  meetings in order; city pages list what is located there;
+- ``sources.html``: the sources the facts come from.
+
+Entity pages need no script at all; their Content-Security-Policy forbids scripts and every request.
+All text from the data is escaped.
+
+>>> import tempfile
+>>> kg = open_graph()
+>>> out = Path(tempfile.mkdtemp())
+>>> result = build_site(kg, out)
+>>> (out / "organization" / "nesta.html").exists(), result.pages > 70
+(True, True)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from markupsafe import Markup, escape
+
+from .graph import KnowledgeGraph, open_graph  # noqa: F401  (open_graph: doctests)
+from .layout import layout
+from .views import (KIND_STYLES, View, _darker, _environment, _label_box, centrality_scores, ego_view,
+                    render_html, theme_view, visit_view)
+
+#: Static pages run no script and fetch nothing.
+STATIC_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'; "
+              "base-uri 'none'; form-action 'none'")
+#: A page's picture draws at most this many nodes (the most central ones, always the entity itself).
+SVG_MAX_NODES = 60
+
+_KIND_ORDER = list(KIND_STYLES)
+_SKOS_BROADER = "http://www.w3.org/2004/02/skos/core#broader"
+_SUPER_EVENT = "https://schema.org/superEvent"
+_REPORT_ORDER = "report order: "
+
+
+@dataclass
+class SiteResult:
+    """What :func:`build_site` wrote: the index page and the number of pages."""
+
+    index: Path
+    pages: int
+
+
+def build_site(kg: KnowledgeGraph, out_dir: str | Path, G: nx.MultiDiGraph | None = None) -> SiteResult:
+    """Write the static site of ``kg`` into ``out_dir`` (each file atomically); see the module doc.
+
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> build_site(open_graph(), out).index.name
+    'index.html'
+    """
+    from .build import write_atomically
+    from .network import entity_graph
+
+    out = Path(out_dir)
+    G = G if G is not None else entity_graph(kg)
+    scores, score_name = centrality_scores(G)
+    paths = page_paths(G)
+    files: dict[str, dict[str, bytes]] = defaultdict(dict)
+
+    def put(relative: str, html: str) -> None:
+        folder, _, name = relative.rpartition("/")
+        files[folder][name] = html.encode("utf-8")
+
+    title = _site_title(kg)
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for node, kind in G.nodes(data="kind"):
+        by_kind[kind or "other"].append(node)
+    for members in by_kind.values():
+        members.sort(key=lambda n: _sort_key(G, n))
+    kinds = sorted(by_kind, key=lambda k: (_KIND_ORDER.index(k) if k in _KIND_ORDER else 99, k))
+
+    sources = _sources(kg)
+    source_ids = {s["title"]: s["id"] for s in sources}
+
+    selections: dict[str, View] = {}
+    for node in G:
+        kind = G.nodes[node].get("kind")
+        if kind == "theme":
+            selections[_key(G, node)] = theme_view(G, node)
+        elif kind == "visit":
+            selections[_key(G, node)] = visit_view(G, node)
+
+    for node in G:
+        put(paths[node], _entity_page(G, node, paths, scores, score_name, source_ids, title, selections))
+    for kind in kinds:
+        put(f"{kind}/index.html", _render("site_list.html", depth=1, site_title=title, csp=STATIC_CSP,
+                                          title=_kind_plural(G, kind, by_kind[kind]),
+                                          kind_label=_kind_label(G, by_kind[kind][0]),
+                                          rows=[_row(G, n, paths) for n in by_kind[kind]]))
+    put("sources.html", _render("site_sources.html", depth=0, site_title=title, csp=STATIC_CSP,
+                                title="Sources", sources=sources))
+    whole = View(G, f"{title}: the whole ecosystem", f"{G.number_of_nodes():,} entities, "
+                 f"{G.number_of_edges():,} links", scores=scores, score_name=score_name)
+    put("view.html", render_html(whole, pages=paths, back_link=("index.html", "← Index"), selections=selections))
+    put("index.html", _index_page(G, kg, title, kinds, by_kind, paths, sources))
+
+    for folder, content in sorted(files.items()):
+        write_atomically(out / folder if folder else out, content)
+    return SiteResult(out / "index.html", sum(len(c) for c in files.values()))
+
+
+def page_paths(G: nx.MultiDiGraph) -> dict[str, str]:
+    """The page of every node, relative to the site's root: ``KIND/ID.html``, unique and safe.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("a", kind="organization", id="nesta")
+    >>> G.add_node("b", kind="organization", id="../x y")
+    >>> page_paths(G)
+    {'a': 'organization/nesta.html', 'b': 'organization/x-y.html'}
+    """
+    taken: set[str] = set()
+    paths = {}
+    for node, data in G.nodes(data=True):
+        kind = re.sub(r"[^a-z0-9-]+", "-", str(data.get("kind") or "other").lower()).strip("-") or "other"
+        ident = re.sub(r"[^A-Za-z0-9._-]+", "-", str(data.get("id") or node)).strip("-.") or "entity"
+        path, number = f"{kind}/{ident}.html", 1
+        while path in taken or ident == "index":
+            number += 1
+            ident = f"{ident}-{number}"
+            path = f"{kind}/{ident}.html"
+        taken.add(path)
+        paths[node] = path
+    return paths
+
+
+# -- pages -----------------------------------------------------------------------------------------
+
+def _entity_page(G: nx.MultiDiGraph, node: str, paths: dict[str, str], scores: dict[str, float],
+                 score_name: str, source_ids: dict[str, str], site_title: str,
+                 selections: dict[str, View]) -> str:
+    data = G.nodes[node]
+    kind = data.get("kind") or "other"
+    key = _key(G, node)
+    inferred = set(data.get("inferred") or [])
+    out_links = [{"relation": d.get("relation", ""), "other": _ref(G, v, paths, "../"), "inferred": d.get("inferred")}
+                 for _, v, d in sorted(G.out_edges(node, data=True), key=lambda e: (e[2].get("relation", ""),
+                                                                                   _sort_key(G, e[1])))]
+    in_links = [{"relation": d.get("relation", ""), "other": _ref(G, u, paths, "../"), "inferred": d.get("inferred")}
+                for u, _, d in sorted(G.in_edges(node, data=True), key=lambda e: (e[2].get("relation", ""),
+                                                                                 _sort_key(G, e[0])))]
+    picture_view = selections.get(key) or ego_view(G, node, 1)
+    picture_view.scores, picture_view.score_name = scores, score_name
+    if key in selections:
+        explore = f"../view.html#show={key}"
+        picture_title = picture_view.title
+    else:
+        explore = f"../view.html#focus={key}"
+        picture_title = f"Ego network of {data.get('label')}"
+    extra = _extra_sections(G, node, kind, paths)
+    return _render(
+        "site_entity.html", depth=1, site_title=site_title, csp=STATIC_CSP,
+        title=str(data.get("label") or node), kind=kind, kind_label=str(data.get("kind_label") or kind),
+        kind_list="index.html", style=KIND_STYLES.get(kind, KIND_STYLES["other"]),
+        dates=_dates(data), description=str(data.get("description") or ""), iri=str(data.get("iri") or node),
+        ident=str(data.get("id") or ""),
+        facts=[{"text": f, "inferred": f in inferred} for f in data.get("facts") or []],
+        out_links=out_links, in_links=in_links,
+        sources=[{"title": s, "href": f"../sources.html#{source_ids[s]}" if s in source_ids else ""}
+                 for s in data.get("sources") or []],
+        picture=svg_picture(picture_view, paths, "../", highlight=node),
+        picture_title=picture_title, picture_size=picture_view.graph.number_of_nodes(),
+        explore=explore, extra=extra,
+        score=f"{score_name} centrality {scores.get(node, 0.0):.3g}" if score_name else "")
+
+
+def _extra_sections(G: nx.MultiDiGraph, node: str, kind: str, paths: dict[str, str]) -> list[dict[str, Any]]:
+    """Sections only some kinds of page have: a theme's workers, a visit's meetings, a city's residents."""
+    sections = []
+    if kind == "theme":
+        part = theme_view(G, node).graph
+        narrower = [_ref(G, u, paths, "../") for u, _, k in G.in_edges(node, keys=True) if k == _SKOS_BROADER]
+        broader = [_ref(G, v, paths, "../") for _, v, k in G.out_edges(node, keys=True) if k == _SKOS_BROADER]
+        if broader:
+            sections.append({"title": "Broader theme", "items": sorted(broader, key=lambda r: r["label"])})
+        if narrower:
+            sections.append({"title": "Narrower themes", "items": sorted(narrower, key=lambda r: r["label"])})
+        for wanted, title in (("organization", "Organizations on this theme or a narrower one"),
+                              ("meeting", "Meetings about it"), ("product", "Products about it"),
+                              ("partnership", "Partnerships about it"), ("event", "Events about it")):
+            items = [_ref(G, n, paths, "../") for n in part if G.nodes[n].get("kind") == wanted]
+            if items:
+                sections.append({"title": title, "items": sorted(items, key=lambda r: r["label"])})
+    elif kind == "visit":
+        meetings = [u for u, _, k in G.in_edges(node, keys=True) if k == _SUPER_EVENT
+                    and G.nodes[u].get("kind") == "meeting"]
+        meetings.sort(key=lambda m: _sort_key(G, m))
+        rows = []
+        for m in meetings:
+            met = [_ref(G, v, paths, "../") for _, v in G.out_edges(m) if G.nodes[v].get("kind") == "organization"]
+            rows.append({**_ref(G, m, paths, "../"), "order": _report_order(G, m), "date": G.nodes[m].get("date", ""),
+                         "met": sorted(met, key=lambda r: r["label"])})
+        sections.append({"title": "Meetings, in the order of the report", "meetings": rows})
+        people = [_ref(G, v, paths, "../") for _, v in G.out_edges(node) if G.nodes[v].get("kind") == "person"]
+        if people:
+            sections.append({"title": "Participants", "items": sorted(people, key=lambda r: r["label"])})
+    elif kind in ("city", "country"):
+        here = {u for u, _ in G.in_edges(node)}
+        for wanted, title in (("organization", "Organizations located here"), ("meeting", "Meetings held here"),
+                              ("visit", "Visits here"), ("event", "Events here"), ("city", "Cities")):
+            items = [_ref(G, n, paths, "../") for n in here if G.nodes[n].get("kind") == wanted]
+            if items:
+                sections.append({"title": title, "items": sorted(items, key=lambda r: r["label"])})
+    return sections
+
+
+def _index_page(G: nx.MultiDiGraph, kg: KnowledgeGraph, title: str, kinds: list[str],
+                by_kind: dict[str, list[str]], paths: dict[str, str], sources: list[dict[str, str]]) -> str:
+    counts = [{"label": _kind_plural(G, k, by_kind[k]), "count": len(by_kind[k]), "href": f"{k}/index.html",
+               "style": KIND_STYLES.get(k, KIND_STYLES["other"])} for k in kinds]
+    visits = [{**_ref(G, v, paths, ""), "dates": _dates(G.nodes[v])} for v in by_kind.get("visit", [])]
+    themes = _theme_tree(G, by_kind.get("theme", []), paths)
+    cities = []
+    for city in by_kind.get("city", []):
+        located = {u for u, _ in G.in_edges(city) if G.nodes[u].get("kind") == "organization"}
+        country = [G.nodes[v]["label"] for _, v in G.out_edges(city) if G.nodes[v].get("kind") == "country"]
+        cities.append({**_ref(G, city, paths, ""), "organizations": len(located), "country": ", ".join(country)})
+    return _render("site_index.html", depth=0, site_title=title, csp=STATIC_CSP, title=title,
+                   entities=G.number_of_nodes(), links=G.number_of_edges(), counts=counts, visits=visits,
+                   themes=themes, cities=cities, sources=sources)
+
+
+def _theme_tree(G: nx.MultiDiGraph, themes: list[str], paths: dict[str, str]) -> list[dict[str, Any]]:
+    """Themes as nested lists, top concepts first (a theme with several broader ones shows under each)."""
+    children: dict[str, list[str]] = defaultdict(list)
+    has_parent = set()
+    for theme in themes:
+        for _, up, key in G.out_edges(theme, keys=True):
+            if key == _SKOS_BROADER and up in G:
+                children[up].append(theme)
+                has_parent.add(theme)
+
+    def branch(theme: str, seen: frozenset[str]) -> dict[str, Any]:
+        below = sorted(children.get(theme, []), key=lambda n: _sort_key(G, n))
+        return {**_ref(G, theme, paths, ""),
+                "children": [branch(c, seen | {c}) for c in below if c not in seen]}
+
+    return [branch(t, frozenset({t})) for t in themes if t not in has_parent]
+
+
+# -- the picture of a page -------------------------------------------------------------------------
+
+def svg_picture(view: View, paths: dict[str, str], prefix: str, highlight: str | None = None,
+                max_nodes: int = SVG_MAX_NODES) -> Markup:
+    """A static SVG drawing of a small view; each node links to its page. Text is escaped.
+
+    >>> G = nx.MultiDiGraph([("a", "b", "p")])
+    >>> G.add_node("a", label="<script>", kind="organization")
+    >>> svg = svg_picture(View(G, "t"), {"a": "organization/a.html"}, "../")
+    >>> "<script>" in svg, "&lt;script&gt;" in svg, 'href="../organization/a.html"' in svg
+    (False, True, True)
+    """
+    G = view.graph
+    scores = view.scores or centrality_scores(G)[0]
+    nodes = list(G)
+    dropped = 0
+    if len(nodes) > max_nodes:
+        keep = sorted(nodes, key=lambda n: (n != highlight, -scores.get(n, 0.0), str(n)))[:max_nodes]
+        dropped = len(nodes) - len(keep)
+        G = G.subgraph(keep)
+        nodes = list(G)
+    top = max((scores.get(n, 0.0) for n in nodes), default=0.0) or 1.0
+    size = {n: 7.0 + 15.0 * math.sqrt(max(scores.get(n, 0.0), 0.0) / top) for n in nodes}
+    labels = {n: str(G.nodes[n].get("label") or n) for n in nodes}
+    pos = layout(G, seed=3, boxes={n: _label_box(labels[n][:60], size[n]) for n in nodes},
+                 iterations=60) if nodes else {}
+    lines = {n: _wrap(labels[n][:60], 22) for n in nodes}
+    if not nodes:
+        return Markup('<p class="note">Nothing to draw.</p>')
+    xs = [pos[n][0] for n in nodes]
+    ys = [pos[n][1] for n in nodes]
+    pad = 70
+    left, right = min(xs) - pad - 40, max(xs) + pad + 40
+    top_y, bottom = min(ys) - pad, max(ys) + pad + 20 + 15 * max(len(v) for v in lines.values())
+    width, height = right - left, bottom - top_y
+    parts = [f'<svg class="picture" xmlns="http://www.w3.org/2000/svg" viewBox="{left:.0f} {top_y:.0f} '
+             f'{width:.0f} {height:.0f}" role="img" aria-label="{escape(view.title)}">',
+             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+             'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#8a8f94"/></marker></defs>']
+    label_edges = G.number_of_edges() <= 40
+    for u, v, data in G.edges(data=True):
+        if u == v:
+            continue
+        (x1, y1), (x2, y2) = pos[u], pos[v]
+        dx, dy = x2 - x1, y2 - y1
+        length = math.hypot(dx, dy) or 1.0
+        sx, sy = x1 + dx / length * size[u], y1 + dy / length * size[u]
+        ex, ey = x2 - dx / length * (size[v] + 2), y2 - dy / length * (size[v] + 2)
+        dash = ' stroke-dasharray="5 4"' if data.get("inferred") else ""
+        relation = escape(data.get("relation", ""))
+        parts.append(f'<line x1="{sx:.1f}" y1="{sy:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" class="edge"{dash} '
+                     f'marker-end="url(#arrow)"><title>{escape(labels[u])} → {relation} → '
+                     f'{escape(labels[v])}</title></line>')
+        if label_edges:
+            parts.append(f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2 - 3:.1f}" class="edge-label">'
+                         f'{relation}</text>')
+    for n in nodes:
+        data = G.nodes[n]
+        kind = data.get("kind") or "other"
+        fill, shape = KIND_STYLES.get(kind, KIND_STYLES["other"])
+        x, y = pos[n]
+        r = size[n]
+        stroke = "#000000" if n == highlight else _darker(fill)
+        width_attr = 3 if n == highlight else 1.5
+        paint = f'fill="{fill}" stroke="{stroke}" stroke-width="{width_attr}"'
+        mark = _shape_svg(shape, x, y, r, paint)
+        text = "".join(f'<tspan x="{x:.1f}" dy="{15 if i else 0}">{escape(line)}</tspan>'
+                       for i, line in enumerate(lines[n]))
+        weight = ' font-weight="bold"' if n == highlight else ""
+        body = (f'<title>{escape(labels[n])} ({escape(data.get("kind_label") or kind)})</title>{mark}'
+                f'<text x="{x:.1f}" y="{y + r + 14:.1f}" class="node-label"{weight}>{text}</text>')
+        href = paths.get(n)
+        if href and n != highlight:
+            parts.append(f'<a href="{escape(prefix + href)}">{body}</a>')
+        else:
+            parts.append(f"<g>{body}</g>")
+    parts.append("</svg>")
+    if dropped:
+        parts.append(f'<p class="note">The {len(nodes)} most central of {len(nodes) + dropped} entities are drawn; '
+                     "the lists below and the interactive view show all.</p>")
+    return Markup("".join(parts))
+
+
+def _shape_svg(shape: str, x: float, y: float, r: float, paint: str) -> str:
+    if shape == "square":
+        return f'<rect x="{x - r * 0.85:.1f}" y="{y - r * 0.85:.1f}" width="{r * 1.7:.1f}" height="{r * 1.7:.1f}" {paint}/>'
+    corners = {
+        "triangle": [(0, -1), (0.95, 0.75), (-0.95, 0.75)],
+        "triangleDown": [(0, 1), (0.95, -0.75), (-0.95, -0.75)],
+        "diamond": [(0, -1), (1, 0), (0, 1), (-1, 0)],
+        "hexagon": [(math.cos(a), math.sin(a)) for a in (i * math.pi / 3 for i in range(6))],
+        "star": [((1 if i % 2 == 0 else 0.45) * math.sin(i * math.pi / 5),
+                  -(1 if i % 2 == 0 else 0.45) * math.cos(i * math.pi / 5)) for i in range(10)],
+    }.get(shape)
+    if corners:
+        points = " ".join(f"{x + cx * r:.1f},{y + cy * r:.1f}" for cx, cy in corners)
+        return f'<polygon points="{points}" {paint}/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {paint}/>'
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Words in lines of about ``width`` characters, at most three lines."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > 3:
+        lines = lines[:3]
+        lines[-1] = lines[-1][: width - 1] + "…"
+    return lines or [text]
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+def _render(template: str, **context: Any) -> str:
+    context.setdefault("root", "../" * context.get("depth", 0))
+    return _environment().get_template(template).render(context)
+
+
+def _key(G: nx.MultiDiGraph, node: str) -> str:
+    data = G.nodes[node]
+    return f"{data.get('kind') or 'other'}/{data['id']}" if data.get("id") else str(node)
+
+
+def _ref(G: nx.MultiDiGraph, node: str, paths: dict[str, str], prefix: str) -> dict[str, Any]:
+    data = G.nodes[node]
+    kind = data.get("kind") or "other"
+    return {"label": str(data.get("label") or node), "href": prefix + paths[node] if node in paths else "",
+            "kind": kind, "kind_label": str(data.get("kind_label") or kind),
+            "style": KIND_STYLES.get(kind, KIND_STYLES["other"])}
+
+
+def _row(G: nx.MultiDiGraph, node: str, paths: dict[str, str]) -> dict[str, Any]:
+    """A line of a kind's list page (which sits in the kind's folder, next to the entity pages)."""
+    data = G.nodes[node]
+    description = str(data.get("description") or "")
+    return {**_ref(G, node, paths, ""), "href": paths[node].split("/", 1)[1], "dates": _dates(data),
+            "description": description if len(description) <= 160 else description[:159] + "…",
+            "links": G.degree(node)}
+
+
+def _dates(data: dict[str, Any]) -> str:
+    start, end = str(data.get("date") or ""), str(data.get("end_date") or "")
+    if start and end and end != start:
+        return f"{start} to {end}"
+    return start
+
+
+def _report_order(G: nx.MultiDiGraph, node: str) -> str:
+    for fact in G.nodes[node].get("facts") or []:
+        if fact.startswith(_REPORT_ORDER):
+            return fact[len(_REPORT_ORDER):]
+    return ""
+
+
+def _sort_key(G: nx.MultiDiGraph, node: str) -> tuple[Any, ...]:
+    order = _report_order(G, node)
+    data = G.nodes[node]
+    return (int(order) if order.isdigit() else math.inf, str(data.get("date") or "9999"),
+            str(data.get("label") or node).casefold())
+
+
+def _kind_label(G: nx.MultiDiGraph, node: str) -> str:
+    data = G.nodes[node]
+    return str(data.get("kind_label") or data.get("kind") or "Other")
+
+
+def _kind_plural(G: nx.MultiDiGraph, kind: str, members: list[str]) -> str:
+    label = _kind_label(G, members[0]) if members else kind
+    irregular = {"City": "Cities", "Country": "Countries", "Person": "People"}
+    return irregular.get(label, label + "s")
+
+
+def _site_title(kg: KnowledgeGraph) -> str:
+    for (title,) in kg.query("SELECT ?title WHERE { ?d a dcat:Dataset ; dct:title ?title } ORDER BY ?title LIMIT 1"):
+        return str(title)
+    return "Ecosystem graph"
+
+
+def _sources(kg: KnowledgeGraph) -> list[dict[str, str]]:
+    """Every source with its id, title, kind, publisher, address (http(s) only), date, language and note."""
+    rows = kg.query("""
+        SELECT ?id (SAMPLE(?t) AS ?title) (SAMPLE(?pub) AS ?publisher) (SAMPLE(?u) AS ?url)
+               (SAMPLE(?d) AS ?issued) (SAMPLE(?lang) AS ?language) (SAMPLE(?n) AS ?note)
+               (GROUP_CONCAT(DISTINCT ?typeLabel; separator=", ") AS ?kinds) WHERE {
+          ?s a prov:Entity ; dct:identifier ?id .
+          OPTIONAL { ?s dct:title ?t }
+          OPTIONAL { ?s dct:publisher/rdfs:label ?pub }
+          OPTIONAL { ?s schema:url ?u }
+          OPTIONAL { ?s dct:issued ?d }
+          OPTIONAL { ?s dct:language ?lang }
+          OPTIONAL { ?s skos:note ?n }
+          OPTIONAL { ?s a ?type . ?type rdfs:label ?typeLabel FILTER (?type != prov:Entity) }
+        } GROUP BY ?id ORDER BY ?id""")
+    found = []
+    for ident, title, publisher, url, issued, language, note, kinds in rows:
+        address = str(url or "")
+        found.append({"id": re.sub(r"[^A-Za-z0-9._-]+", "-", str(ident)), "title": str(title or ident),
+                      "publisher": str(publisher or ""), "url": address,
+                      "safe_url": address if re.match(r"^https?://[^\s\"'<>]+$", address) else "",
+                      "issued": str(issued or ""), "language": str(language or ""), "note": str(note or ""),
+                      "kinds": str(kinds or "")})
+    return found
+
+
+__all__ = ["STATIC_CSP", "SiteResult", "build_site", "page_paths", "svg_picture"]

@@ -1,0 +1,213 @@
+"""The static site: its pages, that every link resolves, what entity pages say, and escaping.
+
+Its pages are opened in a real browser in test_browser.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from ecosystem_graph import open_graph
+from ecosystem_graph.cli import main
+from ecosystem_graph.graph import KnowledgeGraph
+from ecosystem_graph.network import entity_graph
+from ecosystem_graph.site import STATIC_CSP, build_site, page_paths
+
+ROOT = Path(__file__).resolve().parents[1]
+# The same hostile text as test_views.py (test modules cannot import each other here).
+HOSTILE_ORG = "<img src=x onerror=alert(1)>"
+HOSTILE_DESCRIPTION = "</script><script>window.__pwned=1</script> & <b>bold</b>"
+HOSTILE_THEME = '"><svg onload=window.__pwned=2>'
+
+
+def make_hostile(data_dir: Path) -> None:
+    """Give NESTA and the blockchain theme labels and a description that try to run script."""
+    for name, ident, changes in (("organizations.csv", "nesta", {"label": HOSTILE_ORG,
+                                                                 "description": HOSTILE_DESCRIPTION}),
+                                 ("themes.csv", "blockchain", {"label": HOSTILE_THEME})):
+        path = data_dir / name
+        with path.open(newline="", encoding="utf-8") as stream:
+            rows = list(csv.DictReader(stream))
+        for row in rows:
+            if row["id"] == ident:
+                row.update(changes)
+        with path.open("w", newline="", encoding="utf-8") as stream:
+            writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+
+
+class Page(HTMLParser):
+    """Links, element ids, scripts and the policy of one page."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.scripts = 0
+        self.csp = ""
+        self.text: list[str] = []
+        self.feed(path.read_text(encoding="utf-8"))
+
+    def handle_starttag(self, tag, attrs) -> None:
+        attrs = dict(attrs)
+        if "href" in attrs:
+            self.links.append(attrs["href"] or "")
+        if "id" in attrs:
+            self.ids.add(attrs["id"] or "")
+        if tag == "script":
+            self.scripts += 1
+        if tag == "meta" and attrs.get("http-equiv") == "Content-Security-Policy":
+            self.csp = attrs.get("content") or ""
+
+    def handle_data(self, data) -> None:
+        self.text.append(data)
+
+    def targets(self) -> set[Path]:
+        """The files the page's local links lead to."""
+        return {(self.path.parent / unquote(urlsplit(link).path)).resolve()
+                for link in self.links if not urlsplit(link).scheme and urlsplit(link).path}
+
+
+@pytest.fixture(scope="module")
+def site(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    build_site(kg, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def G(kg: KnowledgeGraph) -> nx.MultiDiGraph:
+    return entity_graph(kg)
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_site_has_an_index_a_view_and_a_page_per_entity(site: Path, G) -> None:
+    assert (site / "index.html").exists() and (site / "view.html").exists() and (site / "sources.html").exists()
+    for node, path in page_paths(G).items():
+        assert (site / path).exists(), path
+    kinds = {d["kind"] for _, d in G.nodes(data=True)}
+    assert {p.parent.name for p in site.glob("*/index.html")} == kinds
+    assert len(pages(site)) == G.number_of_nodes() + len(kinds) + 3
+
+
+def test_every_local_link_resolves_to_a_page_and_every_fragment_to_an_element(site: Path) -> None:
+    parsed = {p.resolve(): Page(p) for p in pages(site)}
+    for page in parsed.values():
+        for link in page.links:
+            parts = urlsplit(link)
+            assert not parts.scheme or parts.scheme in ("http", "https"), (page.path, link)
+            if parts.scheme:
+                continue
+            target = (page.path.parent / unquote(parts.path)).resolve() if parts.path else page.path.resolve()
+            assert target in parsed, (page.path, link)
+            fragment = unquote(parts.fragment)
+            if fragment and not fragment.startswith(("focus=", "show=")):
+                assert fragment in parsed[target].ids, (page.path, link)
+
+
+def test_index_counts_entities_by_type_and_lists_visits_themes_cities(site: Path, G) -> None:
+    index = Page(site / "index.html")
+    text = " ".join(index.text)
+    assert "75 entities and 161 links" in text
+    assert re.search(r"Organizations\s+11", text) and re.search(r"Themes\s+26", text)
+    assert {"organization/index.html", "view.html", "visit/uk-2018.html", "theme/smart-contracts.html",
+            "city/peterborough.html", "sources.html#kcs-news-uk-2018"} <= set(index.links)
+
+
+def test_entity_page_shows_facts_links_in_and_out_sources_and_its_ego_view(site: Path) -> None:
+    page = Page(site / "organization" / "nesta.html")
+    text = " ".join(page.text)
+    assert "Foundation for research and promotion of innovation" in text
+    assert "city: London" in text and "inferred" in text
+    neighbours = {"../city/london.html", "../organization-type/foundation.html", "../meeting/uk-2018-nesta.html"}
+    assert neighbours <= set(page.links)
+    # the ego picture links to them too (SVG <a href>), and the page leads to the interactive view
+    svg = (site / "organization" / "nesta.html").read_text(encoding="utf-8").split("<svg class=\"picture\"")[1]
+    assert all(f'href="{n}"' in svg for n in neighbours)
+    assert "../view.html#focus=organization/nesta" in page.links
+    assert "../sources.html#kcs-news-uk-2018" in page.links
+
+
+def test_visit_page_lists_meetings_in_report_order(site: Path) -> None:
+    html = (site / "visit" / "uk-2018.html").read_text(encoding="utf-8")
+    table = html.split("Meetings, in the order of the report")[1].split("</table>")[0]
+    order = [m.group(1) for m in re.finditer(r'href="\.\./meeting/(uk-2018-[a-z-]+)\.html"', table)]
+    meetings = list(dict.fromkeys(order))
+    assert meetings == ["uk-2018-future-cities-catapult", "uk-2018-collider-accelerator", "uk-2018-the-bakery",
+                            "uk-2018-london-and-partners", "uk-2018-nesta", "uk-2018-opportunity-peterborough",
+                            "uk-2018-living-planit", "uk-2018-universal-trustme-engine"]
+    assert "../view.html#show=visit/uk-2018" in Page(site / "visit" / "uk-2018.html").links
+    assert "2018-08-03" in html and "not stated" in html
+
+
+def test_theme_and_city_pages_list_related_entities(site: Path) -> None:
+    theme = Page(site / "theme" / "smart-cities.html")
+    assert {"../theme/internet-of-things.html", "../organization/living-planit.html"} <= set(theme.links)
+    assert "Narrower themes" in theme.text
+    city = Page(site / "city" / "peterborough.html")
+    assert {"../organization/opportunity-peterborough.html", "../organization/peterborough-city-council.html",
+            "../meeting/uk-2018-opportunity-peterborough.html"} <= set(city.links)
+    assert "Organizations located here" in city.text
+
+
+def test_static_pages_run_no_script_and_forbid_requests(site: Path) -> None:
+    for path in pages(site):
+        page = Page(path)
+        if path.name == "view.html":
+            assert page.scripts == 3 and "default-src 'none'" in page.csp
+        else:
+            assert page.scripts == 0, path
+            assert page.csp == STATIC_CSP, path
+        assert "<link" not in path.read_text(encoding="utf-8")
+
+
+def test_hostile_text_is_escaped_on_every_page(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    make_hostile(tmp_path / "data")
+    kg = open_graph(tmp_path / "data", tmp_path / "build")
+    out = tmp_path / "site"
+    build_site(kg, out)
+    seen = 0
+    for path in pages(out):
+        html = path.read_text(encoding="utf-8")
+        for text in (HOSTILE_ORG, HOSTILE_THEME, "<svg onload", "<script>window"):
+            assert text not in html, (path, text)
+        seen += "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert seen >= 5  # the organization's page, its meeting, the city, the type, the index lists
+    page = Page(out / "organization" / "nesta.html")
+    assert HOSTILE_ORG in page.text and HOSTILE_DESCRIPTION in page.text
+
+
+def test_page_paths_are_unique_and_safe() -> None:
+    G = nx.MultiDiGraph()
+    G.add_node("a", kind="theme", id="x")
+    G.add_node("b", kind="theme", id="x")
+    G.add_node("c", kind="../../etc", id="index")
+    G.add_node("d", kind="organization", id="")
+    paths = page_paths(G)
+    assert len(set(paths.values())) == 4
+    assert all(re.fullmatch(r"[a-z0-9-]+/[A-Za-z0-9._-]+\.html", p) for p in paths.values()), paths
+    assert paths["c"] != "etc/index.html"
+
+
+def test_site_command(seed_build: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["site", "--out", str(out), "--data", str(ROOT / "data"),
+                                       "--build-dir", str(seed_build)])
+    assert result.exit_code == 0, result.output
+    assert f"open {out / 'index.html'}" in result.output
+    assert (out / "organization" / "kc-sofia.html").exists()
