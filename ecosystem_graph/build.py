@@ -193,9 +193,13 @@ def write_atomically(out_dir: Path, files: dict[str, bytes]) -> None:
     """Write every file to a temporary name first, then rename them all into place."""
     out_dir.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[str, Path]] = []
+    # mkstemp makes files only their owner can read; outputs get the mode a plain open() would.
+    umask = os.umask(0)
+    os.umask(umask)
     try:
         for name, content in files.items():
             handle, temp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
+            os.fchmod(handle, 0o666 & ~umask)
             with os.fdopen(handle, "wb") as stream:
                 stream.write(content)
                 stream.flush()

@@ -523,6 +523,8 @@ class StoreFolder:
         """Delete every generation but the current one that no reader holds; the names deleted."""
         current = self.current()
         removed = []
+        for leftover in self.root.glob(f".{CURRENT}.*"):  # a link made by a build killed before renaming it
+            leftover.unlink(missing_ok=True)
         for name in self.generations():
             if name == current:
                 continue

@@ -8,7 +8,6 @@ Screenshots of every view are kept in tests/artifacts/ (look at them).
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import shutil
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from hostile import HOSTILE_DESCRIPTION, HOSTILE_ORG, HOSTILE_THEME, make_hostile
 
 from ecosystem_graph import open_graph
 from ecosystem_graph.graph import KnowledgeGraph
@@ -31,9 +31,6 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-HOSTILE_ORG = "<img src=x onerror=alert(1)>"
-HOSTILE_DESCRIPTION = "</script><script>window.__pwned=1</script> & <b>bold</b>"
-HOSTILE_THEME = '"><svg onload=window.__pwned=2>'
 
 
 @pytest.fixture(scope="module")
@@ -297,19 +294,7 @@ def test_site_view_opens_on_an_entity_or_a_visit_and_links_to_pages(browser, sit
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[KnowledgeGraph, Path]:
     root = tmp_path_factory.mktemp("hostile")
     shutil.copytree(ROOT / "data", root / "data")
-    for name, ident, changes in (("organizations.csv", "nesta", {"label": HOSTILE_ORG,
-                                                                 "description": HOSTILE_DESCRIPTION}),
-                                 ("themes.csv", "blockchain", {"label": HOSTILE_THEME})):
-        path = root / "data" / name
-        with path.open(newline="", encoding="utf-8") as stream:
-            rows = list(csv.DictReader(stream))
-        for row in rows:
-            if row["id"] == ident:
-                row.update(changes)
-        with path.open("w", newline="", encoding="utf-8") as stream:
-            writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
+    make_hostile(root / "data")
     return open_graph(root / "data", root / "build"), root
 
 

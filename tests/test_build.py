@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -109,3 +110,10 @@ def test_stable_iris_from_record_ids(tmp_path: Path) -> None:
     for iri in ("organization/kc-sofia", "person/deyan-pushkarov", "place/london", "theme/blockchain",
                 "visit/uk-2018", "meeting/uk-2018-nesta", "event/london-tech-week", "product/trustme"):
         assert (URIRef(f"https://w3id.org/ecosystem-graph/id/{iri}"), None, None) in graph, iri
+
+
+def test_outputs_are_readable_like_any_written_file(tmp_path: Path) -> None:
+    build_graph(ROOT / "data", tmp_path)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "ecosystem.ttl").stat().st_mode & 0o777 == 0o666 & ~umask

@@ -73,7 +73,7 @@ def test_inline_view_draws_inside_a_sandboxed_iframe(tmp_path: Path, kg) -> None
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         page.goto(page_file.as_uri())
         frame = page.frames[1]
-        frame.wait_for_function("window.__viewReady === true", timeout=30_000)
+        frame.wait_for_selector("body[data-ready='1']", state="attached", timeout=30_000)
         drawn = frame.evaluate("window.__view.state().drawn")
         browser.close()
     assert drawn == view.graph.number_of_nodes()

