@@ -1,0 +1,302 @@
+"""Worker processes that check and run SPARQL requests, each killed when it runs past the time limit.
+
+Neither pyoxigraph nor rdflib can stop a running query from another thread, so each query runs in
+one of a few worker processes, each with the graph open. When a query runs past its time limit the
+worker is killed (SIGKILL), the client answered at once, and a new worker started in the background;
+the others go on answering meanwhile. The guard (:mod:`.guard`) and the serialization also run in
+the workers: they use both cores, and a request that makes the parser itself slow is stopped too.
+
+Updates (only with an update token) are applied to every worker's copy of the graph, and replayed
+into the workers started later, so all of them answer alike.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from ..errors import EcosystemGraphError, QueryError, QuerySyntaxError
+
+
+@dataclass(frozen=True)
+class GraphSource:
+    """How a worker opens the graph: the same options the command line takes."""
+
+    data_dir: Path | None
+    build_dir: Path
+    store: str | None
+    local_graphs: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Job:
+    """One request: a query to run and answer in a media type, or an update to apply."""
+
+    text: str
+    accept: str | None = None
+    fmt: str | None = None
+    row_cap: int = 10_000
+    update: bool = False
+
+
+@dataclass
+class Reply:
+    """What to answer: HTTP status, media type, body and extra headers."""
+
+    status: int
+    media_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def error(cls, status: int, message: str) -> Reply:
+        return cls(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode("utf-8"))
+
+
+# -- inside a worker ---------------------------------------------------------------------------
+
+def _worker_main(conn: Connection, source: GraphSource, updates: list[str]) -> None:
+    """A worker's life: open the graph, replay the updates, then answer jobs until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
+    import rdflib.plugins.sparql
+
+    from ..graph import open_graph
+
+    # Defence in depth: rdflib must never fetch FROM graphs, whatever the guard lets through.
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+    try:
+        kg = open_graph(source.data_dir, source.build_dir, store=source.store, rebuild=False)
+        for text in updates:
+            _apply_update(kg, text)
+    except EcosystemGraphError as exc:
+        conn.send(("failed", str(exc)))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        conn.send(answer(kg, job, source.local_graphs))
+
+
+def answer(kg: Any, job: Job, local_graphs: frozenset[str] = frozenset()) -> Reply:
+    """Check and run one job on ``kg``; every error a client can cause becomes a 4xx reply.
+
+    >>> from ecosystem_graph.graph import open_graph
+    >>> reply = answer(open_graph(), Job("ASK { ?s a org:Organization }", fmt="csv"))
+    >>> reply.status, reply.media_type, reply.body
+    (200, 'text/csv; charset=utf-8', b'_askResult\\r\\ntrue\\r\\n')
+    >>> answer(open_graph(), Job("SELECT ?x WHERE {")).status
+    400
+    """
+    from .formats import NotAcceptable, negotiate, serialize_result
+    from .guard import Refused, check_query, check_update
+    from ..queries import with_prologue
+
+    full = with_prologue(job.text, kg.base_iri)
+    shift = full.count("\n") - job.text.count("\n")
+    try:
+        if job.update:
+            check_update(full, local_graphs)
+            _apply_update(kg, full)
+            return Reply(204, "text/plain", b"")
+        form = check_query(full, local_graphs)
+        media_type = negotiate(form, job.accept, job.fmt)
+        body, truncated = serialize_result(kg.store.query(full), media_type, job.row_cap, kg.base_iri)
+    except QuerySyntaxError as exc:
+        return Reply.error(400, str(exc.shifted(job.text, shift)))
+    except Refused as exc:
+        return Reply.error(403, str(exc))
+    except NotAcceptable as exc:
+        return Reply.error(406, str(exc))
+    except QueryError as exc:
+        return Reply.error(400, str(exc))
+    except EcosystemGraphError as exc:
+        return Reply.error(500, str(exc))
+    except Exception as exc:  # rdflib evaluates lazily and reports a query's own faults as plain exceptions
+        return Reply.error(400, f"the query failed: {exc}")
+    headers = {"X-Result-Truncated": f"true; at most {job.row_cap} rows"} if truncated else {}
+    text_type = media_type.startswith("text/") or media_type.endswith(("json", "xml"))
+    return Reply(200, media_type + ("; charset=utf-8" if text_type else ""), body, headers)
+
+
+def _apply_update(kg: Any, text: str) -> None:
+    """Apply a SPARQL update to the worker's in-memory graph (rdflib or Oxigraph)."""
+    store = kg.store
+    try:
+        if hasattr(store, "native"):
+            store.native().update(text)
+        else:
+            store.graph().update(text)
+    except SyntaxError as exc:
+        raise QueryError(f"malformed update: {exc}") from None
+    except Exception as exc:  # an update that fails while running is the client's to fix
+        raise QueryError(f"the update failed: {exc}") from None
+
+
+# -- in the server -----------------------------------------------------------------------------
+
+class WorkerGone(EcosystemGraphError):
+    """A worker died or overran its time limit (and was killed)."""
+
+
+class Worker:
+    """One worker process and the pipe to it."""
+
+    def __init__(self, context: Any, source: GraphSource, updates: list[str]) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, source, list(updates)),
+                                       name="ecosystem-graph-worker", daemon=True)
+        self.process.start()
+        child.close()
+
+    def wait_ready(self, timeout: float) -> None:
+        """Wait until the worker has opened the graph; raise with its message if it could not."""
+        if not self.conn.poll(timeout):
+            self.kill()
+            raise EcosystemGraphError(f"a worker did not open the graph within {timeout:.0f} s")
+        try:
+            state, detail = self.conn.recv()
+        except EOFError:
+            raise EcosystemGraphError("a worker stopped while opening the graph") from None
+        if state != "ready":
+            raise EcosystemGraphError(f"a worker could not open the graph: {detail}")
+
+    def call(self, job: Job, time_limit: float) -> Reply:
+        """Send ``job`` and wait for its reply; kill the worker and raise past ``time_limit``."""
+        try:
+            self.conn.send(job)
+            if self.conn.poll(time_limit):
+                return self.conn.recv()
+        except (EOFError, OSError):
+            self.kill()
+            raise WorkerGone("the worker running the query stopped") from None
+        self.kill()
+        raise WorkerGone(f"the query ran past the time limit of {time_limit:g} s and was stopped")
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.process.join(2)
+        if self.process.is_alive():
+            self.kill()
+
+
+class WorkerPool:
+    """A fixed number of workers; a request waits for an idle one (asyncio side)."""
+
+    def __init__(self, source: GraphSource, size: int, time_limit: float, start_timeout: float = 600) -> None:
+        self.source, self.size, self.time_limit, self.start_timeout = source, size, time_limit, start_timeout
+        # forkserver: workers start from a clean process (not a fork of the event loop's threads),
+        # and with the package imported once in the server process that forks them, respawns are quick.
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["ecosystem_graph.server.workers", "ecosystem_graph.graph"])
+        self._threads = ThreadPoolExecutor(max_workers=size + 2, thread_name_prefix="sparql")
+        self._idle: asyncio.Queue[Worker] | None = None
+        self._all: set[Worker] = set()
+        self._lock = threading.Lock()
+        self.updates: list[str] = []
+        self.respawns = 0
+
+    def start(self) -> None:
+        """Start every worker and wait until all have the graph open (before serving)."""
+        self._idle = asyncio.Queue()
+        workers = [Worker(self._context, self.source, self.updates) for _ in range(self.size)]
+        try:
+            for worker in workers:
+                worker.wait_ready(self.start_timeout)
+        except EcosystemGraphError:
+            for worker in workers:
+                worker.kill()
+            raise
+        for worker in workers:
+            self._all.add(worker)
+            self._idle.put_nowait(worker)
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The event loop that serves requests: replacement workers are handed over to it."""
+        self._loop = loop
+
+    async def run(self, job: Job) -> Reply:
+        """Run ``job`` on an idle worker, within the time limit; a killed worker is replaced."""
+        assert self._idle is not None, "start() the pool first"
+        worker = await self._idle.get()
+        loop = asyncio.get_running_loop()
+        try:
+            reply = await loop.run_in_executor(self._threads, worker.call, job, self.time_limit)
+        except WorkerGone as exc:
+            self._all.discard(worker)
+            loop.run_in_executor(self._threads, self._replace)
+            return Reply.error(503, str(exc))
+        self._idle.put_nowait(worker)
+        return reply
+
+    async def update(self, text: str) -> Reply:
+        """Apply an update to every worker, one at a time, holding all of them meanwhile."""
+        assert self._idle is not None, "start() the pool first"
+        held = [await self._idle.get() for _ in range(self.size)]
+        reply = Reply.error(503, "no worker")
+        loop = asyncio.get_running_loop()
+        try:
+            for worker in held:
+                reply = await loop.run_in_executor(self._threads, worker.call, Job(text, update=True),
+                                                   self.time_limit)
+                if reply.status != 204:
+                    break  # the first worker refuses what all would: the others are unchanged
+            else:
+                self.updates.append(text)
+        except WorkerGone as exc:
+            reply = Reply.error(503, f"{exc}; the update was undone")
+            self._restart_all(held)
+            return reply
+        for worker in held:
+            self._idle.put_nowait(worker)
+        return reply
+
+    def _restart_all(self, held: list[Worker]) -> None:
+        """Replace the held workers, so none keeps an update the others lack."""
+        loop = asyncio.get_running_loop()
+        for worker in held:
+            worker.kill()
+            self._all.discard(worker)
+            loop.run_in_executor(self._threads, self._replace)
+
+    def _replace(self) -> None:
+        """Start a worker in place of a killed one (in a thread: opening the graph takes a while)."""
+        try:
+            worker = Worker(self._context, self.source, self.updates)
+            worker.wait_ready(self.start_timeout)
+        except EcosystemGraphError as exc:  # the pool serves on with one worker fewer
+            print(f"error: cannot replace a stopped worker: {exc}", file=sys.stderr)
+            return
+        with self._lock:
+            self._all.add(worker)
+            self.respawns += 1
+        assert self._idle is not None
+        self._loop.call_soon_threadsafe(self._idle.put_nowait, worker)
+
+    def stop(self) -> None:
+        for worker in list(self._all):
+            worker.stop()
+        self._all.clear()
+        self._threads.shutdown(wait=False, cancel_futures=True)
