@@ -133,6 +133,7 @@ async def sparql(server: Server, request: Request) -> Response:
                            "default graph, and this endpoint fetches nothing")
     fmt = (params.get("format") or [None])[0]
     reply = await server.run(Job(query, request.headers.get("accept"), fmt, server.config.row_cap))
+    reply.headers["Vary"] = "Accept"
     return _response(reply)
 
 
@@ -294,8 +295,8 @@ def _alternates(path: str) -> str:
 async def queries_page(server: Server, request: Request) -> Response:
     """``/queries``: every named query with a form for its parameters."""
     library = await asyncio.to_thread(server.kg.library)
-    return _html(_render("server_queries.html", title="Named queries", queries=sorted(library.values(),
-                                                                                         key=lambda q: q.name)))
+    return _page("server_queries.html", title="Named queries",
+                 queries=sorted(library.values(), key=lambda q: q.name))
 
 
 async def named_query(server: Server, request: Request) -> Response:
@@ -321,9 +322,9 @@ async def named_query(server: Server, request: Request) -> Response:
     if reply.status != 200:
         return _response(reply)
     table = json.loads(reply.body)
-    return _html(_render("server_result.html", title=name, query=query, values=values, sparql=text,
-                         head=table["head"].get("vars", []), rows=_cells(table, server.kg.base_iri),
-                         truncated=bool(reply.headers), links=_format_links(request)))
+    return _page("server_result.html", title=name, query=query, values=values, sparql=text,
+                 head=table["head"].get("vars", []), rows=_cells(table, server.kg.base_iri),
+                 truncated=bool(reply.headers), links=_format_links(request))
 
 
 def _cells(table: dict[str, Any], base_iri: str) -> list[list[dict[str, str]]]:
@@ -354,14 +355,14 @@ async def editor(server: Server, request: Request) -> Response:
     """``/query``: a SPARQL editor that posts to ``/sparql`` and shows the result."""
     example = ("SELECT ?organization ?label WHERE {\n  ?organization a org:Organization ; rdfs:label ?label .\n}"
                "\nORDER BY ?label\nLIMIT 20\n")
-    return _html(_render("server_editor.html", title="SPARQL query", example=example,
-                         row_cap=server.config.row_cap, time_limit=server.config.time_limit))
+    return _page("server_editor.html", title="SPARQL query", example=example,
+                 row_cap=server.config.row_cap, time_limit=server.config.time_limit)
 
 
 async def home(server: Server, request: Request) -> Response:
     """``/``: what this server offers."""
-    return _html(_render("server_home.html", title="SPARQL endpoint and linked data",
-                         base_iri=server.kg.base_iri, config=server.config))
+    return _page("server_home.html", title="SPARQL endpoint and linked data",
+                 base_iri=server.kg.base_iri, config=server.config)
 
 
 async def static_file(request: Request) -> Response:
@@ -374,6 +375,11 @@ async def static_file(request: Request) -> Response:
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+def _page(template: str, **context: Any) -> Response:
+    """One of the server's own pages, with its Content-Security-Policy also as a header."""
+    return _html(_render(template, **context), {"Content-Security-Policy": SERVER_CSP})
+
 
 def _render(template: str, **context: Any) -> str:
     from ..views import _environment

@@ -142,5 +142,17 @@ def _nodes(tree: Any) -> Iterator[Any]:
 
 
 def _show(term: Any) -> str:
-    """A term as written in SPARQL (``n3`` of an IRI or a variable)."""
-    return term.n3() if hasattr(term, "n3") else str(term)
+    """A term as written in SPARQL: an IRI or a variable, or a prefixed name as parsed.
+
+    >>> from rdflib.plugins.sparql.parser import parseQuery
+    >>> tree = parseQuery("PREFIX r: <http://x/> SELECT * { SERVICE r:s { ?a ?b ?c } }")
+    >>> [_show(n["term"]) for n in _nodes(tree) if getattr(n, "name", "") == "ServiceGraphPattern"]
+    ['r:s']
+    """
+    from rdflib.term import Identifier
+
+    if isinstance(term, Identifier):
+        return term.n3()
+    if getattr(term, "name", None) == "pname":
+        return f"{term.get('prefix') or ''}:{term.get('localname') or ''}"
+    return str(term)
