@@ -11,7 +11,9 @@ Turtle, N-Triples, JSON-LD or RDF/XML. A ``format`` parameter wins over the ``Ac
 
 from __future__ import annotations
 
-from rdflib import Graph
+from xml.etree import ElementTree
+
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.query import Result
 
 from ..errors import QueryError
@@ -112,9 +114,9 @@ def serialize_result(result: Result, media_type: str, row_cap: int, base_iri: st
     This is the one place results become bytes, so a store's native serializer can replace it.
 
     >>> from rdflib import Graph
-    >>> result = Graph().query('SELECT ?x WHERE { VALUES ?x { 1 2 3 } }')
+    >>> result = Graph().query('SELECT ?x WHERE { VALUES ?x { "a" "b" "c" } }')
     >>> serialize_result(result, "text/tab-separated-values", 2)
-    (b'?x\\n1\\n2\\n', True)
+    (b'?x\\n"a"\\n"b"\\n', True)
     """
     truncated = False
     if result.type in ("CONSTRUCT", "DESCRIBE"):
@@ -127,15 +129,63 @@ def serialize_result(result: Result, media_type: str, row_cap: int, base_iri: st
                 kept.add(triple)
             graph, truncated = kept, True
         return _graph_bytes(graph, media_type, base_iri), truncated
-    if result.type == "SELECT" and len(result.bindings) > row_cap:
-        result.bindings, truncated = result.bindings[:row_cap], True
+    if result.type == "SELECT":
+        # rdflib's own engine leaves unbound variables as None, which its XML writer cannot write.
+        rows = [{k: v for k, v in row.items() if v is not None} for row in result.bindings[:row_cap + 1]]
+        truncated = len(rows) > row_cap
+        result.bindings = rows[:row_cap]
     if media_type == "text/tab-separated-values":
         return _tsv(result).encode("utf-8"), truncated
+    if media_type == "application/sparql-results+xml":
+        return xml_results(result), truncated
     if result.type == "ASK" and media_type == "text/csv":
         return f"_askResult\r\n{'true' if result.askAnswer else 'false'}\r\n".encode(), truncated
-    name = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml",
-            "text/csv": "csv"}[media_type]
+    name = {"application/sparql-results+json": "json", "text/csv": "csv"}[media_type]
     return result.serialize(format=name), truncated
+
+
+def xml_results(result: Result) -> bytes:
+    """SPARQL Query Results XML of a SELECT or ASK result.
+
+    rdflib's own writer drops the text of literals that are false in Python (0, "", false), so
+    this one writes every term itself.
+
+    >>> from xml.etree import ElementTree
+
+from rdflib import BNode, Graph, Literal, URIRef
+    >>> print(xml_results(Graph().query("SELECT ?n WHERE { BIND (0 AS ?n) }")).decode())
+    <?xml version="1.0" encoding="utf-8"?>
+    <sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="n" /></head><results><result><binding name="n"><literal datatype="http://www.w3.org/2001/XMLSchema#integer">0</literal></binding></result></results></sparql>
+    """
+    root = ElementTree.Element("sparql", xmlns="http://www.w3.org/2005/sparql-results#")
+    head = ElementTree.SubElement(root, "head")
+    if result.type == "ASK":
+        ElementTree.SubElement(root, "boolean").text = "true" if result.askAnswer else "false"
+    else:
+        names = [str(v) for v in result.vars or []]
+        for name in names:
+            ElementTree.SubElement(head, "variable", name=name)
+        results = ElementTree.SubElement(root, "results")
+        for row in result.bindings:
+            element = ElementTree.SubElement(results, "result")
+            for variable, term in row.items():
+                if term is not None:
+                    _xml_term(ElementTree.SubElement(element, "binding", name=str(variable)), term)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(root, encoding="utf-8",
+                                                                               xml_declaration=False)
+
+
+def _xml_term(binding: ElementTree.Element, term: object) -> None:
+    if isinstance(term, URIRef):
+        ElementTree.SubElement(binding, "uri").text = str(term)
+    elif isinstance(term, BNode):
+        ElementTree.SubElement(binding, "bnode").text = str(term)
+    else:
+        assert isinstance(term, Literal)
+        attributes = {"datatype": str(term.datatype)} if term.datatype else {}
+        if term.language:
+            attributes["{http://www.w3.org/XML/1998/namespace}lang"] = term.language
+        ElementTree.SubElement(binding, "literal", attributes).text = str(term)
 
 
 def _graph_bytes(graph: Graph, media_type: str, base_iri: str | None) -> bytes:
