@@ -27,6 +27,11 @@ from typing import Any
 from ..errors import EcosystemGraphError, QueryError, QuerySyntaxError
 
 
+#: Seconds after which a query counts as long, and the niceness its worker then runs at.
+LONG_QUERY = 0.25
+LONG_QUERY_NICENESS = 15
+
+
 @dataclass(frozen=True)
 class GraphSource:
     """How a worker opens the graph: the same options the command line takes."""
@@ -174,25 +179,51 @@ class Worker:
         if state != "ready":
             raise EcosystemGraphError(f"a worker could not open the graph: {detail}")
 
-    def call(self, job: Job, time_limit: float) -> Reply:
-        """Send ``job`` and wait for its reply; kill the worker and raise past ``time_limit``."""
+    async def call(self, job: Job, time_limit: float) -> Reply:
+        """Send ``job`` and wait for its reply in the event loop; kill the worker past ``time_limit``.
+
+        The loop watches the pipe itself (no thread per request): a reply wakes it directly.
+        """
+        loop = asyncio.get_running_loop()
+        ready = loop.create_future()
+        fd = self.conn.fileno()
+        loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
         try:
             self.conn.send(job)
-            if self.conn.poll(time_limit):
-                return self.conn.recv()
+            try:
+                await asyncio.wait_for(asyncio.shield(ready), min(LONG_QUERY, time_limit))
+            except asyncio.TimeoutError:
+                self.lower_priority()
+                await asyncio.wait_for(ready, max(time_limit - LONG_QUERY, 0.0))
+            return self.conn.recv()
+        except asyncio.TimeoutError:
+            self.kill()
+            raise WorkerGone(f"the query ran past the time limit of {time_limit:g} s and was stopped") from None
         except (EOFError, OSError):
             self.kill()
             raise WorkerGone("the worker running the query stopped") from None
-        self.kill()
-        raise WorkerGone(f"the query ran past the time limit of {time_limit:g} s and was stopped")
+        finally:
+            loop.remove_reader(fd)
+
+    def lower_priority(self) -> None:
+        """Let the short queries of the other workers go first (on 2 cores a long query holds one).
+
+        Only root may raise a priority again, so the worker keeps the low one afterwards.
+        """
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, LONG_QUERY_NICENESS)
+        except OSError:
+            pass
 
     def kill(self) -> None:
+        """Stop the worker at once (SIGKILL), wherever it is."""
         if self.process.is_alive():
             self.process.kill()
         self.process.join(5)
         self.conn.close()
 
     def stop(self) -> None:
+        """Ask the worker to finish, then kill it if it does not."""
         try:
             self.conn.send(None)
         except OSError:
@@ -211,7 +242,7 @@ class WorkerPool:
         # and with the package imported once in the server process that forks them, respawns are quick.
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["ecosystem_graph.server.workers", "ecosystem_graph.graph"])
-        self._threads = ThreadPoolExecutor(max_workers=size + 2, thread_name_prefix="sparql")
+        self._threads = ThreadPoolExecutor(max_workers=size, thread_name_prefix="respawn")
         self._idle: asyncio.Queue[Worker] | None = None
         self._all: set[Worker] = set()
         self._lock = threading.Lock()
@@ -241,45 +272,46 @@ class WorkerPool:
         """Run ``job`` on an idle worker, within the time limit; a killed worker is replaced."""
         assert self._idle is not None, "start() the pool first"
         worker = await self._idle.get()
-        loop = asyncio.get_running_loop()
         try:
-            reply = await loop.run_in_executor(self._threads, worker.call, job, self.time_limit)
+            reply = await worker.call(job, self.time_limit)
         except WorkerGone as exc:
-            self._all.discard(worker)
-            loop.run_in_executor(self._threads, self._replace)
+            self._retire(worker)
             return Reply.error(503, str(exc))
+        except asyncio.CancelledError:  # the request was dropped mid-query: its worker may still be busy
+            self._retire(worker)
+            raise
         self._idle.put_nowait(worker)
         return reply
+
+    def _retire(self, worker: Worker) -> None:
+        """Kill ``worker`` and start another in its place, in the background."""
+        worker.kill()
+        self._all.discard(worker)
+        asyncio.get_running_loop().run_in_executor(self._threads, self._replace)
 
     async def update(self, text: str) -> Reply:
         """Apply an update to every worker, one at a time, holding all of them meanwhile."""
         assert self._idle is not None, "start() the pool first"
         held = [await self._idle.get() for _ in range(self.size)]
         reply = Reply.error(503, "no worker")
-        loop = asyncio.get_running_loop()
         try:
             for worker in held:
-                reply = await loop.run_in_executor(self._threads, worker.call, Job(text, update=True),
-                                                   self.time_limit)
+                reply = await worker.call(Job(text, update=True), self.time_limit)
                 if reply.status != 204:
                     break  # the first worker refuses what all would: the others are unchanged
             else:
                 self.updates.append(text)
         except WorkerGone as exc:
-            reply = Reply.error(503, f"{exc}; the update was undone")
-            self._restart_all(held)
-            return reply
+            for worker in held:
+                self._retire(worker)
+            return Reply.error(503, f"{exc}; the update was undone")
+        except asyncio.CancelledError:
+            for worker in held:
+                self._retire(worker)
+            raise
         for worker in held:
             self._idle.put_nowait(worker)
         return reply
-
-    def _restart_all(self, held: list[Worker]) -> None:
-        """Replace the held workers, so none keeps an update the others lack."""
-        loop = asyncio.get_running_loop()
-        for worker in held:
-            worker.kill()
-            self._all.discard(worker)
-            loop.run_in_executor(self._threads, self._replace)
 
     def _replace(self) -> None:
         """Start a worker in place of a killed one (in a thread: opening the graph takes a while)."""
