@@ -410,3 +410,50 @@ def test_serve_reports_a_port_in_use_and_a_missing_store_without_a_traceback(tmp
     done = subprocess.run([sys.executable, "-m", "ecosystem_graph", "serve", "--store", f"oxigraph:{store}",
                            "--port", "0"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 1 and done.stderr.startswith("error: ") and "Traceback" not in done.stderr
+
+
+# -- in a browser ------------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def test_the_editor_shows_hostile_labels_as_text_and_runs_nothing_else(server: Served) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("no browser: Debian's chromium is not installed at /usr/bin/chromium (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            requests: list[str] = []
+            problems: list[str] = []
+            page.on("request", lambda request: requests.append(request.url))
+            page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+            page.goto(f"{server.url}/query")
+            page.fill("#query", "SELECT ?label WHERE { ?x rdfs:label ?label FILTER (?x IN "
+                                f"(<{BASE}organization/nesta>, <{BASE}theme/blockchain>)) }} ORDER BY ?label")
+            page.click("#run")
+            page.wait_for_selector("#result table td", timeout=20_000)
+            cells = page.locator("#result td").all_inner_texts()
+            assert sorted(cells) == sorted([HOSTILE_ORG, HOSTILE_THEME])
+            page.fill("#query", "SELECT ?x WHERE {")
+            page.click("#run")
+            page.wait_for_selector("#result pre", timeout=20_000)
+            assert "malformed query" in page.locator("#result pre").inner_text()
+            for path in ("/id/organization/nesta", "/id/theme/blockchain.html", "/queries",
+                         "/queries/organizations-by-theme?theme=blockchain"):
+                page.goto(server.url + path)
+                assert page.locator("[onerror], [onload], script:not([src])").count() == 0, path
+                assert page.evaluate("window.__pwned") is None, path
+            page.goto(f"{server.url}/id/organization/nesta")
+            assert page.locator("h1").inner_text() == HOSTILE_ORG
+            # The one complaint: the malformed query's 400, which the page shows.
+            assert problems == ["Failed to load resource: the server responded with a status of 400 (Bad Request)"]
+            assert all(url.startswith(server.url) for url in requests), requests
+        finally:
+            browser.close()

@@ -55,7 +55,8 @@ def serve(data_dir: Path | None, build_dir: Path, store: str | None, host: str, 
     if not ipaddress.ip_address(bound_host).is_loopback:
         click.echo(f"warning: {host} is reachable from other machines", err=True)
     try:
-        uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
+        # The standard asyncio loop, whatever else is installed: the one the tests and the bench ran on.
+        uvicorn.Server(uvicorn.Config(app, loop="asyncio", log_level="warning", access_log=False,
                                       timeout_graceful_shutdown=2)).run(sockets=[listener])
     finally:
         app.state.server.pool.stop()

@@ -20,11 +20,11 @@ import contextlib
 import hmac
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -38,9 +38,11 @@ from ..graph import KnowledgeGraph
 from .formats import GRAPH_TYPES, best_match, negotiate
 from .workers import GraphSource, Job, Reply, WorkerPool
 
-#: Pages of the server run only its own script file, and talk only to it.
-SERVER_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'self'; "
-              "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+#: Pages of the server run only its own script file, and talk only to it (the page's meta element).
+PAGE_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'self'; "
+            "connect-src 'self'; form-action 'self'; base-uri 'none'")
+#: The same as a header, which may also forbid framing (a meta element may not).
+SERVER_CSP = PAGE_CSP + "; frame-ancestors 'none'"
 _STATIC = Path(__file__).resolve().parent.parent / "templates"
 _STATIC_FILES = {"editor.js": "text/javascript; charset=utf-8"}
 
@@ -55,7 +57,6 @@ class ServerConfig:
     row_cap: int = 10_000
     max_request_bytes: int = 1 << 20
     update_token: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class Server:
@@ -343,12 +344,9 @@ def _cells(table: dict[str, Any], base_iri: str) -> list[list[dict[str, str]]]:
 
 def _format_links(request: Request) -> list[dict[str, str]]:
     """Links to the same result in every other format."""
-    links = []
-    for name in ("csv", "tsv", "json", "xml"):
-        params = {k: v for k, v in request.query_params.items() if k != "format"} | {"format": name}
-        links.append({"name": name.upper(), "href": str(request.url.replace(query="").include_query_params(**params))
-                      .replace(str(request.base_url).rstrip("/"), "")})
-    return links
+    params = {k: v for k, v in request.query_params.items() if k != "format"}
+    return [{"name": name.upper(), "href": f"{request.url.path}?{urlencode(params | {'format': name})}"}
+            for name in ("csv", "tsv", "json", "xml")]
 
 
 async def editor(server: Server, request: Request) -> Response:
@@ -386,7 +384,7 @@ def _render(template: str, **context: Any) -> str:
 
     context.setdefault("root", "/id/")
     context.setdefault("site_title", "ecosystem-graph")
-    context.setdefault("csp", SERVER_CSP)
+    context.setdefault("csp", PAGE_CSP)
     return _environment().get_template(template).render(context)
 
 

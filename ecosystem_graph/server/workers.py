@@ -166,6 +166,8 @@ class Worker:
                                        name="ecosystem-graph-worker", daemon=True)
         self.process.start()
         child.close()
+        self._reply: asyncio.Future[None] | None = None
+        self._watched = False
 
     def wait_ready(self, timeout: float) -> None:
         """Wait until the worker has opened the graph; raise with its message if it could not."""
@@ -182,19 +184,21 @@ class Worker:
     async def call(self, job: Job, time_limit: float) -> Reply:
         """Send ``job`` and wait for its reply in the event loop; kill the worker past ``time_limit``.
 
-        The loop watches the pipe itself (no thread per request): a reply wakes it directly.
+        The loop watches the pipe itself and two timers (lower the priority, kill): no thread and
+        no task per request, which matters when the server process is the bottleneck.
         """
         loop = asyncio.get_running_loop()
-        ready = loop.create_future()
-        fd = self.conn.fileno()
-        loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+        self._reply = ready = loop.create_future()
+        if not self._watched:
+            loop.add_reader(self.conn.fileno(), self._readable)
+            # Some loops (uvloop) make a watched descriptor non-blocking; a large reply is read whole.
+            os.set_blocking(self.conn.fileno(), True)
+            self._watched = True
+        timers = [loop.call_later(min(LONG_QUERY, time_limit), self.lower_priority),
+                  loop.call_later(time_limit, lambda: ready.done() or ready.set_exception(asyncio.TimeoutError()))]
         try:
             self.conn.send(job)
-            try:
-                await asyncio.wait_for(asyncio.shield(ready), min(LONG_QUERY, time_limit))
-            except asyncio.TimeoutError:
-                self.lower_priority()
-                await asyncio.wait_for(ready, max(time_limit - LONG_QUERY, 0.0))
+            await ready
             return self.conn.recv()
         except asyncio.TimeoutError:
             self.kill()
@@ -203,7 +207,23 @@ class Worker:
             self.kill()
             raise WorkerGone("the worker running the query stopped") from None
         finally:
-            loop.remove_reader(fd)
+            for timer in timers:
+                timer.cancel()
+
+    def _readable(self) -> None:
+        """The pipe has data (a reply, or the end of a dead worker): wake the request waiting for it."""
+        if self._reply is not None and not self._reply.done():
+            self._reply.set_result(None)
+        else:  # nobody waits: a dead worker's pipe stays readable, so stop watching it
+            self._unwatch()
+
+    def _unwatch(self) -> None:
+        if self._watched:
+            self._watched = False
+            try:
+                asyncio.get_running_loop().remove_reader(self.conn.fileno())
+            except (RuntimeError, OSError, ValueError):  # the loop is gone (shutdown) or the pipe closed
+                pass
 
     def lower_priority(self) -> None:
         """Let the short queries of the other workers go first (on 2 cores a long query holds one).
@@ -217,6 +237,7 @@ class Worker:
 
     def kill(self) -> None:
         """Stop the worker at once (SIGKILL), wherever it is."""
+        self._unwatch()
         if self.process.is_alive():
             self.process.kill()
         self.process.join(5)
