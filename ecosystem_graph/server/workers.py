@@ -207,15 +207,17 @@ class Worker:
             self.kill()
             raise WorkerGone("the worker running the query stopped") from None
         finally:
+            self._reply = None
             for timer in timers:
                 timer.cancel()
 
     def _readable(self) -> None:
         """The pipe has data (a reply, or the end of a dead worker): wake the request waiting for it."""
-        if self._reply is not None and not self._reply.done():
-            self._reply.set_result(None)
-        else:  # nobody waits: a dead worker's pipe stays readable, so stop watching it
+        if self._reply is None:  # nobody waits: a dead worker's pipe stays readable, so stop watching it
             self._unwatch()
+        elif not self._reply.done():
+            self._reply.set_result(None)
+        # else: woken already, the reply is about to be read
 
     def _unwatch(self) -> None:
         if self._watched:
