@@ -8,7 +8,8 @@ project's, then rdflib-endpoint serving the same triples from rdflib's in-memory
 
 1. *point lookups*: ``--clients`` concurrent clients, each with one keep-alive connection, asking
    ``SELECT ?p ?o WHERE { <organization> ?p ?o }`` about random organizations for ``--seconds``
-   seconds (at most ``--max-requests`` requests): queries per second, median and p99 latency, errors;
+   seconds (at most ``--max-requests`` requests), ``--runs`` times: the medians of queries per
+   second, median and p99 latency; the errors of all runs;
 2. *one heavy query*: one client sends a query that runs past the time limit (a cross product) while
    the other clients go on with point lookups: their p99 and errors meanwhile, and what the heavy
    query got and when (rdflib-endpoint has no time limit: its client gives up after ``--heavy-wait``);
@@ -132,7 +133,7 @@ def load(port: int, sparql_path: str, iris: list[str], clients: int, seconds: fl
     summary = {"requests": len(latencies), "seconds": wall, "qps": len(latencies) / wall,
                "p50_ms": 1000 * _percentile(latencies, 0.5), "p99_ms": 1000 * _percentile(latencies, 0.99),
                "max_ms": 1000 * (latencies[-1] if latencies else 0.0), "errors": len(errors),
-               "error_kinds": sorted(set(errors))}
+               "error_kinds": sorted(set(errors)), "load_average": os.getloadavg()[0]}
     if heavy is not None:
         summary["heavy"] = heavy
     return summary
@@ -293,7 +294,10 @@ def measure(kind: str, process: subprocess.Popen, port: int, sparql_path: str, i
             args: argparse.Namespace) -> dict[str, Any]:
     print(f"  {kind}: warm-up, point lookups, one heavy query beside them, one client at a time ...", flush=True)
     load(port, sparql_path, iris, args.clients, 2, args.max_requests)
-    point = load(port, sparql_path, iris, args.clients, args.seconds, args.max_requests)
+    runs = [load(port, sparql_path, iris, args.clients, args.seconds, args.max_requests) for _ in range(args.runs)]
+    point = {key: statistics.median(run[key] for run in runs) for key in ("qps", "p50_ms", "p99_ms", "max_ms")}
+    point.update({"errors": sum(run["errors"] for run in runs), "requests": sum(run["requests"] for run in runs),
+                  "runs": runs})
     heavy = load(port, sparql_path, iris, args.clients, args.timeout + 3, args.max_requests,
                  heavy_wait=args.heavy_wait)
     # rdflib-endpoint is still in the heavy query: the one-at-a-time run would only measure that wait.
@@ -368,9 +372,10 @@ def report(results: dict[str, Any]) -> str:
              f"uvicorn {machine['uvicorn']}. Load average (1 min) {results['load_average'][0]:.1f} at the start and "
              f"{results['load_average'][1]:.1f} at the end: the machine was shared with other engineers' work "
              "during the run, and the load generator runs on the same 2 cores as the server.", "",
-             f"{args['clients']} concurrent clients on loopback, each with one keep-alive connection, for "
-             f"{args['seconds']:g} s (at most {args['max_requests']:,} requests) of point lookups "
-             f"(`{LOOKUP.format(iri='ORGANIZATION')}` about random organizations). *With a heavy query*: one of "
+             f"{args['clients']} concurrent clients on loopback, each with one keep-alive connection, in "
+             f"{args['runs']} runs of {args['seconds']:g} s (at most {args['max_requests']:,} requests each) of point "
+             f"lookups (`{LOOKUP.format(iri='ORGANIZATION')}` about random organizations); the table gives the "
+             "medians of the runs' figures and the errors of all runs. *With a heavy query* (one run): one of "
              f"the clients sends a cross product instead, which this server stops at its time limit "
              f"(`--timeout {args['timeout']:g}`, {args['workers']} workers); rdflib-endpoint has no limit, "
              f"and its client gives up after {args['heavy_wait']:g} s. Latencies are per request, seen by the "
@@ -387,6 +392,12 @@ def report(results: dict[str, Any]) -> str:
             lines.append(f"| {graph['name']} ({graph['triples']:,} triples) | {label} | {point['qps']:.0f} | "
                          f"{point['p50_ms']:.1f} ms | {point['p99_ms']:.1f} ms | {point['errors']} | {heavy['qps']:.0f} | "
                          f"{heavy['p99_ms']:.1f} ms | {heavy['errors']} | {got} | {side['peak_mb']:.0f} MB |")
+    lines += ["", "Each run's lookups per second and p99 (load average at its end):", ""]
+    for graph in results["graphs"]:
+        for key, label in (("ours", "ecosystem-graph serve"), ("rdflib", "rdflib-endpoint")):
+            runs = ", ".join(f"{run['qps']:.0f}/s {run['p99_ms']:.0f} ms ({run['load_average']:.1f})"
+                             for run in graph[key]["point"]["runs"])
+            lines.append(f"- {graph['name']}, {label}: {runs}")
     lines += ["", "Ratios (this server against rdflib-endpoint) and goals (>= 300 lookups/s, p99 <= 100 ms, no errors):", ""]
     for graph in results["graphs"]:
         ours, plain = graph["ours"], graph["rdflib"]
@@ -420,7 +431,8 @@ def main() -> None:
     parser.add_argument("--organizations", type=int, default=10_000, help="size of the synthetic graph (0: seed only)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=10.0, help="length of the point-lookup run")
+    parser.add_argument("--seconds", type=float, default=8.0, help="length of one point-lookup run")
+    parser.add_argument("--runs", type=int, default=3, help="point-lookup runs (medians are reported)")
     parser.add_argument("--max-requests", type=int, default=20_000, help="requests per run at most")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=5.0, help="our server's query time limit in the run")

@@ -60,29 +60,24 @@ class ServerConfig:
 
 
 class Server:
-    """The state the routes share: the worker pool, the graph for pages, the site renderer."""
+    """The state the routes share: the worker pool and the graph that named-query parameters resolve in."""
 
     def __init__(self, config: ServerConfig, kg: KnowledgeGraph) -> None:
         self.config, self.kg = config, kg
         self.pool = WorkerPool(config.source, config.workers, config.time_limit)
-        self._site: Any = None
-        self._site_lock = asyncio.Lock()
-
-    async def site(self) -> Any:
-        """The page renderer, built on first use (its entity graph takes a while on a large graph)."""
-        async with self._site_lock:
-            if self._site is None:
-                from ..site import Site
-
-                self._site = await asyncio.to_thread(Site, self.kg)
-            return self._site
 
     async def run(self, job: Job) -> Reply:
         return await self.pool.run(job)
 
 
 def create_app(config: ServerConfig, kg: KnowledgeGraph) -> Starlette:
-    """The Starlette application serving ``kg`` with ``config``; start ``app.state.server.pool`` before serving."""
+    """The Starlette application serving ``kg`` with ``config``; start ``app.state.server.pool`` before serving.
+
+    >>> from ecosystem_graph.graph import open_graph
+    >>> app = create_app(ServerConfig(GraphSource(None, Path("build"), None)), open_graph())
+    >>> [route.path for route in app.routes]
+    ['/', '/sparql', '/id/{path:path}', '/queries', '/queries/{name}', '/query', '/static/{name}']
+    """
     server = Server(config, kg)
 
     @contextlib.asynccontextmanager
@@ -92,13 +87,13 @@ def create_app(config: ServerConfig, kg: KnowledgeGraph) -> Starlette:
         server.pool.stop()
 
     routes = [
-        Route("/", partial(home, server)),
-        Route("/sparql", partial(sparql, server), methods=["GET", "POST"]),
-        Route("/id/{path:path}", partial(entity, server)),
-        Route("/queries", partial(queries_page, server)),
-        Route("/queries/{name}", partial(named_query, server)),
-        Route("/query", partial(editor, server)),
-        Route("/static/{name}", static_file),
+        Route("/", partial(_home, server)),
+        Route("/sparql", partial(_sparql, server), methods=["GET", "POST"]),
+        Route("/id/{path:path}", partial(_entity, server)),
+        Route("/queries", partial(_queries_page, server)),
+        Route("/queries/{name}", partial(_named_query, server)),
+        Route("/query", partial(_editor, server)),
+        Route("/static/{name}", _static_file),
     ]
     middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                              allow_headers=["Accept", "Content-Type"], max_age=3600)]
@@ -109,7 +104,7 @@ def create_app(config: ServerConfig, kg: KnowledgeGraph) -> Starlette:
 
 # -- the SPARQL protocol -----------------------------------------------------------------------
 
-async def sparql(server: Server, request: Request) -> Response:
+async def _sparql(server: Server, request: Request) -> Response:
     """``/sparql``: run a query or an update, or describe the service."""
     cap = server.config.max_request_bytes
     if len(request.url.query) > cap:
@@ -118,7 +113,7 @@ async def sparql(server: Server, request: Request) -> Response:
     body = b""
     if request.method == "POST":
         try:
-            body = await read_body(request, cap)
+            body = await _read_body(request, cap)
         except RequestTooLarge as exc:
             return _error(413, str(exc))
     try:
@@ -126,9 +121,9 @@ async def sparql(server: Server, request: Request) -> Response:
     except QueryError as exc:
         return _error(400, str(exc))
     if update is not None:
-        return await run_update(server, request, update)
+        return await _run_update(server, request, update)
     if query is None:
-        return service_description(server, request)
+        return _service_description(server, request)
     if params.get("default-graph-uri") or params.get("named-graph-uri"):
         return _error(403, "default-graph-uri and named-graph-uri are refused: the store holds one "
                            "default graph, and this endpoint fetches nothing")
@@ -142,7 +137,7 @@ class RequestTooLarge(EcosystemGraphError):
     """A request body over the size limit (HTTP 413)."""
 
 
-async def read_body(request: Request, cap: int) -> bytes:
+async def _read_body(request: Request, cap: int) -> bytes:
     """The request body, refused as soon as it passes ``cap`` bytes (it is never held whole)."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > cap:
@@ -198,7 +193,7 @@ def _decode(body: bytes) -> str:
         raise QueryError(f"the request is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
-async def run_update(server: Server, request: Request, update: str) -> Response:
+async def _run_update(server: Server, request: Request, update: str) -> Response:
     """Apply an update when the request presents the configured token; refuse it otherwise."""
     token = server.config.update_token
     if not token:
@@ -208,19 +203,10 @@ async def run_update(server: Server, request: Request, update: str) -> Response:
     if not hmac.compare_digest(presented.encode(), f"Bearer {token}".encode()):
         return _error(403, "an update needs the header 'Authorization: Bearer TOKEN' with the server's token")
     reply = await server.pool.update(update)
-    if reply.status == 204:  # the pages' own copy of the graph takes the update too
-        _apply_to_pages(server, update)
     return _response(reply)
 
 
-def _apply_to_pages(server: Server, update: str) -> None:
-    from .workers import _apply_update
-
-    _apply_update(server.kg, update)
-    server._site = None
-
-
-def service_description(server: Server, request: Request) -> Response:
+def _service_description(server: Server, request: Request) -> Response:
     """The SPARQL 1.1 Service Description of ``/sparql`` (a browser gets the query editor instead)."""
     accept = request.headers.get("accept")
     if best_match(accept, ("text/html", *GRAPH_TYPES)) == "text/html" and accept and "text/html" in accept:
@@ -241,24 +227,20 @@ def _endpoint_url(request: Request) -> str:
 
 # -- linked data -------------------------------------------------------------------------------
 
-async def entity(server: Server, request: Request) -> Response:
+async def _entity(server: Server, request: Request) -> Response:
     """``/id/PATH``: the entity ``BASE + PATH`` as HTML or RDF, or a page of the static site."""
     path = request.path_params["path"]
     if path.endswith(".html") or path == "":
-        site = await server.site()
-        html = await asyncio.to_thread(site.page, path or "index.html")
-        return _html(html) if html is not None else _error(404, f"no page /id/{path}")
+        return _response(_from_page_worker(await server.pool.page(path or "index.html")))
     iri = server.kg.base_iri + path
     accept = request.headers.get("accept")
     offered = ("text/html", *GRAPH_TYPES)
     fmt = (parse_qs(request.url.query).get("format") or [None])[0]
     media_type = best_match(accept, offered) if not fmt else None
     if media_type == "text/html":
-        site = await server.site()
-        if iri not in site.G:
-            return _error(404, f"no entity <{iri}> in this graph")
-        html = await asyncio.to_thread(site.entity_page, iri)
-        return _html(html, {"Vary": "Accept", "Link": _alternates(path)})
+        reply = _from_page_worker(await server.pool.page(iri))
+        reply.headers.update({"Vary": "Accept", "Link": _alternates(path)})
+        return _response(reply)
     if media_type is None and not fmt:
         return _error(406, f"entities come as {', '.join(offered)}; none is acceptable (Accept: {accept})")
     iri_n3 = f"<{iri}>"
@@ -269,6 +251,12 @@ async def entity(server: Server, request: Request) -> Response:
         return _error(404, f"nothing is said about <{iri}> in this graph")
     reply.headers.update({"Vary": "Accept", "Link": _alternates(path)})
     return _response(reply)
+
+
+def _from_page_worker(reply: Reply) -> Reply:
+    """A page as the browser gets it (the page carries its own Content-Security-Policy)."""
+    reply.headers.update(_PAGE_HEADERS)
+    return reply
 
 
 def _is_empty_graph(reply: Reply) -> bool:
@@ -293,14 +281,14 @@ def _alternates(path: str) -> str:
 
 # -- named queries and the editor --------------------------------------------------------------
 
-async def queries_page(server: Server, request: Request) -> Response:
+async def _queries_page(server: Server, request: Request) -> Response:
     """``/queries``: every named query with a form for its parameters."""
     library = await asyncio.to_thread(server.kg.library)
     return _page("server_queries.html", title="Named queries",
                  queries=sorted(library.values(), key=lambda q: q.name))
 
 
-async def named_query(server: Server, request: Request) -> Response:
+async def _named_query(server: Server, request: Request) -> Response:
     """``/queries/NAME?PARAM=...``: the named query's result as an HTML table or in a result format."""
     name = request.path_params["name"]
     library = await asyncio.to_thread(server.kg.library)
@@ -349,7 +337,7 @@ def _format_links(request: Request) -> list[dict[str, str]]:
             for name in ("csv", "tsv", "json", "xml")]
 
 
-async def editor(server: Server, request: Request) -> Response:
+async def _editor(server: Server, request: Request) -> Response:
     """``/query``: a SPARQL editor that posts to ``/sparql`` and shows the result."""
     example = ("SELECT ?organization ?label WHERE {\n  ?organization a org:Organization ; rdfs:label ?label .\n}"
                "\nORDER BY ?label\nLIMIT 20\n")
@@ -357,13 +345,13 @@ async def editor(server: Server, request: Request) -> Response:
                  row_cap=server.config.row_cap, time_limit=server.config.time_limit)
 
 
-async def home(server: Server, request: Request) -> Response:
+async def _home(server: Server, request: Request) -> Response:
     """``/``: what this server offers."""
     return _page("server_home.html", title="SPARQL endpoint and linked data",
                  base_iri=server.kg.base_iri, config=server.config)
 
 
-async def static_file(request: Request) -> Response:
+async def _static_file(request: Request) -> Response:
     """The server's own script, from the package (nothing is fetched from elsewhere)."""
     name = request.path_params["name"]
     if name not in _STATIC_FILES:
@@ -388,10 +376,11 @@ def _render(template: str, **context: Any) -> str:
     return _environment().get_template(template).render(context)
 
 
+_PAGE_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+
+
 def _html(html: str, headers: dict[str, str] | None = None) -> Response:
-    return Response(html, media_type="text/html; charset=utf-8",
-                    headers={"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
-                             **(headers or {})})
+    return Response(html, media_type="text/html; charset=utf-8", headers={**_PAGE_HEADERS, **(headers or {})})
 
 
 def _response(reply: Reply) -> Response:

@@ -44,13 +44,14 @@ class GraphSource:
 
 @dataclass(frozen=True)
 class Job:
-    """One request: a query to run and answer in a media type, or an update to apply."""
+    """One request: a query to run and answer in a media type, an update to apply, or a page to draw."""
 
     text: str
     accept: str | None = None
     fmt: str | None = None
     row_cap: int = 10_000
     update: bool = False
+    page: bool = False  # text is a site page path (``KIND/ID.html``) or an entity IRI: answer its HTML
 
 
 @dataclass
@@ -69,8 +70,12 @@ class Reply:
 
 # -- inside a worker ---------------------------------------------------------------------------
 
-def _worker_main(conn: Connection, source: GraphSource, updates: list[str]) -> None:
-    """A worker's life: open the graph, replay the updates, then answer jobs until told to stop."""
+def _worker_main(conn: Connection, source: GraphSource, updates: list[str], pages: bool = False) -> None:
+    """A worker's life: open the graph, replay the updates, then answer jobs until told to stop.
+
+    The page worker (``pages``) draws HTML pages instead of running queries; it prepares them (the
+    entity graph, a while on a large graph) in a thread and answers 503 until they are ready.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
     import rdflib.plugins.sparql
 
@@ -85,7 +90,12 @@ def _worker_main(conn: Connection, source: GraphSource, updates: list[str]) -> N
     except EcosystemGraphError as exc:
         conn.send(("failed", str(exc)))
         return
+    if not pages:  # rdflib builds its parser on first use (a second or so): not on a client's time
+        from .guard import check_query
+
+        check_query("ASK {}")
     conn.send(("ready", os.getpid()))
+    site = _Pages(kg) if pages else None
     while True:
         try:
             job = conn.recv()
@@ -93,7 +103,48 @@ def _worker_main(conn: Connection, source: GraphSource, updates: list[str]) -> N
             return
         if job is None:
             return
-        conn.send(answer(kg, job, source.local_graphs))
+        if site is not None:
+            conn.send(site.answer(job))
+        else:
+            conn.send(answer(kg, job, source.local_graphs))
+
+
+class _Pages:
+    """The site's pages in the page worker, prepared in a thread (drawn anew after an update)."""
+
+    def __init__(self, kg: Any) -> None:
+        self.kg = kg
+        self.site: Any = None
+        self._prepare()
+
+    def _prepare(self) -> None:
+        from ..site import Site
+
+        self.site = None
+
+        def build() -> None:
+            self.site = Site(self.kg)
+
+        threading.Thread(target=build, daemon=True).start()
+
+    def answer(self, job: Job) -> Reply:
+        if job.update:
+            try:
+                _apply_update(self.kg, job.text)
+            except QueryError as exc:
+                return Reply.error(400, str(exc))
+            self._prepare()
+            return Reply(204, "text/plain", b"")
+        site = self.site
+        if site is None:
+            reply = Reply.error(503, "the pages are being prepared; try again in a few seconds")
+            reply.headers["Retry-After"] = "5"
+            return reply
+        html = site.page(job.text) if job.text.endswith(".html") else (
+            site.entity_page(job.text) if job.text in site.G else None)
+        if html is None:
+            return Reply.error(404, f"no page for {job.text}")
+        return Reply(200, "text/html; charset=utf-8", html.encode("utf-8"))
 
 
 def answer(kg: Any, job: Job, local_graphs: frozenset[str] = frozenset()) -> Reply:
@@ -160,9 +211,10 @@ class WorkerGone(EcosystemGraphError):
 class Worker:
     """One worker process and the pipe to it."""
 
-    def __init__(self, context: Any, source: GraphSource, updates: list[str]) -> None:
+    def __init__(self, context: Any, source: GraphSource, updates: list[str], pages: bool = False) -> None:
+        self.pages = pages
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, source, list(updates)),
+        self.process = context.Process(target=_worker_main, args=(child, source, list(updates), pages),
                                        name="ecosystem-graph-worker", daemon=True)
         self.process.start()
         child.close()
@@ -257,7 +309,26 @@ class Worker:
 
 
 class WorkerPool:
-    """A fixed number of workers; a request waits for an idle one (asyncio side)."""
+    """A fixed number of query workers and one page worker; a request waits for an idle one.
+
+    >>> import tempfile
+    >>> from ecosystem_graph.graph import open_graph
+    >>> build = Path(tempfile.mkdtemp())
+    >>> _ = open_graph(None, build)  # the workers open what is built, they do not build
+    >>> async def ask(query: str) -> tuple[int, bytes]:
+    ...     pool = WorkerPool(GraphSource(None, build, "oxigraph"), size=1, time_limit=1)
+    ...     pool.start()
+    ...     pool.attach(asyncio.get_running_loop())
+    ...     try:
+    ...         reply = await pool.run(Job(query))
+    ...         return reply.status, reply.body
+    ...     finally:
+    ...         pool.stop()
+    >>> asyncio.run(ask("ASK { ?s ?p ?o }"))
+    (200, b'{"head": {}, "boolean": true}')
+    >>> asyncio.run(ask("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"))
+    (503, b'the query ran past the time limit of 1 s and was stopped\\n')
+    """
 
     def __init__(self, source: GraphSource, size: int, time_limit: float, start_timeout: float = 600) -> None:
         self.source, self.size, self.time_limit, self.start_timeout = source, size, time_limit, start_timeout
@@ -265,8 +336,9 @@ class WorkerPool:
         # and with the package imported once in the server process that forks them, respawns are quick.
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["ecosystem_graph.server.workers", "ecosystem_graph.graph"])
-        self._threads = ThreadPoolExecutor(max_workers=size, thread_name_prefix="respawn")
+        self._threads = ThreadPoolExecutor(max_workers=size + 1, thread_name_prefix="respawn")
         self._idle: asyncio.Queue[Worker] | None = None
+        self._page_idle: asyncio.Queue[Worker] | None = None
         self._all: set[Worker] = set()
         self._lock = threading.Lock()
         self.updates: list[str] = []
@@ -274,8 +346,9 @@ class WorkerPool:
 
     def start(self) -> None:
         """Start every worker and wait until all have the graph open (before serving)."""
-        self._idle = asyncio.Queue()
-        workers = [Worker(self._context, self.source, self.updates) for _ in range(self.size)]
+        self._idle, self._page_idle = asyncio.Queue(), asyncio.Queue()
+        workers = [Worker(self._context, self.source, self.updates, pages=number == self.size)
+                   for number in range(self.size + 1)]
         try:
             for worker in workers:
                 worker.wait_ready(self.start_timeout)
@@ -285,7 +358,7 @@ class WorkerPool:
             raise
         for worker in workers:
             self._all.add(worker)
-            self._idle.put_nowait(worker)
+            (self._page_idle if worker.pages else self._idle).put_nowait(worker)
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         """The event loop that serves requests: replacement workers are handed over to it."""
@@ -306,16 +379,32 @@ class WorkerPool:
         self._idle.put_nowait(worker)
         return reply
 
+    async def page(self, target: str) -> Reply:
+        """The HTML page of ``target`` (a site path or an entity IRI) from the page worker."""
+        assert self._page_idle is not None, "start() the pool first"
+        worker = await self._page_idle.get()
+        try:
+            reply = await worker.call(Job(target, page=True), self.time_limit)
+        except WorkerGone as exc:
+            self._retire(worker)
+            return Reply.error(503, str(exc))
+        except asyncio.CancelledError:
+            self._retire(worker)
+            raise
+        self._page_idle.put_nowait(worker)
+        return reply
+
     def _retire(self, worker: Worker) -> None:
-        """Kill ``worker`` and start another in its place, in the background."""
+        """Kill ``worker`` and start another of its kind in its place, in the background."""
         worker.kill()
         self._all.discard(worker)
-        asyncio.get_running_loop().run_in_executor(self._threads, self._replace)
+        asyncio.get_running_loop().run_in_executor(self._threads, self._replace, worker.pages)
 
     async def update(self, text: str) -> Reply:
         """Apply an update to every worker, one at a time, holding all of them meanwhile."""
         assert self._idle is not None, "start() the pool first"
-        held = [await self._idle.get() for _ in range(self.size)]
+        assert self._page_idle is not None
+        held = [await self._idle.get() for _ in range(self.size)] + [await self._page_idle.get()]
         reply = Reply.error(503, "no worker")
         try:
             for worker in held:
@@ -333,13 +422,13 @@ class WorkerPool:
                 self._retire(worker)
             raise
         for worker in held:
-            self._idle.put_nowait(worker)
+            (self._page_idle if worker.pages else self._idle).put_nowait(worker)
         return reply
 
-    def _replace(self) -> None:
+    def _replace(self, pages: bool = False) -> None:
         """Start a worker in place of a killed one (in a thread: opening the graph takes a while)."""
         try:
-            worker = Worker(self._context, self.source, self.updates)
+            worker = Worker(self._context, self.source, self.updates, pages)
             worker.wait_ready(self.start_timeout)
         except EcosystemGraphError as exc:  # the pool serves on with one worker fewer
             print(f"error: cannot replace a stopped worker: {exc}", file=sys.stderr)
@@ -347,8 +436,9 @@ class WorkerPool:
         with self._lock:
             self._all.add(worker)
             self.respawns += 1
-        assert self._idle is not None
-        self._loop.call_soon_threadsafe(self._idle.put_nowait, worker)
+        queue = self._page_idle if pages else self._idle
+        assert queue is not None
+        self._loop.call_soon_threadsafe(queue.put_nowait, worker)
 
     def stop(self) -> None:
         for worker in list(self._all):
