@@ -30,6 +30,8 @@ from ..errors import EcosystemGraphError, QueryError, QuerySyntaxError
 #: Seconds after which a query counts as long, and the niceness its worker then runs at.
 LONG_QUERY = 0.25
 LONG_QUERY_NICENESS = 15
+#: The page worker's niceness: HTML pages, drawn in Python, come after SPARQL answers.
+PAGES_NICENESS = 10
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ def _worker_main(conn: Connection, source: GraphSource, updates: list[str], page
     """A worker's life: open the graph, replay the updates, then answer jobs until told to stop.
 
     The page worker (``pages``) draws HTML pages instead of running queries; it prepares them (the
-    entity graph, a while on a large graph) in a thread and answers 503 until they are ready.
+    entity graph, a while on a large graph) in a thread when first asked, answering 503 until ready.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
     import rdflib.plugins.sparql
@@ -90,7 +92,9 @@ def _worker_main(conn: Connection, source: GraphSource, updates: list[str], page
     except EcosystemGraphError as exc:
         conn.send(("failed", str(exc)))
         return
-    if not pages:  # rdflib builds its parser on first use (a second or so): not on a client's time
+    if pages:  # pages wait for queries: preparing them must not slow the endpoint down
+        os.nice(PAGES_NICENESS)
+    else:  # rdflib builds its parser on first use (a second or so): not on a client's time
         from .guard import check_query
 
         check_query("ASK {}")
@@ -110,24 +114,50 @@ def _worker_main(conn: Connection, source: GraphSource, updates: list[str], page
 
 
 class _Pages:
-    """The site's pages in the page worker, prepared in a thread (drawn anew after an update)."""
+    """The site's pages in the page worker, prepared in a thread on the first request for one (and
+    again after an update), so that a server only asked SPARQL spends nothing on them."""
 
     def __init__(self, kg: Any) -> None:
         self.kg = kg
         self.site: Any = None
-        self._prepare()
+        self._preparing: threading.Thread | None = None
 
     def _prepare(self) -> None:
         from ..site import Site
 
-        self.site = None
-
         def build() -> None:
             self.site = Site(self.kg)
 
-        threading.Thread(target=build, daemon=True).start()
+        self.site = None
+        self._preparing = threading.Thread(target=build, daemon=True)
+        self._preparing.start()
 
     def answer(self, job: Job) -> Reply:
+        if job.update:
+            try:
+                _apply_update(self.kg, job.text)
+            except QueryError as exc:
+                return Reply.error(400, str(exc))
+            if self._preparing is not None:
+                self._prepare()
+            return Reply(204, "text/plain", b"")
+        if self._preparing is None:
+            self._prepare()
+            assert self._preparing is not None
+            self._preparing.join(1.0)  # a small graph is ready at once
+        site = self.site
+        if site is None:
+            reply = Reply.error(503, "the pages are being prepared; try again in a few seconds")
+            reply.headers["Retry-After"] = "5"
+            return reply
+        html = site.page(job.text) if job.text.endswith(".html") else (
+            site.entity_page(job.text) if job.text in site.G else None)
+        if html is None:
+            return Reply.error(404, f"no page for {job.text}")
+        return Reply(200, "text/html; charset=utf-8", html.encode("utf-8"))
+
+
+def answer(self, job: Job) -> Reply:
         if job.update:
             try:
                 _apply_update(self.kg, job.text)
