@@ -337,9 +337,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _ensure_rdflib_endpoint() -> None:
-    try:
-        import rdflib_endpoint  # noqa: F401
-    except ImportError:
+    import importlib.util
+
+    if importlib.util.find_spec("rdflib_endpoint") is None:
         print("installing rdflib-endpoint from the bench extra ...", flush=True)
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[bench]"], check=True)
 

@@ -1,6 +1,7 @@
 """The SPARQL 1.1 Service Description of the endpoint: what it offers, in RDF.
 
 >>> from ecosystem_graph.server.app import ServerConfig
+>>> from pathlib import Path
 >>> from ecosystem_graph.server.workers import GraphSource
 >>> config = ServerConfig(GraphSource(None, Path("build"), None))
 >>> text = describe_service("http://127.0.0.1:8000/sparql", "text/turtle", config).decode()
@@ -10,7 +11,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path  # noqa: F401  (doctest)
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef

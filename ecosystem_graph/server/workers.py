@@ -133,6 +133,7 @@ class _Pages:
         self._preparing.start()
 
     def answer(self, job: Job) -> Reply:
+        """Apply an update, or draw the page ``job.text`` names (503 while the pages are prepared)."""
         if job.update:
             try:
                 _apply_update(self.kg, job.text)
@@ -145,26 +146,6 @@ class _Pages:
             self._prepare()
             assert self._preparing is not None
             self._preparing.join(1.0)  # a small graph is ready at once
-        site = self.site
-        if site is None:
-            reply = Reply.error(503, "the pages are being prepared; try again in a few seconds")
-            reply.headers["Retry-After"] = "5"
-            return reply
-        html = site.page(job.text) if job.text.endswith(".html") else (
-            site.entity_page(job.text) if job.text in site.G else None)
-        if html is None:
-            return Reply.error(404, f"no page for {job.text}")
-        return Reply(200, "text/html; charset=utf-8", html.encode("utf-8"))
-
-
-def answer(self, job: Job) -> Reply:
-        if job.update:
-            try:
-                _apply_update(self.kg, job.text)
-            except QueryError as exc:
-                return Reply.error(400, str(exc))
-            self._prepare()
-            return Reply(204, "text/plain", b"")
         site = self.site
         if site is None:
             reply = Reply.error(503, "the pages are being prepared; try again in a few seconds")
