@@ -205,17 +205,38 @@ def serve_rdflib(graph_file: Path, port: int) -> None:
 
 def peak_memory_mb(pid: int) -> float:
     """The summed peak resident sets of process ``pid`` and its descendants (VmHWM), in MB."""
-    total, pending = 0.0, [pid]
-    while pending:
-        current = pending.pop()
+    total = 0.0
+    for member in _tree(pid):
         try:
-            status = Path(f"/proc/{current}/status").read_text()
+            status = Path(f"/proc/{member}/status").read_text()
             total += int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024  # type: ignore[union-attr]
-            for task in Path(f"/proc/{current}/task").iterdir():
-                children = (task / "children").read_text().split()
-                pending.extend(int(c) for c in children)
         except (OSError, AttributeError):
             continue
+    return total
+
+
+def _tree(pid: int) -> list[int]:
+    """Process ``pid`` and its descendants."""
+    found, index = [pid], 0
+    while index < len(found):
+        try:
+            for task in Path(f"/proc/{found[index]}/task").iterdir():
+                found.extend(int(c) for c in (task / "children").read_text().split())
+        except OSError:
+            pass
+        index += 1
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by process ``pid`` and its descendants."""
+    total = 0.0
+    for member in _tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
 
 
@@ -294,10 +315,15 @@ def measure(kind: str, process: subprocess.Popen, port: int, sparql_path: str, i
             args: argparse.Namespace) -> dict[str, Any]:
     print(f"  {kind}: warm-up, point lookups, one heavy query beside them, one client at a time ...", flush=True)
     load(port, sparql_path, iris, args.clients, 2, args.max_requests)
+    cpu_before, client_before = cpu_seconds(process.pid), time.process_time()
     runs = [load(port, sparql_path, iris, args.clients, args.seconds, args.max_requests) for _ in range(args.runs)]
+    served = sum(run["requests"] for run in runs) or 1
+    # CPU per lookup depends little on what else the machine runs, unlike rates and latencies.
+    server_ms = 1000 * (cpu_seconds(process.pid) - cpu_before) / served
+    client_ms = 1000 * (time.process_time() - client_before) / served
     point = {key: statistics.median(run[key] for run in runs) for key in ("qps", "p50_ms", "p99_ms", "max_ms")}
     point.update({"errors": sum(run["errors"] for run in runs), "requests": sum(run["requests"] for run in runs),
-                  "runs": runs})
+                  "runs": runs, "server_cpu_ms": server_ms, "client_cpu_ms": client_ms})
     heavy = load(port, sparql_path, iris, args.clients, args.timeout + 3, args.max_requests,
                  heavy_wait=args.heavy_wait)
     # rdflib-endpoint is still in the heavy query: the one-at-a-time run would only measure that wait.
@@ -398,6 +424,15 @@ def report(results: dict[str, Any]) -> str:
             runs = ", ".join(f"{run['qps']:.0f}/s {run['p99_ms']:.0f} ms ({run['load_average']:.1f})"
                              for run in graph[key]["point"]["runs"])
             lines.append(f"- {graph['name']}, {label}: {runs}")
+    lines += ["", "CPU time per lookup during those runs (server processes; load generator), which depends little "
+              "on the machine's other work, and the lookups per second two otherwise idle cores could give at "
+              "that cost:", ""]
+    for graph in results["graphs"]:
+        for key, label in (("ours", "ecosystem-graph serve"), ("rdflib", "rdflib-endpoint")):
+            point = graph[key]["point"]
+            both = point["server_cpu_ms"] + point["client_cpu_ms"]
+            lines.append(f"- {graph['name']}, {label}: {point['server_cpu_ms']:.2f} ms; {point['client_cpu_ms']:.2f} ms; "
+                         f"about {2000 / both:,.0f} lookups/s")
     lines += ["", "Ratios (this server against rdflib-endpoint) and goals (>= 300 lookups/s, p99 <= 100 ms, no errors):", ""]
     for graph in results["graphs"]:
         ours, plain = graph["ours"], graph["rdflib"]
