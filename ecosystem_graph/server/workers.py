@@ -13,6 +13,7 @@ into the workers started later, so all of them answer alike.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import multiprocessing
 import os
 import signal
@@ -32,6 +33,8 @@ LONG_QUERY = 0.25
 LONG_QUERY_NICENESS = 15
 #: The page worker's niceness: HTML pages, drawn in Python, come after SPARQL answers.
 PAGES_NICENESS = 10
+#: Seconds a page may take at least, whatever the query time limit: a hub's picture takes a while.
+PAGE_TIME_LIMIT = 30.0
 
 
 @dataclass(frozen=True)
@@ -94,12 +97,13 @@ def _worker_main(conn: Connection, source: GraphSource, updates: list[str], page
         return
     if pages:  # pages wait for queries: preparing them must not slow the endpoint down
         os.nice(PAGES_NICENESS)
+        importlib.import_module("ecosystem_graph.site")  # imported now, not on the first page's time
     else:  # rdflib builds its parser on first use (a second or so): not on a client's time
         from .guard import check_query
 
         check_query("ASK {}")
     conn.send(("ready", os.getpid()))
-    site = _Pages(kg) if pages else None
+    drawer = _Pages(kg) if pages else None
     while True:
         try:
             job = conn.recv()
@@ -107,8 +111,8 @@ def _worker_main(conn: Connection, source: GraphSource, updates: list[str], page
             return
         if job is None:
             return
-        if site is not None:
-            conn.send(site.answer(job))
+        if drawer is not None:
+            conn.send(drawer.answer(job))
         else:
             conn.send(answer(kg, job, source.local_graphs))
 
@@ -145,7 +149,7 @@ class _Pages:
         if self._preparing is None:
             self._prepare()
             assert self._preparing is not None
-            self._preparing.join(1.0)  # a small graph is ready at once
+            self._preparing.join(0.5)  # a small graph is ready at once
         site = self.site
         if site is None:
             reply = Reply.error(503, "the pages are being prepared; try again in a few seconds")
@@ -395,7 +399,7 @@ class WorkerPool:
         assert self._page_idle is not None, "start() the pool first"
         worker = await self._page_idle.get()
         try:
-            reply = await worker.call(Job(target, page=True), self.time_limit)
+            reply = await worker.call(Job(target, page=True), max(self.time_limit, PAGE_TIME_LIMIT))
         except WorkerGone as exc:
             self._retire(worker)
             return Reply.error(503, str(exc))
