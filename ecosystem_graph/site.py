@@ -31,6 +31,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
@@ -70,54 +71,90 @@ def build_site(kg: KnowledgeGraph, out_dir: str | Path, G: nx.MultiDiGraph | Non
     'index.html'
     """
     from .build import write_atomically
-    from .network import entity_graph
 
     out = Path(out_dir)
-    G = G if G is not None else entity_graph(kg)
-    scores, score_name = centrality_scores(G)
-    paths = page_paths(G)
     files: dict[str, dict[str, bytes]] = defaultdict(dict)
-
-    def put(relative: str, html: str) -> None:
+    for relative, html in Site(kg, G).pages():
         folder, _, name = relative.rpartition("/")
         files[folder][name] = html.encode("utf-8")
-
-    title = _site_title(kg)
-    by_kind: dict[str, list[str]] = defaultdict(list)
-    for node, kind in G.nodes(data="kind"):
-        by_kind[kind or "other"].append(node)
-    for members in by_kind.values():
-        members.sort(key=lambda n: _sort_key(G, n))
-    kinds = sorted(by_kind, key=lambda k: (_KIND_ORDER.index(k) if k in _KIND_ORDER else 99, k))
-
-    sources = _sources(kg)
-    source_ids = {s["title"]: s["id"] for s in sources}
-
-    selections: dict[str, View] = {}
-    for node in G:
-        kind = G.nodes[node].get("kind")
-        if kind == "theme":
-            selections[_key(G, node)] = theme_view(G, node)
-        elif kind == "visit":
-            selections[_key(G, node)] = visit_view(G, node)
-
-    for node in G:
-        put(paths[node], _entity_page(G, node, paths, scores, score_name, source_ids, title, selections))
-    for kind in kinds:
-        put(f"{kind}/index.html", _render("site_list.html", depth=1, site_title=title, csp=STATIC_CSP,
-                                          title=_kind_plural(G, kind, by_kind[kind]),
-                                          kind_label=_kind_label(G, by_kind[kind][0]),
-                                          rows=[_row(G, n, paths) for n in by_kind[kind]]))
-    put("sources.html", _render("site_sources.html", depth=0, site_title=title, csp=STATIC_CSP,
-                                title="Sources", sources=sources))
-    whole = View(G, f"{title}: the whole ecosystem", f"{G.number_of_nodes():,} entities, "
-                 f"{G.number_of_edges():,} links", scores=scores, score_name=score_name)
-    put("view.html", render_html(whole, pages=paths, back_link=("index.html", "← Index"), selections=selections))
-    put("index.html", _index_page(G, kg, title, kinds, by_kind, paths, sources))
-
     for folder, content in sorted(files.items()):
         write_atomically(out / folder if folder else out, content)
     return SiteResult(out / "index.html", sum(len(c) for c in files.values()))
+
+
+class Site:
+    """The pages of one graph, each rendered on demand: the static site writes them all, the server
+    (:mod:`ecosystem_graph.server`) one per request. Pages link to each other by relative paths.
+
+    >>> site = Site(open_graph())
+    >>> "Nesta" in site.page("organization/nesta.html"), site.page("organization/nobody.html")
+    (True, None)
+    """
+
+    def __init__(self, kg: KnowledgeGraph, G: nx.MultiDiGraph | None = None) -> None:
+        from .network import entity_graph
+
+        self.kg = kg
+        self.G = G = G if G is not None else entity_graph(kg)
+        self.scores, self.score_name = centrality_scores(G)
+        self.paths = page_paths(G)
+        self.nodes_by_path = {path: node for node, path in self.paths.items()}
+        self.title = _site_title(kg)
+        self.by_kind: dict[str, list[str]] = defaultdict(list)
+        for node, kind in G.nodes(data="kind"):
+            self.by_kind[kind or "other"].append(node)
+        for members in self.by_kind.values():
+            members.sort(key=lambda n: _sort_key(G, n))
+        self.kinds = sorted(self.by_kind, key=lambda k: (_KIND_ORDER.index(k) if k in _KIND_ORDER else 99, k))
+        self.sources = _sources(kg)
+        self.source_ids = {s["title"]: s["id"] for s in self.sources}
+        self.selections: dict[str, View] = {}
+        for node in G:
+            kind = G.nodes[node].get("kind")
+            if kind == "theme":
+                self.selections[_key(G, node)] = theme_view(G, node)
+            elif kind == "visit":
+                self.selections[_key(G, node)] = visit_view(G, node)
+
+    def pages(self) -> Iterator[tuple[str, str]]:
+        """Every page of the site as (path relative to the site's root, HTML)."""
+        for node in self.G:
+            yield self.paths[node], self.entity_page(node)
+        for kind in self.kinds:
+            yield f"{kind}/index.html", self.kind_page(kind)
+        for name in ("sources.html", "view.html", "index.html"):
+            yield name, self.page(name) or ""
+
+    def page(self, relative: str) -> str | None:
+        """The page at ``relative`` (``index.html``, ``KIND/index.html``, ``KIND/ID.html``...), or ``None``."""
+        if relative in self.nodes_by_path:
+            return self.entity_page(self.nodes_by_path[relative])
+        kind, _, name = relative.rpartition("/")
+        if name == "index.html" and kind in self.by_kind:
+            return self.kind_page(kind)
+        if relative == "index.html":
+            return _index_page(self.G, self.kg, self.title, self.kinds, self.by_kind, self.paths, self.sources)
+        if relative == "sources.html":
+            return _render("site_sources.html", depth=0, site_title=self.title, csp=STATIC_CSP,
+                           title="Sources", sources=self.sources)
+        if relative == "view.html":
+            whole = View(self.G, f"{self.title}: the whole ecosystem", f"{self.G.number_of_nodes():,} entities, "
+                         f"{self.G.number_of_edges():,} links", scores=self.scores, score_name=self.score_name)
+            return render_html(whole, pages=self.paths, back_link=("index.html", "← Index"),
+                               selections=self.selections)
+        return None
+
+    def entity_page(self, node: str) -> str:
+        """The page of one entity (a node of the entity graph, named by its IRI)."""
+        return _entity_page(self.G, node, self.paths, self.scores, self.score_name, self.source_ids,
+                            self.title, self.selections)
+
+    def kind_page(self, kind: str) -> str:
+        """The list of every entity of one kind."""
+        members = self.by_kind[kind]
+        return _render("site_list.html", depth=1, site_title=self.title, csp=STATIC_CSP,
+                       title=_kind_plural(self.G, kind, members), kind_label=_kind_label(self.G, members[0]),
+                       rows=[_row(self.G, n, self.paths) for n in members])
 
 
 def page_paths(G: nx.MultiDiGraph) -> dict[str, str]:
@@ -465,4 +502,4 @@ def _sources(kg: KnowledgeGraph) -> list[dict[str, str]]:
     return found
 
 
-__all__ = ["STATIC_CSP", "SiteResult", "build_site", "page_paths", "svg_picture"]
+__all__ = ["STATIC_CSP", "Site", "SiteResult", "build_site", "page_paths", "svg_picture"]

@@ -1,0 +1,95 @@
+"""``ecosystem-graph serve``: the SPARQL endpoint and linked-data pages over HTTP."""
+
+from __future__ import annotations
+
+import errno
+import ipaddress
+import socket
+from pathlib import Path
+
+import click
+
+from ..errors import EcosystemGraphError
+from .common import graph_options, load_graph
+
+
+@click.command()
+@graph_options
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback by default; another one exposes the server to the network).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0 picks a free one).")
+@click.option("--workers", type=click.IntRange(1, 64), default=3, show_default=True,
+              help="Worker processes running queries (each holds the graph open).")
+@click.option("--timeout", "time_limit", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True,
+              help="Seconds a query may run before its worker is stopped.")
+@click.option("--max-rows", type=click.IntRange(1), default=10_000, show_default=True,
+              help="Rows (or triples) a result holds at most; the rest is cut, with an X-Result-Truncated header.")
+@click.option("--max-request-size", type=click.IntRange(1024), default=1 << 20, show_default=True,
+              help="Bytes a request's body or URL may hold.")
+@click.option("--update-token", envvar="ECOSYSTEM_GRAPH_UPDATE_TOKEN", default=None,
+              help="Accept SPARQL updates from requests with 'Authorization: Bearer TOKEN' "
+                   "(in-memory stores only; refused by default).")
+def serve(data_dir: Path | None, build_dir: Path, store: str | None, host: str, port: int, workers: int,
+          time_limit: float, max_rows: int, max_request_size: int, update_token: str | None) -> None:
+    """Serve the graph: SPARQL 1.1 Protocol at /sparql, entity pages at /id/..., named queries at /queries."""
+    import uvicorn
+
+    from ..server import ServerConfig, create_app
+    from ..server.workers import GraphSource
+    from ..stores import is_persistent
+
+    kg = load_graph(data_dir, build_dir, store)  # builds when stale, so the workers only open it
+    if update_token and is_persistent(kg.store):
+        raise EcosystemGraphError(f"--update-token needs an in-memory store; {kg.store.spec} is written by "
+                                  "'ecosystem-graph build' only")
+    listener = _listen(host, port)
+    source = GraphSource(data_dir, build_dir, kg.store.spec, _named_graphs(kg))
+    config = ServerConfig(source, workers, time_limit, max_rows, max_request_size, update_token)
+    app = create_app(config, kg)
+    app.state.server.pool.start()
+    bound_host, bound_port = listener.getsockname()[:2]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    click.echo(f"serving {kg.store.spec} at http://{shown}:{bound_port}/ (SPARQL at /sparql); Ctrl-C stops",
+               err=True)
+    if not ipaddress.ip_address(bound_host).is_loopback:
+        click.echo(f"warning: {host} is reachable from other machines", err=True)
+    try:
+        # The standard asyncio loop, whatever else is installed: the one the tests and the bench ran on.
+        uvicorn.Server(uvicorn.Config(app, loop="asyncio", log_level="warning", access_log=False,
+                                      timeout_graceful_shutdown=2)).run(sockets=[listener])
+    finally:
+        app.state.server.pool.stop()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening socket, or a clear error when the address is taken or not this machine's."""
+    try:
+        family = socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
+    except ValueError:
+        raise EcosystemGraphError(f"--host: expected an IP address such as 127.0.0.1, found {host!r}") from None
+    # IPPROTO_TCP, not 0: asyncio turns Nagle off (TCP_NODELAY) only on sockets that say they are TCP,
+    # and with Nagle on, a keep-alive client waits 40 ms for each answer sent in two writes.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise EcosystemGraphError(f"port {port} on {host} is in use; choose another with --port") from None
+        raise EcosystemGraphError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(1024)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _named_graphs(kg: object) -> frozenset[str]:
+    """The named graphs the store holds: the only ones a query's FROM may name."""
+    try:
+        return frozenset(str(row[0]) for row in kg.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"))  # type: ignore[attr-defined]
+    except Exception:  # rdflib's plain graph (memory) has no named graphs and says so with an Exception
+        return frozenset()
+
+
+COMMANDS = [serve]

@@ -1,0 +1,462 @@
+"""Worker processes that check and run SPARQL requests, each killed when it runs past the time limit.
+
+Neither pyoxigraph nor rdflib can stop a running query from another thread, so each query runs in
+one of a few worker processes, each with the graph open. When a query runs past its time limit the
+worker is killed (SIGKILL), the client answered at once, and a new worker started in the background;
+the others go on answering meanwhile. The guard (:mod:`.guard`) and the serialization also run in
+the workers: they use both cores, and a request that makes the parser itself slow is stopped too.
+
+Updates (only with an update token) are applied to every worker's copy of the graph, and replayed
+into the workers started later, so all of them answer alike.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from ..errors import EcosystemGraphError, QueryError, QuerySyntaxError
+
+
+#: Seconds after which a query counts as long, and the niceness its worker then runs at.
+LONG_QUERY = 0.25
+LONG_QUERY_NICENESS = 15
+#: The page worker's niceness: HTML pages, drawn in Python, come after SPARQL answers.
+PAGES_NICENESS = 10
+#: Seconds a page may take at least, whatever the query time limit: a hub's picture takes a while.
+PAGE_TIME_LIMIT = 30.0
+
+
+@dataclass(frozen=True)
+class GraphSource:
+    """How a worker opens the graph: the same options the command line takes."""
+
+    data_dir: Path | None
+    build_dir: Path
+    store: str | None
+    local_graphs: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Job:
+    """One request: a query to run and answer in a media type, an update to apply, or a page to draw."""
+
+    text: str
+    accept: str | None = None
+    fmt: str | None = None
+    row_cap: int = 10_000
+    update: bool = False
+    page: bool = False  # text is a site page path (``KIND/ID.html``) or an entity IRI: answer its HTML
+
+
+@dataclass
+class Reply:
+    """What to answer: HTTP status, media type, body and extra headers."""
+
+    status: int
+    media_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def error(cls, status: int, message: str) -> Reply:
+        return cls(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode("utf-8"))
+
+
+# -- inside a worker ---------------------------------------------------------------------------
+
+def _worker_main(conn: Connection, source: GraphSource, updates: list[str], pages: bool = False) -> None:
+    """A worker's life: open the graph, replay the updates, then answer jobs until told to stop.
+
+    The page worker (``pages``) draws HTML pages instead of running queries; it prepares them (the
+    entity graph, a while on a large graph) in a thread when first asked, answering 503 until ready.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
+    import rdflib.plugins.sparql
+
+    from ..graph import open_graph
+
+    # Defence in depth: rdflib must never fetch FROM graphs, whatever the guard lets through.
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+    try:
+        kg = open_graph(source.data_dir, source.build_dir, store=source.store, rebuild=False)
+        for text in updates:
+            _apply_update(kg, text)
+    except EcosystemGraphError as exc:
+        conn.send(("failed", str(exc)))
+        return
+    if pages:  # pages wait for queries: preparing them must not slow the endpoint down
+        os.nice(PAGES_NICENESS)
+        importlib.import_module("ecosystem_graph.site")  # imported now, not on the first page's time
+    else:  # rdflib builds its parser on first use (a second or so): not on a client's time
+        from .guard import check_query
+
+        check_query("ASK {}")
+    conn.send(("ready", os.getpid()))
+    drawer = _Pages(kg) if pages else None
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        if drawer is not None:
+            conn.send(drawer.answer(job))
+        else:
+            conn.send(answer(kg, job, source.local_graphs))
+
+
+class _Pages:
+    """The site's pages in the page worker, prepared in a thread on the first request for one (and
+    again after an update), so that a server only asked SPARQL spends nothing on them."""
+
+    def __init__(self, kg: Any) -> None:
+        self.kg = kg
+        self.site: Any = None
+        self._preparing: threading.Thread | None = None
+
+    def _prepare(self) -> None:
+        from ..site import Site
+
+        def build() -> None:
+            self.site = Site(self.kg)
+
+        self.site = None
+        self._preparing = threading.Thread(target=build, daemon=True)
+        self._preparing.start()
+
+    def answer(self, job: Job) -> Reply:
+        """Apply an update, or draw the page ``job.text`` names (503 while the pages are prepared)."""
+        if job.update:
+            try:
+                _apply_update(self.kg, job.text)
+            except QueryError as exc:
+                return Reply.error(400, str(exc))
+            if self._preparing is not None:
+                self._prepare()
+            return Reply(204, "text/plain", b"")
+        if self._preparing is None:
+            self._prepare()
+            assert self._preparing is not None
+            self._preparing.join(0.5)  # a small graph is ready at once
+        site = self.site
+        if site is None:
+            reply = Reply.error(503, "the pages are being prepared; try again in a few seconds")
+            reply.headers["Retry-After"] = "5"
+            return reply
+        html = site.page(job.text) if job.text.endswith(".html") else (
+            site.entity_page(job.text) if job.text in site.G else None)
+        if html is None:
+            return Reply.error(404, f"no page for {job.text}")
+        return Reply(200, "text/html; charset=utf-8", html.encode("utf-8"))
+
+
+def answer(kg: Any, job: Job, local_graphs: frozenset[str] = frozenset()) -> Reply:
+    """Check and run one job on ``kg``; every error a client can cause becomes a 4xx reply.
+
+    >>> from ecosystem_graph.graph import open_graph
+    >>> reply = answer(open_graph(), Job("ASK { ?s a org:Organization }", fmt="csv"))
+    >>> reply.status, reply.media_type, reply.body
+    (200, 'text/csv; charset=utf-8', b'_askResult\\r\\ntrue\\r\\n')
+    >>> answer(open_graph(), Job("SELECT ?x WHERE {")).status
+    400
+    """
+    from .formats import NotAcceptable, negotiate, serialize_result
+    from .guard import Refused, check_query, check_update
+    from ..queries import with_prologue
+
+    full = with_prologue(job.text, kg.base_iri)
+    shift = full.count("\n") - job.text.count("\n")
+    try:
+        if job.update:
+            check_update(full, local_graphs)
+            _apply_update(kg, full)
+            return Reply(204, "text/plain", b"")
+        form = check_query(full, local_graphs)
+        media_type = negotiate(form, job.accept, job.fmt)
+        body, truncated = serialize_result(kg.store.query(full), media_type, job.row_cap, kg.base_iri)
+    except QuerySyntaxError as exc:
+        return Reply.error(400, str(exc.shifted(job.text, shift)))
+    except Refused as exc:
+        return Reply.error(403, str(exc))
+    except NotAcceptable as exc:
+        return Reply.error(406, str(exc))
+    except QueryError as exc:
+        return Reply.error(400, str(exc))
+    except EcosystemGraphError as exc:
+        return Reply.error(500, str(exc))
+    except Exception as exc:  # rdflib evaluates lazily and reports a query's own faults as plain exceptions
+        return Reply.error(400, f"the query failed: {exc}")
+    headers = {"X-Result-Truncated": f"true; at most {job.row_cap} rows"} if truncated else {}
+    text_type = media_type.startswith("text/") or media_type.endswith(("json", "xml"))
+    return Reply(200, media_type + ("; charset=utf-8" if text_type else ""), body, headers)
+
+
+def _apply_update(kg: Any, text: str) -> None:
+    """Apply a SPARQL update to the worker's in-memory graph (rdflib or Oxigraph)."""
+    store = kg.store
+    try:
+        if hasattr(store, "native"):
+            store.native().update(text)
+        else:
+            store.graph().update(text)
+    except SyntaxError as exc:
+        raise QueryError(f"malformed update: {exc}") from None
+    except Exception as exc:  # an update that fails while running is the client's to fix
+        raise QueryError(f"the update failed: {exc}") from None
+
+
+# -- in the server -----------------------------------------------------------------------------
+
+class WorkerGone(EcosystemGraphError):
+    """A worker died or overran its time limit (and was killed)."""
+
+
+class Worker:
+    """One worker process and the pipe to it."""
+
+    def __init__(self, context: Any, source: GraphSource, updates: list[str], pages: bool = False) -> None:
+        self.pages = pages
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, source, list(updates), pages),
+                                       name="ecosystem-graph-worker", daemon=True)
+        self.process.start()
+        child.close()
+        self._reply: asyncio.Future[None] | None = None
+        self._watched = False
+
+    def wait_ready(self, timeout: float) -> None:
+        """Wait until the worker has opened the graph; raise with its message if it could not."""
+        if not self.conn.poll(timeout):
+            self.kill()
+            raise EcosystemGraphError(f"a worker did not open the graph within {timeout:.0f} s")
+        try:
+            state, detail = self.conn.recv()
+        except EOFError:
+            raise EcosystemGraphError("a worker stopped while opening the graph") from None
+        if state != "ready":
+            raise EcosystemGraphError(f"a worker could not open the graph: {detail}")
+
+    async def call(self, job: Job, time_limit: float) -> Reply:
+        """Send ``job`` and wait for its reply in the event loop; kill the worker past ``time_limit``.
+
+        The loop watches the pipe itself and two timers (lower the priority, kill): no thread and
+        no task per request, which matters when the server process is the bottleneck.
+        """
+        loop = asyncio.get_running_loop()
+        self._reply = ready = loop.create_future()
+        if not self._watched:
+            loop.add_reader(self.conn.fileno(), self._readable)
+            # Some loops (uvloop) make a watched descriptor non-blocking; a large reply is read whole.
+            os.set_blocking(self.conn.fileno(), True)
+            self._watched = True
+        timers = [loop.call_later(min(LONG_QUERY, time_limit), self.lower_priority),
+                  loop.call_later(time_limit, lambda: ready.done() or ready.set_exception(asyncio.TimeoutError()))]
+        try:
+            self.conn.send(job)
+            await ready
+            return self.conn.recv()
+        except asyncio.TimeoutError:
+            self.kill()
+            raise WorkerGone(f"the query ran past the time limit of {time_limit:g} s and was stopped") from None
+        except (EOFError, OSError):
+            self.kill()
+            raise WorkerGone("the worker running the query stopped") from None
+        finally:
+            self._reply = None
+            for timer in timers:
+                timer.cancel()
+
+    def _readable(self) -> None:
+        """The pipe has data (a reply, or the end of a dead worker): wake the request waiting for it."""
+        if self._reply is None:  # nobody waits: a dead worker's pipe stays readable, so stop watching it
+            self._unwatch()
+        elif not self._reply.done():
+            self._reply.set_result(None)
+        # else: woken already, the reply is about to be read
+
+    def _unwatch(self) -> None:
+        if self._watched:
+            self._watched = False
+            try:
+                asyncio.get_running_loop().remove_reader(self.conn.fileno())
+            except (RuntimeError, OSError, ValueError):  # the loop is gone (shutdown) or the pipe closed
+                pass
+
+    def lower_priority(self) -> None:
+        """Let the short queries of the other workers go first (on 2 cores a long query holds one).
+
+        Only root may raise a priority again, so the worker keeps the low one afterwards.
+        """
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, LONG_QUERY_NICENESS)
+        except OSError:
+            pass
+
+    def kill(self) -> None:
+        """Stop the worker at once (SIGKILL), wherever it is."""
+        self._unwatch()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        """Ask the worker to finish, then kill it if it does not."""
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.process.join(2)
+        if self.process.is_alive():
+            self.kill()
+
+
+class WorkerPool:
+    """A fixed number of query workers and one page worker; a request waits for an idle one.
+
+    >>> import tempfile
+    >>> from ecosystem_graph.graph import open_graph
+    >>> build = Path(tempfile.mkdtemp())
+    >>> _ = open_graph(None, build)  # the workers open what is built, they do not build
+    >>> async def ask(query: str) -> tuple[int, bytes]:
+    ...     pool = WorkerPool(GraphSource(None, build, "oxigraph"), size=1, time_limit=1)
+    ...     pool.start()
+    ...     pool.attach(asyncio.get_running_loop())
+    ...     try:
+    ...         reply = await pool.run(Job(query))
+    ...         return reply.status, reply.body
+    ...     finally:
+    ...         pool.stop()
+    >>> asyncio.run(ask("ASK { ?s ?p ?o }"))
+    (200, b'{"head": {}, "boolean": true}')
+    >>> asyncio.run(ask("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"))
+    (503, b'the query ran past the time limit of 1 s and was stopped\\n')
+    """
+
+    def __init__(self, source: GraphSource, size: int, time_limit: float, start_timeout: float = 600) -> None:
+        self.source, self.size, self.time_limit, self.start_timeout = source, size, time_limit, start_timeout
+        # forkserver: workers start from a clean process (not a fork of the event loop's threads),
+        # and with the package imported once in the server process that forks them, respawns are quick.
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["ecosystem_graph.server.workers", "ecosystem_graph.graph"])
+        self._threads = ThreadPoolExecutor(max_workers=size + 1, thread_name_prefix="respawn")
+        self._idle: asyncio.Queue[Worker] | None = None
+        self._page_idle: asyncio.Queue[Worker] | None = None
+        self._all: set[Worker] = set()
+        self._lock = threading.Lock()
+        self.updates: list[str] = []
+        self.respawns = 0
+
+    def start(self) -> None:
+        """Start every worker and wait until all have the graph open (before serving)."""
+        self._idle, self._page_idle = asyncio.Queue(), asyncio.Queue()
+        workers = [Worker(self._context, self.source, self.updates, pages=number == self.size)
+                   for number in range(self.size + 1)]
+        try:
+            for worker in workers:
+                worker.wait_ready(self.start_timeout)
+        except EcosystemGraphError:
+            for worker in workers:
+                worker.kill()
+            raise
+        for worker in workers:
+            self._all.add(worker)
+            (self._page_idle if worker.pages else self._idle).put_nowait(worker)
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The event loop that serves requests: replacement workers are handed over to it."""
+        self._loop = loop
+
+    async def run(self, job: Job) -> Reply:
+        """Run ``job`` on an idle worker, within the time limit; a killed worker is replaced."""
+        assert self._idle is not None, "start() the pool first"
+        worker = await self._idle.get()
+        try:
+            reply = await worker.call(job, self.time_limit)
+        except WorkerGone as exc:
+            self._retire(worker)
+            return Reply.error(503, str(exc))
+        except asyncio.CancelledError:  # the request was dropped mid-query: its worker may still be busy
+            self._retire(worker)
+            raise
+        self._idle.put_nowait(worker)
+        return reply
+
+    async def page(self, target: str) -> Reply:
+        """The HTML page of ``target`` (a site path or an entity IRI) from the page worker."""
+        assert self._page_idle is not None, "start() the pool first"
+        worker = await self._page_idle.get()
+        try:
+            reply = await worker.call(Job(target, page=True), max(self.time_limit, PAGE_TIME_LIMIT))
+        except WorkerGone as exc:
+            self._retire(worker)
+            return Reply.error(503, str(exc))
+        except asyncio.CancelledError:
+            self._retire(worker)
+            raise
+        self._page_idle.put_nowait(worker)
+        return reply
+
+    def _retire(self, worker: Worker) -> None:
+        """Kill ``worker`` and start another of its kind in its place, in the background."""
+        worker.kill()
+        self._all.discard(worker)
+        asyncio.get_running_loop().run_in_executor(self._threads, self._replace, worker.pages)
+
+    async def update(self, text: str) -> Reply:
+        """Apply an update to every worker, one at a time, holding all of them meanwhile."""
+        assert self._idle is not None, "start() the pool first"
+        assert self._page_idle is not None
+        held = [await self._idle.get() for _ in range(self.size)] + [await self._page_idle.get()]
+        reply = Reply.error(503, "no worker")
+        try:
+            for worker in held:
+                reply = await worker.call(Job(text, update=True), self.time_limit)
+                if reply.status != 204:
+                    break  # the first worker refuses what all would: the others are unchanged
+            else:
+                self.updates.append(text)
+        except WorkerGone as exc:
+            for worker in held:
+                self._retire(worker)
+            return Reply.error(503, f"{exc}; the update was undone")
+        except asyncio.CancelledError:
+            for worker in held:
+                self._retire(worker)
+            raise
+        for worker in held:
+            (self._page_idle if worker.pages else self._idle).put_nowait(worker)
+        return reply
+
+    def _replace(self, pages: bool = False) -> None:
+        """Start a worker in place of a killed one (in a thread: opening the graph takes a while)."""
+        try:
+            worker = Worker(self._context, self.source, self.updates, pages)
+            worker.wait_ready(self.start_timeout)
+        except EcosystemGraphError as exc:  # the pool serves on with one worker fewer
+            print(f"error: cannot replace a stopped worker: {exc}", file=sys.stderr)
+            return
+        with self._lock:
+            self._all.add(worker)
+            self.respawns += 1
+        queue = self._page_idle if pages else self._idle
+        assert queue is not None
+        self._loop.call_soon_threadsafe(queue.put_nowait, worker)
+
+    def stop(self) -> None:
+        for worker in list(self._all):
+            worker.stop()
+        self._all.clear()
+        self._threads.shutdown(wait=False, cancel_futures=True)
