@@ -32,9 +32,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import analysis, core, scale, views
+    from . import analysis, core, remote, scale, views
 
-    for command in [*core.COMMANDS, *analysis.COMMANDS, *views.COMMANDS, *scale.COMMANDS]:
+    for command in [*core.COMMANDS, *analysis.COMMANDS, *views.COMMANDS, *scale.COMMANDS, *remote.COMMANDS]:
         main.add_command(command)
 
 
