@@ -83,6 +83,8 @@ class _Virtuoso(Engine):
       come back as the integers 1 and 0, and stored booleans as ``"1"^^xsd:boolean``. Result
       variables that the query computes with a boolean expression are turned back into booleans
       (see :func:`boolean_variables`), stored ones into their canonical ``true``/``false``.
+    * It answers an ASK query asked for SPARQL JSON results with a SELECT result of one variable,
+      ``__ASK_RETVAL``, bound to 1 when true and to nothing when false.
     * Every result, Graph Store Protocol reads included, is cut at ``ResultSetMaxRows`` of
       ``virtuoso.ini`` (10,000 in Debian's default), and the response then carries
       ``X-SPARQL-MaxRows``; a cut result is an error here, never a silently short answer.
@@ -118,6 +120,8 @@ class _Virtuoso(Engine):
         >>> [row.b for row in VIRTUOSO.fix_result("SELECT (1 = 1 AS ?b) WHERE {}", result)]
         [rdflib.term.Literal('true', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#boolean'))]
         """
+        if result.type == "SELECT" and [str(v) for v in result.vars or []] == ["__ASK_RETVAL"]:
+            return _ask(bool(result.bindings) and str(result.bindings[0].get(result.vars[0])) == "1")
         if result.type != "SELECT" or not result.bindings:
             return result
         computed = boolean_variables(query)
@@ -168,6 +172,12 @@ def by_name(name: str) -> Engine:
     if name not in ENGINES:
         raise StoreError(f"unknown SPARQL engine {name!r}; expected auto, {' or '.join(sorted(ENGINES))}")
     return ENGINES[name]
+
+
+def _ask(answer: bool) -> Result:
+    result = Result("ASK")
+    result.askAnswer = answer
+    return result
 
 
 _BOOLEAN_CALLS = ("BOUND", "ISIRI", "ISURI", "ISBLANK", "ISLITERAL", "ISNUMERIC", "REGEX", "CONTAINS", "STRSTARTS",

@@ -260,6 +260,9 @@ class Remote:
                                   f"{ENV}PASSWORD (or give push --password-file)")
             return StoreError(f"the SPARQL service at {where} refused the credentials of user {user!r}")
         detail = self.engine.explain(status, response.text)
+        if status in (403, 500) and not user and "SPARQL_UPDATE role" in detail:
+            return StoreError(f"the SPARQL service at {where} needs credentials to {action} it: set "
+                              f"{ENV}USER and {ENV}PASSWORD")
         if status == 403:
             return StoreError(f"the SPARQL service at {where} does not let "
                               f"{repr(user) if user else 'anonymous users'} {action} it: {detail}")
