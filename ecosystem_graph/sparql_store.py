@@ -598,7 +598,7 @@ class SparqlStore:
             if gsp:
                 remote.post_graph(graph, batch)
             else:
-                remote.update(f"INSERT DATA {{ GRAPH {_iri(graph)} {{\n{batch.decode('utf-8')}}} }}")
+                remote.update(_insert(graph, batch))
             if progress:
                 progress(batches.sent)
         expected, found = batches.distinct(), _count(remote, graph)
@@ -642,6 +642,22 @@ class SparqlStore:
             remote.update(f"{remote.engine.bulk_update_prefix}DROP SILENT GRAPH {_iri(generation)}")
             remote.update(f"DELETE DATA {{ GRAPH {g} {{ {g} <{EG}generation> {_iri(generation)} }} }} ;\n"
                           f"DELETE WHERE {{ GRAPH {g} {{ {_iri(generation)} ?p ?o }} }}")
+
+
+def _insert(graph: str, batch: bytes) -> str:
+    """The SPARQL Update adding N-Triples ``batch`` to ``graph``.
+
+    ``INSERT DATA`` normally; a batch with blank nodes (the last one, see :class:`Batches`) is a
+    template of ``INSERT ... WHERE {}`` instead, standard too: Virtuoso refuses blank nodes in
+    ``INSERT DATA``.
+
+    >>> _insert("urn:g", b'<urn:a> <urn:p> _:b .\n').split("{")[0]
+    'INSERT '
+    """
+    body = batch.decode("utf-8")
+    if b"_:" in batch:
+        return f"INSERT {{ GRAPH {_iri(graph)} {{\n{body}}} }} WHERE {{}}"
+    return f"INSERT DATA {{ GRAPH {_iri(graph)} {{\n{body}}} }}"
 
 
 def _count(remote: Remote, graph: str) -> int:

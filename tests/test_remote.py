@@ -374,3 +374,17 @@ def test_push_into_an_embedded_store_too(tmp_path: Path, seed_build: Path) -> No
     assert open_graph(store=f"oxigraph:{path}").rows("meetings")
     refused = CliRunner().invoke(main, ["push", str(seed_build), "--store", f"oxigraph:{path}", "--graph", "urn:x"])
     assert refused.exit_code == 2 and "apply to a remote store" in refused.output
+
+
+@pytest.mark.parametrize("gsp", [False, True])
+def test_the_standard_protocols_alone_are_enough(server, seed_build: Path, gsp: bool) -> None:
+    # Virtuoso taken as an unknown engine: no defaults guessed, no quirks; the endpoints are given.
+    graph = f"urn:test:generic-{gsp}"
+    root = server.url.removesuffix("/sparql")
+    extra = ["--engine", "generic", "--update-url", f"{root}/sparql-auth"]
+    if gsp:
+        extra += ["--gsp-url", f"{root}/sparql-graph-crud-auth"]
+    result = _push(server, seed_build, graph, *extra)
+    assert result.exit_code == 0, result.output
+    store = _store(server, graph, engine="generic")
+    assert store.count() == len(set((seed_build / "ecosystem.nt").read_bytes().splitlines()))
