@@ -651,7 +651,7 @@ def _insert(graph: str, batch: bytes) -> str:
     template of ``INSERT ... WHERE {}`` instead, standard too: Virtuoso refuses blank nodes in
     ``INSERT DATA``.
 
-    >>> _insert("urn:g", b'<urn:a> <urn:p> _:b .\n').split("{")[0]
+    >>> _insert("urn:g", b'<urn:a> <urn:p> _:b .\\n').split("{")[0]
     'INSERT '
     """
     body = batch.decode("utf-8")
