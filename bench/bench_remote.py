@@ -39,6 +39,11 @@ SECTION = "## Remote store (Virtuoso)"
 
 
 def _peak_mb() -> float:
+    """This process's peak resident set. Not ``ru_maxrss``: Linux keeps that across ``exec``, so a
+    worker would report the peak of the parent it was forked from (which built the graph)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
