@@ -79,9 +79,11 @@ def test_push_a_build_folder_then_read_it_like_any_store(server, seed_build: Pat
     assert "pushed 1,6" in result.output and graph in result.output
     with virtuoso.remote_env(server, graph):
         kg = open_graph(store=server.spec)  # no data folder: the manifest says where it came from
-        assert {r["name"] for r in kg.rows("contacts", organization="Opportunity Peterborough")} == \
-            {r["name"] for r in open_graph(SEED, seed_build, rebuild=False).rows("contacts",
-                                                                                  organization="Opportunity Peterborough")}
+        local = open_graph(SEED, seed_build, rebuild=False)
+        for name, params in (("contacts", {"organization": "Opportunity Peterborough"}), ("organizations", {}),
+                             ("theme-landscape", {})):
+            expected = local.rows(name, **params)
+            assert expected and kg.rows(name, **params) == expected, name
         assert kg.store.manifest()["pushed_from"].endswith("ecosystem.nt")
         shown = CliRunner().invoke(main, ["query", "--store", server.spec, "--name", "contacts",
                                           "--param", "organization=London & Partners"])
