@@ -225,6 +225,7 @@ def _open_persistent(store: Any, data_dir: Path | None, rebuild: bool | None,
 
             warnings.warn(f"{exc}; reading its current graph, which may be older than the data", stacklevel=3)
         manifest = store.manifest()
-    store.native()  # open (and hold) the current generation now, with a clear error if there is none
+    # Open (and hold) the current generation now, with a clear error if there is none.
+    (getattr(store, "open_current", None) or store.native)()
     extra = [data / "queries"] if data is not None and (data / "queries").is_dir() else []
     return KnowledgeGraph(store, (manifest or {}).get("base_iri") or base_iri or DEFAULT_BASE_IRI, extra)

@@ -143,6 +143,7 @@ def _factory(name: str) -> Callable[[str], Store]:
 
 
 register_store("oxigraph", "ecosystem_graph.oxigraph_store:OxigraphStore")
+register_store("sparql", "ecosystem_graph.sparql_store:SparqlStore")
 
 
 def store_names() -> list[str]:

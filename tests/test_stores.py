@@ -427,3 +427,63 @@ def test_store_build_with_sampled_shapes_says_so(tmp_path: Path, synthetic: Path
     result = build_store(synthetic, f"oxigraph:{tmp_path / 'store'}", shacl="sample", sample_per_target=5)
     text = result.describe_checks()
     assert "sample" in text and "were not checked" in text and result.shacl["per_target"] == 5
+
+
+# -- the remote store (sparql:URL): every named query on a real Virtuoso (see tests/virtuoso.py) --------
+
+#: Queries whose row order Virtuoso sets differently from the embedded stores: rows compared as a multiset.
+VIRTUOSO_ORDER = {
+    "inferred-facts": "Virtuoso orders strings holding non-ASCII letters (Khuşūş) otherwise than by code point",
+    "meetings": "rows tied on the ORDER BY keys (two visits starting the same day) come in the engine's order",
+    "visits": "rows tied on ORDER BY ?start come in the engine's order",
+    **ORDER_UNDEFINED,
+}
+#: A Virtuoso 7.2 optimizer bug, seen with some query plans only (they depend on the statistics of the
+#: whole database, so not reproducible at will): GROUP BY over a schema:containedInPlace* path with an
+#: OPTIONAL org:classification/rdfs:label path returns one group of the right ones. Tolerated in exactly
+#: that form only; any other difference fails.
+VIRTUOSO_FLAKY_GROUPS = {"organizations-in-city"}
+
+
+@pytest.fixture(scope="session")
+def remote_graphs(synthetic: Path) -> dict[str, KnowledgeGraph]:
+    """The seed and the synthetic ecosystem built into a real Virtuoso, each in its own named graph."""
+    import virtuoso
+
+    server = virtuoso.shared()
+    opened = {}
+    for name, data in (("seed", SEED), ("synthetic", synthetic)):
+        with virtuoso.remote_env(server, f"urn:test:stores-{name}"):
+            opened[name] = open_graph(data, store=server.spec)
+    return opened
+
+
+@pytest.mark.parametrize("data,name", CASES)
+def test_named_queries_agree_on_virtuoso(graphs, remote_graphs, data: str, name: str) -> None:
+    remote = remote_graphs[data]
+    query = LIBRARY[name]
+    for params, expected in _reference(graphs, data, name):
+        result = remote.named(name, **params)
+        assert [str(v) for v in result.vars] == query.columns
+        found = _canonical(query.text, result_rows(result))
+        if name in VIRTUOSO_ORDER:
+            expected, found = sorted(expected), sorted(found)
+        if name in VIRTUOSO_FLAKY_GROUPS and found != expected and len(found) == 1 and found[0] in expected:
+            import warnings
+
+            warnings.warn(f"Virtuoso's GROUP BY bug hit {name} {params}: 1 of {len(expected)} rows")
+            continue
+        assert found == expected, f"{name} {params} on Virtuoso"
+
+
+def test_stats_and_helpers_agree_on_virtuoso(graphs, remote_graphs) -> None:
+    for data in ("seed", "synthetic"):
+        memory, remote = graphs[(data, "memory")], remote_graphs[data]
+        assert memory.stats() == remote.stats()
+        assert len(memory.rdflib_graph()) == len(remote.rdflib_graph())
+    seed = remote_graphs["seed"]
+    assert seed.resolve("organization", "nesta") == graphs[("seed", "memory")].resolve("organization", "nesta")
+    built = seed.query("CONSTRUCT { ?o a org:Organization } WHERE { ?o a org:Organization }").graph
+    assert len(built) == 11
+    with pytest.raises(QueryError, match="refused the query.*syntax error"):
+        seed.query("SELECT ?x WHERE {\n  ?x a }")

@@ -32,9 +32,10 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import analysis, core, scale, serve, views
+    from . import analysis, core, remote, scale, serve, views
 
-    for command in [*core.COMMANDS, *analysis.COMMANDS, *views.COMMANDS, *scale.COMMANDS, *serve.COMMANDS]:
+    for command in [*core.COMMANDS, *analysis.COMMANDS, *views.COMMANDS, *scale.COMMANDS, *serve.COMMANDS,
+                    *remote.COMMANDS]:
         main.add_command(command)
 
 
