@@ -20,8 +20,9 @@ def graph_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      envvar="ECOSYSTEM_GRAPH_BUILD", show_default=True,
                      help="Where the built graph is; rebuilt when older than the data."),
         click.option("--store", envvar="ECOSYSTEM_GRAPH_STORE", default=None,
-                     help="Store to read from: memory (default, rdflib), oxigraph (in memory) or "
-                          "oxigraph:PATH (persistent; built into when stale, --build-dir unused)."),
+                     help="Store to read from: memory (default, rdflib), oxigraph (in memory), "
+                          "oxigraph:PATH (persistent; built into when stale, --build-dir unused) or "
+                          "sparql:URL (a remote SPARQL 1.1 store, see docs/remote.md)."),
     ]
     for option in reversed(options):
         command = option(command)

@@ -29,7 +29,7 @@ BASE_IRI_OPTION = click.option("--base-iri", help="Base of entity IRIs (default:
               help="Also write this format (repeatable); Turtle is always written.")
 @BASE_IRI_OPTION
 @click.option("--store", envvar="ECOSYSTEM_GRAPH_STORE", default=None,
-              help="Build into this store: oxigraph:PATH (persistent; no files are written to --out). "
+              help="Build into this store: oxigraph:PATH or sparql:URL (persistent; no files are written to --out). "
                    "memory and oxigraph read the files of --out, so for them the build writes files.")
 @click.option("--shacl", type=click.Choice(SHACL_MODES), default="auto", show_default=True,
               help="Store builds: check every entity against the shapes (full), a sample plus the graph-wide "
