@@ -32,9 +32,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import analysis, core, scale, views
+    from . import analysis, core, extract, scale, views
 
-    for command in [*core.COMMANDS, *analysis.COMMANDS, *views.COMMANDS, *scale.COMMANDS]:
+    for command in [*core.COMMANDS, *analysis.COMMANDS, *views.COMMANDS, *scale.COMMANDS, *extract.COMMANDS]:
         main.add_command(command)
 
 

@@ -1,0 +1,623 @@
+"""Draft facts from a news article with transparent rules: names, cue words, a gazetteer, context.
+
+Capitalized word sequences are the candidate names. Each is read as a known entity of the graph,
+a place of the gazetteer, an event, a person or an organization by the rules of
+``extraction.yaml``; dates, themes and meetings are read from the sentences around them.
+
+>>> from .extract_known import Known
+>>> found = extract_text("Cluster Sofia Knowledge City met the Collider Accelerator in London "
+...                      "on 30 July 2018.", Known.from_data(empty=True))
+>>> [(e.label, e.attrs.get("type")) for e in found.organizations]
+[('Cluster Sofia Knowledge City', 'cluster-organization'), ('Collider Accelerator', 'accelerator')]
+>>> [p.label for p in found.places if p.mentioned], [d.value for d in found.dates]
+(['London'], ['2018-07-30'])
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .extract_dates import DateMention, find_dates
+from .extract_known import Known, Place, gazetteer_place
+from .extract_text import Article, Sentence, article_from_text, sentences
+
+#: Lowercase words that may join the capitalized words of one name ("University of Plovdiv").
+_CONNECTORS = frozenset({"of", "for", "and", "&", "de", "du", "des", "la", "le", "für", "der", "von", "van",
+                         "den", "the", "di", "del", "y", "i", "na", "za"})
+_TOKEN = re.compile(r"[^\W_][\w'’\-]*|&|\S")
+_POSSESSIVE = re.compile(r"['’]s?$")
+#: Words before a place's name that make a doubtful name a place: "in Martin", "the city of Julia".
+_LOCATIVE = re.compile(r"(?i)(?:\b(?:in|to|from|near|of|at|via|nach|aus|bei|von|à|en|de|au|city|town|capital)"
+                       r"|\bcity of)$")
+
+
+@dataclass
+class Mention:
+    """Where a name or fact was read: the span of its words and the sentence around them."""
+
+    start: int
+    end: int
+    text: str
+    sentence: Sentence
+    why: str
+    confidence: float
+
+
+@dataclass
+class Entity:
+    """An organization, person, place or event the article names, with every mention of it."""
+
+    kind: str            # organizations, people, places, events
+    label: str
+    key: str
+    match: str | None    # id of the graph's entity, None when it is new
+    mentions: list[Mention] = field(default_factory=list)
+    attrs: dict[str, Any] = field(default_factory=dict)
+    mentioned: bool = True  # False for a country drafted only because a city needs it
+
+    @property
+    def confidence(self) -> float:
+        return max((m.confidence for m in self.mentions), default=0.5)
+
+    @property
+    def first(self) -> Mention:
+        return self.mentions[0]
+
+
+@dataclass
+class Fact:
+    """A date, theme or meeting, with the mention it was read from."""
+
+    kind: str
+    value: str
+    mention: Mention
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Extraction:
+    """Everything drafted from one article."""
+
+    article: Article
+    sentences: list[Sentence]
+    organizations: list[Entity]
+    people: list[Entity]
+    places: list[Entity]
+    events: list[Entity]
+    dates: list[Fact]
+    themes: list[Fact]
+    meetings: list[Fact]
+    visit: Fact | None
+    home: str | None  # key of the organization whose visit the article reports
+
+    def entity(self, kind: str, key: str) -> Entity | None:
+        return next((e for e in getattr(self, kind) if e.key == key), None)
+
+
+def extract_text(text: str, known: Known, fmt: str = "text", default_year: int | None = None) -> Extraction:
+    """Extract from ``text`` read as ``fmt`` (text, markdown, html)."""
+    return extract_article(article_from_text(text, fmt), known, default_year)
+
+
+def extract_article(article: Article, known: Known, default_year: int | None = None) -> Extraction:
+    """Extract every kind of fact from ``article``, linking names to ``known`` entities."""
+    found = sentences(article.text, lines=article.format == "html")
+    reader = _Reader(article.text, known)
+    for sentence in found:
+        reader.read_sentence(sentence)
+    reader.merge_short_forms()
+    dates = [Fact("date", d.value, _date_mention(d, found), {"year_from_context": d.year_from_context})
+             for d in find_dates(article.text, known.rules.dates, default_year)]
+    result = Extraction(article, found, *(reader.entities(kind) for kind in
+                                          ("organizations", "people", "places", "events")),
+                        dates, _themes(article.text, found, known), [], None, None)
+    _add_countries_of_cities(result, known)
+    _known_cities(result, known)
+    from .extract_meetings import find_meetings
+
+    find_meetings(result, known)
+    _link_people(result, reader, known)
+    _attendance(result, known)
+    return result
+
+
+def _date_mention(date: DateMention, found: list[Sentence]) -> Mention:
+    return Mention(date.start, date.end, date.text, sentence_at(found, date.start),
+                   f"date written {date.text!r}" + (", year from the text around it" if date.year_from_context
+                                                    else ""), 0.75 if date.year_from_context else 0.95)
+
+
+def sentence_at(found: list[Sentence], offset: int) -> Sentence:
+    """The sentence holding ``offset``."""
+    for sentence in found:
+        if sentence.start <= offset < sentence.end:
+            return sentence
+    return found[-1]
+
+
+# -- names -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Chunk:
+    """A run of capitalized words (and the small words joining them) in a sentence."""
+
+    start: int
+    end: int
+    words: list[str]
+    sentence: Sentence
+    initial: bool  # at the start of its sentence
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text[self.start - self.sentence.start:self.end - self.sentence.start]
+
+
+class _Reader:
+    """Reads the names of each sentence and keeps one entity per name key."""
+
+    def __init__(self, text: str, known: Known) -> None:
+        self.text, self.known, self.rules = text, known, known.rules
+        self.found: dict[tuple[str, str], Entity] = {}
+        self.aliases: dict[str, str] = {}  # acronym in brackets -> key of the name before it
+        self.role_before: dict[int, str] = {}  # start of a person's name -> role written before it
+
+    def entities(self, kind: str) -> list[Entity]:
+        return [e for (k, _), e in self.found.items() if k == kind]
+
+    def read_sentence(self, sentence: Sentence) -> None:
+        for chunk in self._refined(_chunks(sentence, self.rules.legal_suffixes)):
+            self._classify(chunk)
+
+    # Chunking refinements: names never start with a sentence's "The" or a month, roles are cut off.
+    def _refined(self, chunks: list[_Chunk]) -> list[_Chunk]:
+        result: list[_Chunk] = []
+        for chunk in chunks:
+            for part in self._split_and(self._split_role(self._trim(chunk))):
+                if part is not None and part.words:
+                    result.append(part)
+        return result
+
+    def _trim(self, chunk: _Chunk) -> _Chunk | None:
+        words = list(chunk.words)
+        start = chunk.start
+        initial = chunk.initial
+        while words and (words[0] in self.rules.not_names or words[0].lower() in _CONNECTORS):
+            # "met The Bakery": a capital "The" inside a sentence is part of the name.
+            if words[0] == "The" and len(words) > 1 and not initial:
+                break
+            start = self._after(chunk, start, words.pop(0))
+            initial = False
+        while words and words[-1].lower() in _CONNECTORS:
+            words.pop()
+        if not words or all(w.lower() in self.rules.dates.months for w in words):
+            return None
+        end = self._end_of(chunk, start, words)
+        return _Chunk(start, end, words, chunk.sentence, chunk.initial and start == chunk.start)
+
+    def _split_role(self, chunk: _Chunk | None) -> _Chunk | None:
+        """'Marketing and PR Expert Deyan Pushkarov': the role is kept aside, the name is the chunk."""
+        if chunk is None:
+            return None
+        lowered = [w.lower() for w in chunk.words]
+        for i in range(len(lowered) - 2, -1, -1):
+            rest = chunk.words[i + 1:]
+            if lowered[i] in self.rules.role_words and 2 <= len(rest) <= 3 and all(_titlecase(w) for w in rest) \
+                    and not self._has_cue(rest):
+                start = self._after(chunk, chunk.start, *chunk.words[:i + 1])
+                self.role_before[start] = " ".join(chunk.words[:i + 1])
+                return _Chunk(start, chunk.end, rest, chunk.sentence, False)
+        return chunk
+
+    def _split_and(self, chunk: _Chunk | None) -> list[_Chunk | None]:
+        """'Slovenia and Italy' is two names; 'Institute of Science and Technology' is one."""
+        if chunk is None or "and" not in chunk.words or self._has_cue(chunk.words) or \
+                self.known.match("organizations", chunk.text):
+            return [chunk]
+        i = chunk.words.index("and")
+        left, right = chunk.words[:i], chunk.words[i + 1:]
+        if not left or not right:
+            return [chunk]
+        left_end = self._end_of(chunk, chunk.start, left)
+        right_start = self._after(chunk, chunk.start, *chunk.words[:i + 1])
+        return [_Chunk(chunk.start, left_end, left, chunk.sentence, chunk.initial),
+                *self._split_and(_Chunk(right_start, chunk.end, right, chunk.sentence, False))]
+
+    def _after(self, chunk: _Chunk, start: int, *words: str) -> int:
+        """The offset after ``words`` read from ``start`` in the chunk's sentence."""
+        position = start
+        for word in words:
+            position = self.text.index(word, position) + len(word)
+        match = re.compile(r"[\s,]*").match(self.text, position)
+        return match.end() if match else position
+
+    def _end_of(self, chunk: _Chunk, start: int, words: list[str]) -> int:
+        position = start
+        for word in words:
+            position = self.text.index(word, position) + len(word)
+        return position
+
+    def _has_cue(self, words: list[str]) -> bool:
+        return self._type_in(words) is not None or words[-1].lower() in self.rules.event_cues
+
+    def _type_in(self, words: list[str]) -> tuple[str, str] | None:
+        """(cue, type) of the organization cue among ``words``, the last one winning."""
+        lowered = [w.lower() for w in words]
+        for size in (3, 2, 1):
+            for i in range(len(lowered) - size, -1, -1):
+                phrase = " ".join(lowered[i:i + size])
+                if phrase in self.known.type_cues:
+                    return phrase, self.known.type_cues[phrase]
+        return None
+
+    # Classification.
+    def _classify(self, chunk: _Chunk) -> None:
+        name = chunk.text
+        for table in ("organizations", "people", "places", "events"):
+            ident = self.known.match(table, name)
+            if ident is not None:
+                entity = self._add(table, chunk, f"known {table[:-1] if table != 'people' else 'person'} {ident}",
+                                   0.95, match=ident)
+                if table == "places":
+                    entity.attrs.setdefault("place", self.known.place(ident))
+                return
+        if self._is_theme(name) or len(name) < 2 or self.known.match("products", name) or \
+                self.text[chunk.end:chunk.end + 1] in ("™", "®"):
+            return  # a theme or a product, not an entity of its own
+        alias = self.aliases.get(name)
+        if alias is not None:
+            entity = self.found[("organizations", alias)]
+            entity.mentions.append(self._mention(chunk, f"short name of {entity.label}", 0.85))
+            return
+        for rule in (self._place, self._event, self._legal, self._titled_person, self._cued_organization,
+                     self._person, self._acronym, self._described, self._with_place, self._met):
+            if rule(chunk):
+                return
+
+    def _place(self, chunk: _Chunk) -> bool:
+        place = gazetteer_place(chunk.text, self.rules, self._countries())
+        if place is None:
+            return False
+        # A small town's name or a city's other name is often an ordinary word or a given name
+        # ("Martin", "Julia"): it is a place only after a word that introduces one.
+        if (place.by_alternate_name or place.kind == "city" and place.population < 100000) and \
+                not re.search(_LOCATIVE, " ".join(self._words_before(chunk, 3))):
+            return False
+        known = self.known.places_by_geonames.get(place.geonames_id)
+        entity = self._add("places", chunk, f"{place.kind} of the gazetteer (GeoNames {place.geonames_id})",
+                           0.9, match=known, label=place.name)
+        entity.attrs.update(place=place)
+        return True
+
+    def _countries(self) -> list[str]:
+        return [e.attrs["place"].country for (k, _), e in self.found.items()
+                if k == "places" and e.attrs["place"].kind == "country"]
+
+    def _event(self, chunk: _Chunk) -> bool:
+        if chunk.words[-1].lower() not in self.rules.event_cues or len(chunk.words) < 2:
+            return False
+        self._add("events", chunk, f"event word {chunk.words[-1]!r}", 0.8)
+        return True
+
+    def _legal(self, chunk: _Chunk) -> bool:
+        suffix = chunk.words[-1]
+        if len(chunk.words) < 2 or suffix.lower().replace(".", "") not in self.rules.legal_suffixes:
+            return False
+        cue = self._type_in(chunk.words[:-1])
+        self._org(chunk, f"legal form {suffix!r}", 0.9, cue[1] if cue else "technology-company")
+        return True
+
+    def _titled_person(self, chunk: _Chunk) -> bool:
+        before = self._words_before(chunk, 1)
+        if not before or before[-1] not in self.rules.person_titles:
+            return False
+        self._add("people", chunk, f"title {before[-1]!r} before the name", 0.9)
+        return True
+
+    def _cued_organization(self, chunk: _Chunk) -> bool:
+        cue = self._type_in(chunk.words)
+        if cue is None or (len(chunk.words) == 1 and chunk.initial):
+            return False
+        self._org(chunk, f"organization word {cue[0]!r} in the name", 0.85, cue[1])
+        return True
+
+    def _person(self, chunk: _Chunk) -> bool:
+        if not 2 <= len(chunk.words) <= 4 or not all(_titlecase(w) for w in chunk.words):
+            return False
+        if chunk.start in self.role_before:
+            return bool(self._add("people", chunk, f"role {self.role_before[chunk.start]!r} before the name", 0.9))
+        after = self.text[chunk.end:chunk.end + 60].lower()
+        role = re.match(r"\s*(?:,|\(|–|-)\s*(?:the\s+|our\s+|a\s+)?([\w\s&-]+)", after)
+        if role and any(w in self.rules.role_words for w in role.group(1).split()[:5]):
+            return bool(self._add("people", chunk, "role after the name", 0.85))
+        if re.match(r"\s*(?:said|says|added|explained|noted|stated|sagte|a déclaré)\b", after):
+            return bool(self._add("people", chunk, "quoted as saying", 0.8))
+        if chunk.words[-1].lower().endswith(self.rules.surname_endings):
+            return bool(self._add("people", chunk, "family name ending", 0.7))
+        return False
+
+    def _acronym(self, chunk: _Chunk) -> bool:
+        word = chunk.words[0]
+        if len(chunk.words) != 1 or not re.fullmatch(r"[A-Z][A-Z0-9&]{1,7}", word) or \
+                word in self.rules.not_acronyms:
+            return False
+        self._org(chunk, "name in capitals", 0.65, None)
+        return True
+
+    def _described(self, chunk: _Chunk) -> bool:
+        """'X, a business accelerator', 'X is a technology company', 'the accelerator X'."""
+        cue = self._described_type(chunk)
+        if cue is None:
+            if any(_camel(w) for w in chunk.words):
+                self._org(chunk, "name written in mixed case", 0.6, None)
+                return True
+            return False
+        self._org(chunk, f"described as {cue[0]!r}", 0.8, cue[1])
+        return True
+
+    def _described_type(self, chunk: _Chunk) -> tuple[str, str] | None:
+        after = self.text[chunk.end:chunk.end + 120]
+        match = re.match(r"(?:\s*,|\s*\(|\s+(?:is|was|are|–|-))\s*(?:(?:an?|the|one of the|its)\s+)?([^,.;()]{0,80})",
+                         after)
+        if match:
+            cue = self._type_in(match.group(1).split()[:6])
+            if cue:
+                return cue
+        before = self._words_before(chunk, 4)
+        if before and before[0].lower() in ("the", "a", "an") or (len(before) > 1 and before[-2].lower() == "the"):
+            cue = self._type_in(before[-2:])
+            if cue and not any(_titlecase(w) for w in before[-2:] if w.lower() not in ("the", "a", "an")):
+                return cue
+        return None
+
+    def _with_place(self, chunk: _Chunk) -> bool:
+        """'Opportunity Peterborough', 'Invest Sofia': a place and other words name an organization."""
+        if len(chunk.words) < 2 or chunk.initial and len(chunk.words) < 2:
+            return False
+        if not any(self._clear_place(w) for w in chunk.words):
+            return False
+        self._org(chunk, "a place's name with other words", 0.6, None)
+        return True
+
+    def _clear_place(self, word: str) -> bool:
+        """Whether ``word`` is a place the article names, or a large city's own name."""
+        if any(e.label == word for (k, _), e in self.found.items() if k == "places"):
+            return True
+        place = gazetteer_place(word, self.rules)
+        return place is not None and not place.by_alternate_name and place.population >= 100000
+
+    def _met(self, chunk: _Chunk) -> bool:
+        before = " ".join(self._words_before(chunk, 3)).lower()
+        if chunk.initial or not re.search(r"\b(?:met|meeting with|visited|visit to|hosted by|with|at)$", before):
+            return False
+        self._org(chunk, "name after a meeting word", 0.55, None)
+        return True
+
+    def _words_before(self, chunk: _Chunk, count: int) -> list[str]:
+        head = chunk.sentence.text[:chunk.start - chunk.sentence.start]
+        return re.findall(r"[\w.'’&-]+", head)[-count:]
+
+    def _is_theme(self, name: str) -> bool:
+        lowered = name.lower()
+        return any(lowered == label.lower() for _, labels in self.known.themes for label in labels)
+
+    # Recording.
+    def _org(self, chunk: _Chunk, why: str, confidence: float, type_id: str | None) -> Entity:
+        entity = self._add("organizations", chunk, why, confidence)
+        described = self._described_type(chunk) if type_id is None else None
+        guess = type_id or (described[1] if described else None)
+        if guess and (not entity.attrs.get("type") or entity.attrs.get("type_guessed")):
+            entity.attrs.update(type=guess, type_guessed=False)
+        entity.attrs.setdefault("type", self.rules.default_organization_type)
+        entity.attrs.setdefault("type_guessed", True)
+        self._acronym_alias(chunk, entity)
+        return entity
+
+    def _acronym_alias(self, chunk: _Chunk, entity: Entity) -> None:
+        match = re.match(r"\s*\(([A-Z][A-Za-z0-9&]{1,9})\)", self.text[chunk.end:chunk.end + 14])
+        if match:
+            self.aliases[match.group(1)] = entity.key
+            entity.attrs.setdefault("alt_labels", set()).add(match.group(1))
+
+    def _mention(self, chunk: _Chunk, why: str, confidence: float) -> Mention:
+        return Mention(chunk.start, chunk.end, chunk.text, chunk.sentence, why, confidence)
+
+    def _add(self, kind: str, chunk: _Chunk, why: str, confidence: float, match: str | None = None,
+             key: str | None = None, label: str | None = None) -> Entity:
+        key = key or (f"id:{match}" if match else self.known.key(chunk.text))
+        entity = self.found.get((kind, key))
+        if entity is None:
+            shown = self.known.labels.get((kind, match)) if match else None
+            entity = self.found[(kind, key)] = Entity(kind, shown or label or _clean_label(chunk.text), key, match)
+        elif not match and len(chunk.words) > len(entity.label.split()) and kind != "places":
+            entity.label = _clean_label(chunk.text)
+        if not match and kind != "places" and _clean_label(chunk.text) != entity.label:
+            entity.attrs.setdefault("alt_labels", set()).add(_clean_label(chunk.text))
+        entity.mentions.append(self._mention(chunk, why, confidence))
+        return entity
+
+    def merge_short_forms(self) -> None:
+        """'Collider' after 'Collider Accelerator': one organization, the short form an alternative label."""
+        orgs = self.entities("organizations")
+        for short in list(orgs):
+            if short.match or len(short.label.split()) != 1:
+                continue
+            longer = [o for o in orgs if o is not short and len(o.label.split()) > 1
+                      and o.label.split()[0 if o.label.split()[0] != "The" else 1] == short.label]
+            if len(longer) == 1:
+                longer[0].mentions.extend(short.mentions)
+                longer[0].attrs.setdefault("alt_labels", set()).add(short.label)
+                del self.found[("organizations", short.key)]
+
+
+def _chunks(sentence: Sentence, legal_suffixes: frozenset[str]) -> list[_Chunk]:
+    """Runs of capitalized words of ``sentence``, a legal suffix after a name kept with it."""
+    tokens = [(m.start() + sentence.start, _POSSESSIVE.sub("", m.group(0)) if "'" in m.group(0) or "’" in m.group(0)
+               else m.group(0)) for m in _TOKEN.finditer(sentence.text)]
+    chunks: list[_Chunk] = []
+    i = 0
+    while i < len(tokens):
+        if not _name_word(tokens[i][1]):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(tokens):
+            word = tokens[j][1]
+            if _name_word(word) or _suffix(word, tokens, j, legal_suffixes):
+                j += 1
+            elif word.lower() in _CONNECTORS and j + 1 < len(tokens) and _name_word(tokens[j + 1][1]):
+                j += 2
+            else:
+                break
+        words = [w for _, w in tokens[i:j]]
+        end = tokens[j - 1][0] + len(tokens[j - 1][1])
+        chunks.append(_Chunk(tokens[i][0], end, words, sentence, i == 0 or _opens(tokens[:i])))
+        i = j
+    return chunks
+
+
+def _opens(before: list[tuple[int, str]]) -> bool:
+    """Whether the tokens before a name are only punctuation: the name opens its sentence."""
+    return all(not re.match(r"\w", w) for _, w in before)
+
+
+def _suffix(word: str, tokens: list[tuple[int, str]], j: int, legal_suffixes: frozenset[str]) -> bool:
+    return word.lower().replace(".", "") in legal_suffixes and j > 0
+
+
+def _name_word(word: str) -> bool:
+    return bool(word) and (word[0].isupper() or _camel(word)) and word[0].isalpha()
+
+
+def _titlecase(word: str) -> bool:
+    return word[:1].isupper() and (len(word) == 1 or word[1:].replace("-", "").replace("'", "").islower())
+
+
+def _camel(word: str) -> bool:
+    """'PlanIT', 'TrustMe', 'eBay': capitals after the first letter, not all capitals."""
+    return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word) and word.isalpha()
+
+
+def _clean_label(text: str) -> str:
+    return " ".join(_POSSESSIVE.sub("", text).split())
+
+
+# -- places, people, events -------------------------------------------------------------------
+
+
+def _add_countries_of_cities(result: Extraction, known: Known) -> None:
+    """Every city needs its country: one the article does not name is drafted, marked unmentioned."""
+    countries = {e.attrs["place"].country: e for e in result.places if e.attrs["place"].kind == "country"}
+    for city in [e for e in result.places if e.attrs["place"].kind == "city"]:
+        code = city.attrs["place"].country
+        if code not in countries:
+            country = gazetteer_place(code, known.rules) or _country_by_code(code, known)
+            if country is None:
+                continue
+            entity = Entity("places", country.name, f"geonames:{country.geonames_id}", None,
+                            [Mention(city.first.start, city.first.end, city.first.text, city.first.sentence,
+                                     f"country of {city.label}", 0.9)], {"place": country}, mentioned=False)
+            result.places.append(entity)
+            countries[code] = entity
+        city.attrs["country_key"] = countries[code].key
+    for place in result.places:
+        ident = known.places_by_geonames.get(place.attrs["place"].geonames_id)
+        if ident is not None:
+            place.match = ident
+
+
+def _known_cities(result: Extraction, known: Known) -> None:
+    """An organization of the graph is where the graph says it is."""
+    for org in result.organizations:
+        city = known.values.get(("organizations", org.match or ""), {}).get("city")
+        if city:
+            org.attrs["city"] = f"id:{city}"
+
+
+def _country_by_code(code: str, known: Known) -> Place | None:
+    from . import geo
+
+    entry = geo.find_country(code)
+    return gazetteer_place(entry["name"], known.rules) if entry else None
+
+
+def _link_people(result: Extraction, reader: _Reader, known: Known) -> None:
+    """Roles and affiliations: 'Name, Role at Org', 'Role Name', 'Org's Role Name'."""
+    for person in result.people:
+        mention = person.first
+        role = reader.role_before.get(mention.start) or _role_after(result.article.text, mention.end, known)
+        if not role:
+            continue
+        person.attrs["role"] = role
+        org = _affiliation(result, mention)
+        if org is not None:
+            person.attrs["organization"] = org.key
+
+
+def _role_after(text: str, end: int, known: Known) -> str | None:
+    match = re.match(r"\s*(?:,|\(|–|-)\s*(?:the\s+|our\s+|a\s+)?([^,.;()]{2,80})", text[end:end + 100])
+    if not match:
+        return None
+    words = match.group(1).split()
+    # The role runs up to its last role word: "Marketing and PR Expert at the Cluster" -> "Marketing and PR Expert".
+    last = max((i for i, w in enumerate(words[:8]) if w.lower().strip("'’s") in known.rules.role_words), default=None)
+    return " ".join(words[:last + 1]) if last is not None else None
+
+
+def _affiliation(result: Extraction, mention: Mention) -> Entity | None:
+    """The organization named right after the person's role, else the visitor when it sends the person."""
+    window = result.article.text[mention.end:mention.end + 120]
+    orgs = [(m.start, e) for e in result.organizations for m in e.mentions
+            if m.sentence == mention.sentence and m.start > mention.end]
+    near = [e for start, e in sorted(orgs, key=lambda pair: pair[0])
+            if re.search(r"\b(?:at|of|from|with|bei|von|de|du|chez)\s+(?:the\s+)?$",
+                         result.article.text[mention.end:start][-25:]) and start - mention.end < len(window)]
+    if near:
+        return near[0]
+    before = sorted((m.start, e) for e in result.organizations for m in e.mentions
+                    if m.sentence == mention.sentence and m.end <= mention.start)
+    if re.search(r"represent|deleg|team|experts?|vertreten|représent", mention.sentence.text, re.I):
+        # "The cluster was represented by ...": the people sent are the visitor's.
+        return before[0][1] if before else result.entity("organizations", result.home or "")
+    return None
+
+
+def _attendance(result: Extraction, known: Known) -> None:
+    """'over 55,000 attendees' in an event's sentence: at least that many attended."""
+    nouns = "|".join(map(re.escape, known.rules.attendance_nouns))
+    bounds = "|".join(map(re.escape, known.rules.lower_bound_words))
+    pattern = re.compile(rf"(?:({bounds})\s+)?(\d{{1,3}}(?:[,. \u202f]\d{{3}})+|\d+)\s*\+?\s+(?:[\w-]+\s+)?(?:{nouns})\b",
+                         re.I)
+    for event in result.events:
+        for mention in event.mentions:
+            match = pattern.search(mention.sentence.text)
+            if match:
+                event.attrs["attendees_at_least"] = int(re.sub(r"\D", "", match.group(2)))
+                break
+
+
+# -- themes ----------------------------------------------------------------------------------
+
+
+def _themes(text: str, found: list[Sentence], known: Known) -> list[Fact]:
+    """Themes whose label or alternative label the text uses, first mention each, longest label first."""
+    labels = sorted(((label, ident) for ident, names in known.themes for label in names),
+                    key=lambda pair: -len(pair[0]))
+    taken: list[tuple[int, int]] = []
+    first: dict[str, Fact] = {}
+    for label, ident in labels:
+        # Labels in capitals ("IT", "IoT") match only as written; others in any case, singular or plural.
+        flags = 0 if label.isupper() or _camel(label) else re.IGNORECASE
+        plural = r"(?:s|es)?" if label[-1:].isalpha() else ""
+        for match in re.finditer(rf"(?<![\w-]){re.escape(label)}{plural}(?![\w-])", text, flags):
+            if any(match.start() < e and s < match.end() for s, e in taken):
+                continue
+            taken.append((match.start(), match.end()))
+            fact = first.get(ident)
+            if fact is None or match.start() < fact.mention.start:
+                first[ident] = Fact("theme", ident, Mention(match.start(), match.end(), match.group(0),
+                                                            sentence_at(found, match.start()),
+                                                            f"theme label {label!r}", 0.85 if len(label) > 4 else 0.7))
+    return sorted(first.values(), key=lambda f: f.mention.start)

@@ -1,0 +1,147 @@
+"""Who met whom, where, when and in what order: the visit and its meetings in an extraction.
+
+A sentence holding a meeting word ("met", "visited", "hosted") names the organizations met, in
+the order the article reports them; the visitor is the graph's home organization when the
+article names it, else the organization named before the first visit word.
+
+>>> from .extract import extract_text
+>>> from .extract_known import Known
+>>> found = extract_text("From 3 to 5 May 2021 Cluster Plovdiv Tech Network visited Munich. "
+...                      "The team met the Munich Digital Hub. Later that day they met "
+...                      "Isar Robotics GmbH.", Known.from_data(empty=True))
+>>> [(m.attrs["order"], m.mention.text, m.attrs.get("same_day_as")) for m in found.meetings]
+[(1, 'Munich Digital Hub', None), (2, 'Isar Robotics GmbH', 1)]
+>>> found.visit.value, found.visit.attrs["cities"]
+('2021-05-03/2021-05-05', ['geonames:2867714'])
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .extract_known import Known
+
+if TYPE_CHECKING:
+    from .extract import Entity, Extraction, Fact, Mention
+
+
+def find_meetings(result: Extraction, known: Known) -> None:
+    """Fill ``result.home``, ``result.visit`` and ``result.meetings``."""
+    _organization_cities(result)
+    visitor = _visitor(result, known)
+    result.home = visitor.key if visitor else None
+    result.visit = _visit(result, visitor, known)
+    _meetings(result, visitor, known)
+    if result.visit is not None:
+        cities = result.visit.attrs["cities"]
+        for meeting in result.meetings:
+            city = meeting.attrs.get("city")
+            if city and city not in cities:
+                cities.append(city)
+
+
+def has_word(text: str, words: tuple[str, ...]) -> re.Match[str] | None:
+    """The first of ``words`` in ``text``, matched whole and in any case."""
+    if not words:
+        return None
+    return re.search(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)", text, re.I)
+
+
+def _mentions_in(result: Extraction, kind: str, sentence_start: int) -> list[tuple[Mention, Entity]]:
+    return sorted(((m, e) for e in getattr(result, kind) for m in e.mentions
+                   if m.sentence.start == sentence_start and e.mentioned), key=lambda pair: pair[0].start)
+
+
+def _organization_cities(result: Extraction) -> None:
+    """An organization's city: one in its name, or 'X in/from/based in Y' in its sentences."""
+    cities = {e.label.casefold(): e for e in result.places if e.attrs["place"].kind == "city"}
+    for org in result.organizations:
+        in_name = [cities[w.casefold()] for w in re.findall(r"[\w-]+", org.label) if w.casefold() in cities]
+        if in_name:
+            org.attrs["city"] = in_name[0].key
+            continue
+        for mention in org.mentions:
+            after = result.article.text[mention.end:mention.end + 40]
+            match = re.match(r"\s*(?:,\s*)?(?:(?:which is\s+)?based in|in|from|headquartered in|aus|de|à)\s+"
+                             r"(?:the city of\s+)?([\w-]+)", after)
+            if match and match.group(1).casefold() in cities:
+                org.attrs["city"] = cities[match.group(1).casefold()].key
+                break
+
+
+def _visitor(result: Extraction, known: Known) -> Entity | None:
+    """The home organization if named; else the one before the first visit or meeting word
+    ("X visited"), or right after it ("Work meetings of X", "a delegation from X")."""
+    home = next((o for o in result.organizations if known.home and o.match == known.home), None)
+    if home is not None:
+        return home
+    for sentence in result.sentences:
+        cue = has_word(sentence.text, known.rules.visit_cues) or has_word(sentence.text, known.rules.meeting_cues)
+        if cue is None:
+            continue
+        orgs = _mentions_in(result, "organizations", sentence.start)
+        before = [e for m, e in orgs if m.start < sentence.start + cue.start()]
+        after = [e for m, e in orgs if re.fullmatch(r"\s+(?:of|from|by|des|der|von|de|du)\s+(?:the\s+)?",
+                                                    result.article.text[sentence.start + cue.end():m.start])]
+        if before or after:
+            return (before or after)[0]
+    return None
+
+
+def _visit(result: Extraction, visitor: Entity | None, known: Known) -> Fact | None:
+    """The visit: the date range of a sentence with a visit word (else the article's first range)."""
+    from .extract import Fact
+
+    ranges = [d for d in result.dates if "/" in d.value]
+    cued = [d for d in ranges if has_word(d.mention.sentence.text, known.rules.visit_cues)]
+    chosen = (cued or ranges or [None])[0]
+    if chosen is None or visitor is None:
+        return None
+    home_city = visitor.attrs.get("city")
+    cities = []
+    for sentence in result.sentences:
+        if has_word(sentence.text, known.rules.visit_cues) or has_word(sentence.text, known.rules.meeting_cues):
+            cities += [e.key for _, e in _mentions_in(result, "places", sentence.start)
+                       if e.attrs["place"].kind == "city" and e.key != home_city and e.key not in cities]
+    return Fact("visit", chosen.value, chosen.mention, {"organizer": visitor.key, "cities": cities})
+
+
+def _meetings(result: Extraction, visitor: Entity | None, known: Known) -> None:
+    from .extract import Fact
+
+    rules = known.rules
+    seen: set[str] = set()
+    for sentence in result.sentences:
+        if has_word(sentence.text, rules.meeting_cues) is None:
+            continue
+        for mention, org in _mentions_in(result, "organizations", sentence.start):
+            if org is visitor or org.key in seen or (known.home and org.match == known.home):
+                continue
+            head = result.article.text[sentence.start:mention.start]
+            if re.search(r"(?<!\w)(?:" + "|".join(map(re.escape, rules.not_met_before)) + r")\s+(?:the\s+)?$",
+                         head, re.I):
+                continue
+            seen.add(org.key)
+            meeting = Fact("meeting", org.key, mention, {"order": len(result.meetings) + 1})
+            _place_and_day(result, meeting, org, known)
+            result.meetings.append(meeting)
+
+
+def _place_and_day(result: Extraction, meeting: Fact, org: Entity, known: Known) -> None:
+    sentence = meeting.mention.sentence
+    cities = [e.key for _, e in _mentions_in(result, "places", sentence.start) if e.attrs["place"].kind == "city"]
+    visit_cities = result.visit.attrs["cities"] if result.visit else []
+    city = org.attrs.get("city") or (cities[0] if cities else None) or \
+        (visit_cities[0] if len(visit_cities) == 1 else None)
+    if city:
+        meeting.attrs["city"] = city
+    days = [d.value for d in result.dates if d.mention.sentence == sentence and len(d.value) == 10]
+    if days:
+        meeting.attrs["date"] = days[0]
+    elif result.visit is not None and has_word(sentence.text, known.rules.last_day_words):
+        meeting.attrs["date"] = result.visit.value.split("/")[-1]
+    elif result.visit is not None and has_word(sentence.text, known.rules.first_day_words):
+        meeting.attrs["date"] = result.visit.value.split("/")[0]
+    if result.meetings and has_word(sentence.text, known.rules.same_day_words):
+        meeting.attrs["same_day_as"] = result.meetings[-1].attrs["order"]
