@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .extract_dates import DateMention, find_dates
@@ -112,7 +113,9 @@ def extract_article(article: Article, known: Known, default_year: int | None = N
              for d in find_dates(article.text, known.rules.dates, default_year)]
     result = Extraction(article, found, *(reader.entities(kind) for kind in
                                           ("organizations", "people", "places", "events")),
-                        dates, _themes(article.text, found, known), [], None, None)
+                        dates, [], [], None, None)
+    names = [(m.start, m.end) for e in [*result.organizations, *result.events] for m in e.mentions]
+    result.themes = _themes(article.text, found, known, names)
     _add_countries_of_cities(result, known)
     _known_cities(result, known)
     from .extract_meetings import find_meetings
@@ -163,6 +166,7 @@ class _Reader:
         self.found: dict[tuple[str, str], Entity] = {}
         self.aliases: dict[str, str] = {}  # acronym in brackets -> key of the name before it
         self.role_before: dict[int, str] = {}  # start of a person's name -> role written before it
+        self.last_org: tuple[int, Entity | None] = (-1, None)  # end of the last organization named
 
     def entities(self, kind: str) -> list[Entity]:
         return [e for (k, _), e in self.found.items() if k == kind]
@@ -190,12 +194,25 @@ class _Reader:
                 break
             start = self._after(chunk, start, words.pop(0))
             initial = False
+        if self._leading_noun(words):
+            start = self._after(chunk, start, words.pop(0), words.pop(0))
+            initial = False
         while words and words[-1].lower() in _CONNECTORS:
             words.pop()
         if not words or all(w.lower() in self.rules.dates.months for w in words):
             return None
         end = self._end_of(chunk, start, words)
         return _Chunk(start, end, words, chunk.sentence, chunk.initial and start == chunk.start)
+
+    def _leading_noun(self, words: list[str]) -> bool:
+        """'CEO of Eurix Srl', 'Vertreter der Stadt Graz': a role or a noun before the name proper."""
+        if len(words) < 3 or words[1].lower() not in _CONNECTORS or words[1].lower() in ("and", "&"):
+            return False
+        head = words[0].lower()
+        if head in self.known.type_cues:
+            return False
+        rest_named = self._type_in(words[2:]) is not None or _legal_key(words[-1]) in self.rules.legal_suffixes
+        return head in self.rules.role_words or rest_named
 
     def _split_role(self, chunk: _Chunk | None) -> _Chunk | None:
         """'Marketing and PR Expert Deyan Pushkarov': the role is kept aside, the name is the chunk."""
@@ -213,12 +230,14 @@ class _Reader:
 
     def _split_and(self, chunk: _Chunk | None) -> list[_Chunk | None]:
         """'Slovenia and Italy' is two names; 'Institute of Science and Technology' is one."""
-        if chunk is None or "and" not in chunk.words or self._has_cue(chunk.words) or \
-                self.known.match("organizations", chunk.text):
+        if chunk is None or "and" not in chunk.words or self.known.match("organizations", chunk.text):
             return [chunk]
         i = chunk.words.index("and")
         left, right = chunk.words[:i], chunk.words[i + 1:]
         if not left or not right:
+            return [chunk]
+        # "Erste Group and A1 Telekom Austria": a name ending with its organization word, then another name.
+        if self._has_cue(chunk.words) and not (self._type_in(left[-1:]) and (len(right) > 1 or self._has_cue(right))):
             return [chunk]
         left_end = self._end_of(chunk, chunk.start, left)
         right_start = self._after(chunk, chunk.start, *chunk.words[:i + 1])
@@ -240,7 +259,7 @@ class _Reader:
         return position
 
     def _has_cue(self, words: list[str]) -> bool:
-        return self._type_in(words) is not None or words[-1].lower() in self.rules.event_cues
+        return self._type_in(words) is not None or any(w.lower() in self.rules.event_cues for w in words[1:])
 
     def _type_in(self, words: list[str]) -> tuple[str, str] | None:
         """(cue, type) of the organization cue among ``words``, the last one winning."""
@@ -296,9 +315,11 @@ class _Reader:
                 if k == "places" and e.attrs["place"].kind == "country"]
 
     def _event(self, chunk: _Chunk) -> bool:
-        if chunk.words[-1].lower() not in self.rules.event_cues or len(chunk.words) < 2:
+        # "London Tech Week", "Smart City Forum Ljubljana"; but "Forum Virium Helsinki" is named, not an event.
+        cues = [w for w in chunk.words[1:] if w.lower() in self.rules.event_cues]
+        if not cues:
             return False
-        self._add("events", chunk, f"event word {chunk.words[-1]!r}", 0.8)
+        self._add("events", chunk, f"event word {cues[-1]!r}", 0.8)
         return True
 
     def _legal(self, chunk: _Chunk) -> bool:
@@ -318,7 +339,8 @@ class _Reader:
 
     def _cued_organization(self, chunk: _Chunk) -> bool:
         cue = self._type_in(chunk.words)
-        if cue is None or (len(chunk.words) == 1 and chunk.initial):
+        # A lone "Cluster" or "Gruppe" (German nouns are capitalized) is a word, not a name.
+        if cue is None or (len(chunk.words) == 1 and (chunk.initial or chunk.words[0].lower() == cue[0])):
             return False
         self._org(chunk, f"organization word {cue[0]!r} in the name", 0.85, cue[1])
         return True
@@ -326,17 +348,33 @@ class _Reader:
     def _person(self, chunk: _Chunk) -> bool:
         if not 2 <= len(chunk.words) <= 4 or not all(_titlecase(w) for w in chunk.words):
             return False
+        if chunk.start not in self.role_before:
+            role = self._lowercase_role_before(chunk)
+            if role:
+                self.role_before[chunk.start] = role
         if chunk.start in self.role_before:
             return bool(self._add("people", chunk, f"role {self.role_before[chunk.start]!r} before the name", 0.9))
         after = self.text[chunk.end:chunk.end + 60].lower()
-        role = re.match(r"\s*(?:,|\(|–|-)\s*(?:the\s+|our\s+|a\s+)?([\w\s&-]+)", after)
+        role = re.match(r"\s*(?:,|\(|–|-)\s*(?:the\s+|our\s+|a\s+|its\s+)?([\w\s&-]+)", after)
         if role and any(w in self.rules.role_words for w in role.group(1).split()[:5]):
             return bool(self._add("people", chunk, "role after the name", 0.85))
-        if re.match(r"\s*(?:said|says|added|explained|noted|stated|sagte|a déclaré)\b", after):
-            return bool(self._add("people", chunk, "quoted as saying", 0.8))
         if chunk.words[-1].lower().endswith(self.rules.surname_endings):
             return bool(self._add("people", chunk, "family name ending", 0.7))
+        if any(self._clear_place(w) for w in chunk.words):
+            return False  # "Opportunity Peterborough presented": an organization named after its city
+        if re.match(r"\s*(?:" + "|".join(map(re.escape, self.rules.person_verbs)) + r")\b", after):
+            return bool(self._add("people", chunk, "a person's verb after the name", 0.75))
         return False
+
+    def _lowercase_role_before(self, chunk: _Chunk) -> str | None:
+        """'deputy mayor Janez Koželj': the lowercase role words right before a name."""
+        words = self._words_before(chunk, 3)
+        if not words or words[-1].lower() not in self.rules.role_words or not words[-1].islower():
+            return None
+        role = [words.pop()]
+        while words and words[-1].islower() and words[-1] not in _CONNECTORS and len(words[-1]) > 3:
+            role.insert(0, words.pop())
+        return " ".join(role)
 
     def _acronym(self, chunk: _Chunk) -> bool:
         word = chunk.words[0]
@@ -376,7 +414,9 @@ class _Reader:
         """'Opportunity Peterborough', 'Invest Sofia': a place and other words name an organization."""
         if len(chunk.words) < 2 or chunk.initial and len(chunk.words) < 2:
             return False
-        if not any(self._clear_place(w) for w in chunk.words):
+        others = [w for w in chunk.words if not self._clear_place(w)]
+        # "Plovdiv IT": a place and a theme's or a common abbreviation is not a name.
+        if len(others) == len(chunk.words) or all(self._is_theme(w) or w in self.rules.not_acronyms for w in others):
             return False
         self._org(chunk, "a place's name with other words", 0.6, None)
         return True
@@ -389,11 +429,35 @@ class _Reader:
         return place is not None and not place.by_alternate_name and place.population >= 100000
 
     def _met(self, chunk: _Chunk) -> bool:
+        """'met Siemens', 'companies such as Siemens and BMW': a name where organizations are named."""
         before = " ".join(self._words_before(chunk, 3)).lower()
-        if chunk.initial or not re.search(r"\b(?:met|meeting with|visited|visit to|hosted by|with|at)$", before):
+        if chunk.initial or self._demonym(chunk):
             return False
-        self._org(chunk, "name after a meeting word", 0.55, None)
-        return True
+        if re.search(r"\b(?:met|meeting with|visited|visit to|hosted by|received by|talks with|with|at)$", before):
+            self._org(chunk, "name after a meeting word", 0.55, None)
+            return True
+        listed = self._listed(chunk)
+        if listed:
+            self._org(chunk, listed, 0.55, None)
+            return True
+        return False
+
+    def _listed(self, chunk: _Chunk) -> str | None:
+        """Why ``chunk`` is in a list of organizations: after 'such as', or coordinated with one."""
+        head = self.text[chunk.sentence.start:chunk.start]
+        if re.search(r"(?:such as|like|including|includes|included|from|wie|comme|notamment)\s+$", head, re.I):
+            return "name in a list of examples"
+        end, previous = self.last_org
+        if previous is not None and re.fullmatch(r"(?:\s*,\s*|\s+(?:and|und|et|or)\s+)", self.text[end:chunk.start]):
+            return f"named together with {previous.label}"
+        return None
+
+    def _demonym(self, chunk: _Chunk) -> bool:
+        """'Austrian clients': a single word that is a country's name changed into an adjective."""
+        word = chunk.words[0]
+        return len(chunk.words) == 1 and re.search(r"(?:an|ish|ese|ic|ch|ek|i)$", word) is not None and any(
+            word[:4].casefold() == name[:4].casefold() and word.casefold() != name.casefold()
+            for name in _country_names())
 
     def _words_before(self, chunk: _Chunk, count: int) -> list[str]:
         head = chunk.sentence.text[:chunk.start - chunk.sentence.start]
@@ -405,7 +469,13 @@ class _Reader:
 
     # Recording.
     def _org(self, chunk: _Chunk, why: str, confidence: float, type_id: str | None) -> Entity:
+        appositive = self._apposition(chunk)
+        if appositive is not None:
+            appositive.mentions.append(self._mention(chunk, f"another name of {appositive.label}", confidence))
+            appositive.attrs.setdefault("alt_labels", set()).add(_clean_label(chunk.text))
+            return appositive
         entity = self._add("organizations", chunk, why, confidence)
+        self.last_org = (chunk.end, entity)
         described = self._described_type(chunk) if type_id is None else None
         guess = type_id or (described[1] if described else None)
         if guess and (not entity.attrs.get("type") or entity.attrs.get("type_guessed")):
@@ -414,6 +484,13 @@ class _Reader:
         entity.attrs.setdefault("type_guessed", True)
         self._acronym_alias(chunk, entity)
         return entity
+
+    def _apposition(self, chunk: _Chunk) -> Entity | None:
+        """'WKO, the Austrian Economic Chamber,': the second name is the first one's."""
+        end, entity = self.last_org
+        if entity is None or not re.fullmatch(r",\s+the\s+", self.text[end:chunk.start]):
+            return None
+        return entity if re.match(r"\s*[,(]", self.text[chunk.end:chunk.end + 2]) else None
 
     def _acronym_alias(self, chunk: _Chunk, entity: Entity) -> None:
         match = re.match(r"\s*\(([A-Z][A-Za-z0-9&]{1,9})\)", self.text[chunk.end:chunk.end + 14])
@@ -485,6 +562,17 @@ def _opens(before: list[tuple[int, str]]) -> bool:
 
 def _suffix(word: str, tokens: list[tuple[int, str]], j: int, legal_suffixes: frozenset[str]) -> bool:
     return word.lower().replace(".", "") in legal_suffixes and j > 0
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> tuple[str, ...]:
+    from . import geo
+
+    return tuple(c["name"] for c in geo.countries_by_id().values())
+
+
+def _legal_key(word: str) -> str:
+    return word.lower().replace(".", "")
 
 
 def _name_word(word: str) -> bool:
@@ -601,17 +689,30 @@ def _attendance(result: Extraction, known: Known) -> None:
 # -- themes ----------------------------------------------------------------------------------
 
 
-def _themes(text: str, found: list[Sentence], known: Known) -> list[Fact]:
-    """Themes whose label or alternative label the text uses, first mention each, longest label first."""
-    labels = sorted(((label, ident) for ident, names in known.themes for label in names),
-                    key=lambda pair: -len(pair[0]))
-    taken: list[tuple[int, int]] = []
+def _weak_label(label: str, ident: str, known: Known) -> bool:
+    """A one-word label that other themes' labels contain ("innovation" in "social innovation",
+    "infrastructure innovation"...) says too little to name a theme on its own."""
+    if " " in label:
+        return False
+    pattern = re.compile(rf"(?<![\w-]){re.escape(label)}(?![\w-])", re.I)
+    others = {other for other, names in known.themes if other != ident for name in names if pattern.search(name)}
+    return len(others) >= 2
+
+
+def _themes(text: str, found: list[Sentence], known: Known, names: list[tuple[int, int]]) -> list[Fact]:
+    """Themes whose label or alternative label the text uses outside ``names`` (spans of names of
+    organizations and events: "Cluj IT Cluster" is not about IT), first mention each."""
+    labels = sorted(((label, ident) for ident, names in known.themes for label in names
+                     if not _weak_label(label, ident, known)), key=lambda pair: -len(pair[0]))
+    taken: list[tuple[int, int]] = list(names)
     first: dict[str, Fact] = {}
     for label, ident in labels:
         # Labels in capitals ("IT", "IoT") match only as written; others in any case, singular or plural.
         flags = 0 if label.isupper() or _camel(label) else re.IGNORECASE
         plural = r"(?:s|es)?" if label[-1:].isalpha() else ""
-        for match in re.finditer(rf"(?<![\w-]){re.escape(label)}{plural}(?![\w-])", text, flags):
+        # "smart city" is also written "smart-city".
+        written = r"[\s-]+".join(map(re.escape, label.split()))
+        for match in re.finditer(rf"(?<![\w-]){written}{plural}(?![\w-])", text, flags):
             if any(match.start() < e and s < match.end() for s, e in taken):
                 continue
             taken.append((match.start(), match.end()))

@@ -25,10 +25,15 @@ _YEAR = r"((?:19|20)\d{2})"
 
 @dataclass(frozen=True)
 class DateRules:
-    """Month names (lowercase name -> month number) and the words joining a range's ends."""
+    """Month names (lowercase name -> month number) and the words joining a range's ends.
+
+    ``after_between`` words ("and") join a range only after a ``between`` word ("between 2 and 4 May").
+    """
 
     months: dict[str, int]
     range_words: tuple[str, ...]
+    between: tuple[str, ...] = ()
+    after_between: tuple[str, ...] = ()
 
     @classmethod
     def default(cls) -> DateRules:
@@ -41,12 +46,13 @@ class DateRules:
     def patterns(self) -> list[tuple[str, re.Pattern[str]]]:
         """(form, pattern) pairs, longest forms first so that a range is not read as two dates."""
         month = "(" + "|".join(sorted(map(re.escape, self.months), key=len, reverse=True)) + r")(?!\w)\.?"
-        joiner = r"(?:" + _DASH + "|" + "|".join(r"\s+" + re.escape(w) + r"\s+" for w in self.range_words) + ")"
+        words = (*self.range_words, *self.after_between)
+        joiner = r"(?:" + _DASH + "|" + "|".join(r"\s+" + re.escape(w) + r"\s+" for w in words) + ")"
         of = r"(?:\s+of)?\s+"
         forms = {
-            "iso-range": rf"\b(\d{{4}})-(\d{{2}})-(\d{{2}}){_DASH}(\d{{4}})-(\d{{2}})-(\d{{2}})\b",
+            "iso-range": rf"\b(\d{{4}})-(\d{{2}})-(\d{{2}}){joiner}(\d{{4}})-(\d{{2}})-(\d{{2}})\b",
             "iso": r"\b(\d{4})-(\d{2})-(\d{2})\b",
-            "numeric-range": rf"\b(\d{{1,2}})[./](\d{{1,2}})(?:[./]{_YEAR}?)?\.?{_DASH}"
+            "numeric-range": rf"\b(\d{{1,2}})[./](\d{{1,2}})(?:[./]{_YEAR}?)?\.?{joiner}"
                              rf"(\d{{1,2}})[./](\d{{1,2}})(?:[./]{_YEAR})?(?![\d])",
             "numeric": rf"\b(\d{{1,2}})[./](\d{{1,2}})[./]{_YEAR}\b",
             "day-month-range": rf"\b{_DAY}(?:{of}{month})?(?:,?\s+{_YEAR})?{joiner}{_DAY}{of}{month}(?:,?\s+{_YEAR})?",
@@ -79,18 +85,28 @@ class DateMention:
 
 def find_dates(text: str, rules: DateRules, default_year: int | None = None) -> list[DateMention]:
     """Every date and date range in ``text``, in order; a span is read once, by its longest form."""
-    years = [(m.start(), int(m.group(0))) for m in re.finditer(r"(?<![\d.])(?:19|20)\d{2}(?![\d.]\d)", text)]
+    years = [(m.start(), int(m.group(0))) for m in re.finditer(r"(?<![\d,])(?:19|20)\d{2}(?![\d]|[.,]\d)", text)]
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
     for form, pattern in rules.patterns:
         for match in pattern.finditer(text):
-            if any(match.start() < end and start < match.end() for start, end in taken):
+            if any(match.start() < end and start < match.end() for start, end in taken) or \
+                    not _joined_rightly(text, match, rules):
                 continue
             mention = _mention(form, match, rules, _context_year(years, match.start(), default_year))
             if mention is not None:
                 taken.append((match.start(), match.end()))
                 found.append(mention)
     return sorted(found, key=lambda d: d.start)
+
+
+def _joined_rightly(text: str, match: re.Match[str], rules: DateRules) -> bool:
+    """A range joined by "and" must follow "between": "on 3 and 5 May" names two days, not a range."""
+    if not rules.after_between or not re.search(
+            r"\s(?:" + "|".join(map(re.escape, rules.after_between)) + r")\s", match.group(0), re.I):
+        return True
+    before = text[max(0, match.start() - 12):match.start()].lower().split()
+    return bool(before) and before[-1] in rules.between
 
 
 def _context_year(years: list[tuple[int, int]], at: int, default: int | None) -> int | None:

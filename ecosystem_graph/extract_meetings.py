@@ -12,7 +12,7 @@ article names it, else the organization named before the first visit word.
 >>> [(m.attrs["order"], m.mention.text, m.attrs.get("same_day_as")) for m in found.meetings]
 [(1, 'Munich Digital Hub', None), (2, 'Isar Robotics GmbH', 1)]
 >>> found.visit.value, found.visit.attrs["cities"]
-('2021-05-03/2021-05-05', ['geonames:2867714'])
+('2021-05-03/2021-05-05', ['munich'])
 """
 
 from __future__ import annotations
@@ -71,21 +71,24 @@ def _organization_cities(result: Extraction) -> None:
 
 
 def _visitor(result: Extraction, known: Known) -> Entity | None:
-    """The home organization if named; else the one before the first visit or meeting word
-    ("X visited"), or right after it ("Work meetings of X", "a delegation from X")."""
+    """The home organization if named; else the one right after the first visit word ("a delegation
+    of X", "Work meetings of X") or before it ("X visited"); else the same around a meeting word."""
     home = next((o for o in result.organizations if known.home and o.match == known.home), None)
     if home is not None:
         return home
-    for sentence in result.sentences:
-        cue = has_word(sentence.text, known.rules.visit_cues) or has_word(sentence.text, known.rules.meeting_cues)
-        if cue is None:
-            continue
-        orgs = _mentions_in(result, "organizations", sentence.start)
-        before = [e for m, e in orgs if m.start < sentence.start + cue.start()]
-        after = [e for m, e in orgs if re.fullmatch(r"\s+(?:of|from|by|des|der|von|de|du)\s+(?:the\s+)?",
-                                                    result.article.text[sentence.start + cue.end():m.start])]
-        if before or after:
-            return (before or after)[0]
+    # Visit words ("delegation", "trip") name the visitor before meeting words ("met") do.
+    for cues in (known.rules.visit_cues, known.rules.meeting_cues):
+        for sentence in result.sentences:
+            cue = has_word(sentence.text, cues)
+            if cue is None:
+                continue
+            orgs = _mentions_in(result, "organizations", sentence.start)
+            before = [e for m, e in orgs if m.start < sentence.start + cue.start()]
+            after = [e for m, e in orgs if re.fullmatch(r"\s+(?:of|from|by|des|der|von|de|du)\s+(?:the\s+)?",
+                                                        result.article.text[sentence.start + cue.end():m.start])]
+            # "a delegation of X" names the visitor even when the host is named first.
+            if after or before:
+                return (after or before)[0]
     return None
 
 
@@ -110,22 +113,55 @@ def _visit(result: Extraction, visitor: Entity | None, known: Known) -> Fact | N
 def _meetings(result: Extraction, visitor: Entity | None, known: Known) -> None:
     from .extract import Fact
 
-    rules = known.rules
     seen: set[str] = set()
     for sentence in result.sentences:
-        if has_word(sentence.text, rules.meeting_cues) is None:
-            continue
-        for mention, org in _mentions_in(result, "organizations", sentence.start):
-            if org is visitor or org.key in seen or (known.home and org.match == known.home):
-                continue
-            head = result.article.text[sentence.start:mention.start]
-            if re.search(r"(?<!\w)(?:" + "|".join(map(re.escape, rules.not_met_before)) + r")\s+(?:the\s+)?$",
-                         head, re.I):
+        for mention, org in _met_in(result, sentence.start, visitor, known):
+            if org.key in seen:
                 continue
             seen.add(org.key)
             meeting = Fact("meeting", org.key, mention, {"order": len(result.meetings) + 1})
             _place_and_day(result, meeting, org, known)
             result.meetings.append(meeting)
+
+
+#: What may stand between two organizations met in one sentence: "X and Y", "X, then Y", "X and by Y".
+_COORDINATED = re.compile(r"(?:\s*,\s*(?:an?|the|one of the|its)\s[^,;()]{0,60},)?"  # "X, a systems integrator, and Y"
+                          r"\s*(?:,|;)?\s*(?:and|as well as|then|und|sowie|et|puis|&)?\s*"
+                          r"(?:(?:by|with|at|to|the|die|der|das|den|dem|le|la|les|l'|avec|chez|mit|bei)\s+)*")
+
+
+def _met_in(result: Extraction, sentence_start: int, visitor: Entity | None, known: Known
+            ) -> list[tuple[Mention, Entity]]:
+    """The organizations a meeting sentence says were met: the subject before the meeting word,
+    the first one after it, and those joined to a met one ("X and Y", "X, then Y")."""
+    rules, text = known.rules, result.article.text
+    sentence = result.sentences[[s.start for s in result.sentences].index(sentence_start)]
+    cue = has_word(sentence.text, rules.meeting_cues)
+    if cue is None:
+        return []
+    cue_at = sentence.start + cue.start()
+    not_met = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, rules.not_met_before)) + r")\s+(?:the\s+)?$", re.I)
+    affiliation = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, rules.role_words)) +
+                             r")\s+(?:of|at|from|der|des|de|du|bei|von)\s+(?:the\s+)?$", re.I)
+    met: list[tuple[Mention, Entity]] = []
+    last_end, skipped_end, taken_after_cue = None, None, False
+    for mention, org in _mentions_in(result, "organizations", sentence.start):
+        head = text[sentence.start:mention.start]
+        if org is visitor or (known.home and org.match == known.home):
+            # "the cluster met X": the visitor can join X to the meeting word, and is not met itself.
+            last_end, taken_after_cue = mention.end, taken_after_cue or mention.start > cue_at
+            continue
+        joined_to_skipped = skipped_end is not None and _COORDINATED.fullmatch(text[skipped_end:mention.start])
+        if not_met.search(head) or affiliation.search(head) or joined_to_skipped:
+            skipped_end = mention.end  # "such as Siemens and BMW": neither is met
+            continue
+        between = text[last_end:mention.start] if last_end is not None else ""
+        after_cue = mention.start > cue_at
+        if not after_cue or not taken_after_cue or _COORDINATED.fullmatch(between) or \
+                has_word(between, rules.meeting_cues):
+            met.append((mention, org))
+            last_end, taken_after_cue = mention.end, taken_after_cue or after_cue
+    return met
 
 
 def _place_and_day(result: Extraction, meeting: Fact, org: Entity, known: Known) -> None:

@@ -38,6 +38,7 @@ class Rules:
     lower_bound_words: tuple[str, ...]
     person_titles: frozenset[str]
     role_words: frozenset[str]
+    person_verbs: tuple[str, ...]
     surname_endings: tuple[str, ...]
     meeting_cues: tuple[str, ...]
     visit_cues: tuple[str, ...]
@@ -85,6 +86,7 @@ def _load(path: Path) -> Rules:
         lower_bound_words=tuple(lowered("lower_bound_words")),
         person_titles=frozenset(get.words("person_titles", lower=False)),
         role_words=frozenset(lowered("role_words")),
+        person_verbs=tuple(lowered("person_verbs")),
         surname_endings=tuple(lowered("surname_endings")),
         meeting_cues=tuple(lowered("meeting_cues")),
         visit_cues=tuple(lowered("visit_cues")),
@@ -98,7 +100,8 @@ def _load(path: Path) -> Rules:
         alternate_name_population=int(get.value("alternate_name_population")),
         not_cities=frozenset(get.words("not_cities", lower=False)),
         dates=DateRules({str(name).lower(): int(month) for month, names in get.mapping("months").items()
-                         for name in names}, tuple(lowered("range_words"))),
+                         for name in names}, tuple(lowered("range_words")),
+                        tuple(lowered("between_words")), tuple(lowered("range_after_between"))),
     )
 
 
