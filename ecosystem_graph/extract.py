@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -27,6 +28,7 @@ from .extract_text import Article, Sentence, article_from_text, sentences
 #: Lowercase words that may join the capitalized words of one name ("University of Plovdiv").
 _CONNECTORS = frozenset({"of", "for", "and", "&", "de", "du", "des", "la", "le", "für", "der", "von", "van",
                          "den", "the", "di", "del", "y", "i", "na", "za"})
+_ARTICLES = frozenset({"the", "la", "le", "l", "die", "der", "des", "den"})
 _TOKEN = re.compile(r"[^\W_][\w'’\-]*|&|\S")
 _POSSESSIVE = re.compile(r"['’]s?$")
 #: Words before a place's name that make a doubtful name a place: "in Martin", "the city of Julia".
@@ -172,7 +174,8 @@ class _Reader:
         return [e for (k, _), e in self.found.items() if k == kind]
 
     def read_sentence(self, sentence: Sentence) -> None:
-        for chunk in self._refined(_chunks(sentence, self.rules.legal_suffixes)):
+        for chunk in self._refined(_chunks(sentence, self.rules.legal_suffixes,
+                                           lambda word: word.lower() in self.known.type_cues)):
             self._classify(chunk)
 
     # Chunking refinements: names never start with a sentence's "The" or a month, roles are cut off.
@@ -236,13 +239,21 @@ class _Reader:
         left, right = chunk.words[:i], chunk.words[i + 1:]
         if not left or not right:
             return [chunk]
-        # "Erste Group and A1 Telekom Austria": a name ending with its organization word, then another name.
-        if self._has_cue(chunk.words) and not (self._type_in(left[-1:]) and (len(right) > 1 or self._has_cue(right))):
+        if self._has_cue(chunk.words) and not self._two_names(left, right):
             return [chunk]
         left_end = self._end_of(chunk, chunk.start, left)
         right_start = self._after(chunk, chunk.start, *chunk.words[:i + 1])
         return [_Chunk(chunk.start, left_end, left, chunk.sentence, chunk.initial),
                 *self._split_and(_Chunk(right_start, chunk.end, right, chunk.sentence, False))]
+
+    def _two_names(self, left: list[str], right: list[str]) -> bool:
+        """Whether 'LEFT and RIGHT' joins two names ("Erste Group and A1 Telekom Austria", "Invest
+        Lithuania and Enterprise Lithuania"), not one ("Institute of Information and Communication")."""
+        if len(right) < 2 and not self._has_cue(right):
+            return False
+        found = {e.key for e in self.found.values()}
+        return bool(self._type_in(left[-1:]) or self._clear_place(left[-1]) or self.known.key(" ".join(left)) in found
+                    or self.known.key(" ".join(right)) in found)
 
     def _after(self, chunk: _Chunk, start: int, *words: str) -> int:
         """The offset after ``words`` read from ``start`` in the chunk's sentence."""
@@ -282,7 +293,8 @@ class _Reader:
                 if table == "places":
                     entity.attrs.setdefault("place", self.known.place(ident))
                 return
-        if self._is_theme(name) or len(name) < 2 or self.known.match("products", name) or \
+        if self._is_theme(name) or len(name) < 2 or (len(name) == 2 and not name.isupper()) or \
+                self.known.match("products", name) or \
                 self.text[chunk.end:chunk.end + 1] in ("™", "®"):
             return  # a theme or a product, not an entity of its own
         alias = self.aliases.get(name)
@@ -332,8 +344,8 @@ class _Reader:
 
     def _titled_person(self, chunk: _Chunk) -> bool:
         before = self._words_before(chunk, 1)
-        if not before or before[-1] not in self.rules.person_titles:
-            return False
+        if not before or before[-1] not in self.rules.person_titles or self._type_in(chunk.words[-1:]):
+            return False  # "Prof. Dr. Assen Zlatarov University" is a university
         self._add("people", chunk, f"title {before[-1]!r} before the name", 0.9)
         return True
 
@@ -364,6 +376,8 @@ class _Reader:
             return False  # "Opportunity Peterborough presented": an organization named after its city
         if re.match(r"\s*(?:" + "|".join(map(re.escape, self.rules.person_verbs)) + r")\b", after):
             return bool(self._add("people", chunk, "a person's verb after the name", 0.75))
+        if len(chunk.words) <= 3 and re.match(r"\s+(?:of|from|at)\s+(?:the\s+)?[A-Z]", self.text[chunk.end:chunk.end + 30]):
+            return bool(self._add("people", chunk, "a name followed by its organization", 0.6))
         return False
 
     def _lowercase_role_before(self, chunk: _Chunk) -> str | None:
@@ -447,6 +461,9 @@ class _Reader:
         head = self.text[chunk.sentence.start:chunk.start]
         if re.search(r"(?:such as|like|including|includes|included|from|wie|comme|notamment)\s+$", head, re.I):
             return "name in a list of examples"
+        if re.search(r"(?:companies|firms|members|partners|organi[sz]ations|startups|start-ups|institutions|"
+                     r"clients|customers|unternehmen|entreprises)\s*:\s*$", head, re.I):
+            return "name in a list of organizations"
         end, previous = self.last_org
         if previous is not None and re.fullmatch(r"(?:\s*,\s*|\s+(?:and|und|et|or)\s+)", self.text[end:chunk.start]):
             return f"named together with {previous.label}"
@@ -521,16 +538,19 @@ class _Reader:
         for short in list(orgs):
             if short.match or len(short.label.split()) != 1:
                 continue
+            # "Collider" for "Collider Accelerator"; "MASIT" for "ICT Chamber of Commerce MASIT".
             longer = [o for o in orgs if o is not short and len(o.label.split()) > 1
-                      and o.label.split()[0 if o.label.split()[0] != "The" else 1] == short.label]
+                      and (o.label.split()[0 if o.label.split()[0] != "The" else 1] == short.label
+                           or short.label.isupper() and o.label.split()[-1] == short.label)]
             if len(longer) == 1:
                 longer[0].mentions.extend(short.mentions)
                 longer[0].attrs.setdefault("alt_labels", set()).add(short.label)
                 del self.found[("organizations", short.key)]
 
 
-def _chunks(sentence: Sentence, legal_suffixes: frozenset[str]) -> list[_Chunk]:
-    """Runs of capitalized words of ``sentence``, a legal suffix after a name kept with it."""
+def _chunks(sentence: Sentence, legal_suffixes: frozenset[str], is_cue: Callable[[str], bool]) -> list[_Chunk]:
+    """Runs of capitalized words of ``sentence``, a legal suffix after a name kept with it;
+    "of the" joins words only after an organization word (``is_cue``)."""
     tokens = [(m.start() + sentence.start, _POSSESSIVE.sub("", m.group(0)) if "'" in m.group(0) or "’" in m.group(0)
                else m.group(0)) for m in _TOKEN.finditer(sentence.text)]
     chunks: list[_Chunk] = []
@@ -546,6 +566,10 @@ def _chunks(sentence: Sentence, legal_suffixes: frozenset[str]) -> list[_Chunk]:
                 j += 1
             elif word.lower() in _CONNECTORS and j + 1 < len(tokens) and _name_word(tokens[j + 1][1]):
                 j += 2
+            elif word.lower() in _CONNECTORS - {"and", "&"} and j + 2 < len(tokens) and \
+                    tokens[j + 1][1].lower() in _ARTICLES and _name_word(tokens[j + 2][1]) and \
+                    any(is_cue(w) for _, w in tokens[i:j]):
+                j += 3  # "Cluster for ... of the Black Sea Region", but not "Cristina Popa of the ..."
             else:
                 break
         words = [w for _, w in tokens[i:j]]

@@ -55,6 +55,7 @@ class DateRules:
             "numeric-range": rf"\b(\d{{1,2}})[./](\d{{1,2}})(?:[./]{_YEAR}?)?\.?{joiner}"
                              rf"(\d{{1,2}})[./](\d{{1,2}})(?:[./]{_YEAR})?(?![\d])",
             "numeric": rf"\b(\d{{1,2}})[./](\d{{1,2}})[./]{_YEAR}\b",
+            "day-pair": rf"\b{_DAY}\s+(?:{'|'.join(map(re.escape, self.after_between)) or 'and'})\s+{_DAY}{of}{month}(?:,?\s+{_YEAR})?",
             "day-month-range": rf"\b{_DAY}(?:{of}{month})?(?:,?\s+{_YEAR})?{joiner}{_DAY}{of}{month}(?:,?\s+{_YEAR})?",
             "month-day-range": rf"\b{month}\s+{_DAY}(?:,\s*{_YEAR})?{joiner}(?:{month}\s+)?{_DAY}(?:,?\s+{_YEAR})?",
             "day-month": rf"\b{_DAY}{of}{month}(?:,?\s+{_YEAR})?",
@@ -91,22 +92,24 @@ def find_dates(text: str, rules: DateRules, default_year: int | None = None) -> 
     for form, pattern in rules.patterns:
         for match in pattern.finditer(text):
             if any(match.start() < end and start < match.end() for start, end in taken) or \
-                    not _joined_rightly(text, match, rules):
+                    not _joined_rightly(form, text, match, rules):
                 continue
-            mention = _mention(form, match, rules, _context_year(years, match.start(), default_year))
-            if mention is not None:
+            mentions = _mentions(form, match, rules, _context_year(years, match.start(), default_year))
+            if mentions:
                 taken.append((match.start(), match.end()))
-                found.append(mention)
+                found.extend(mentions)
     return sorted(found, key=lambda d: d.start)
 
 
-def _joined_rightly(text: str, match: re.Match[str], rules: DateRules) -> bool:
-    """A range joined by "and" must follow "between": "on 3 and 5 May" names two days, not a range."""
-    if not rules.after_between or not re.search(
-            r"\s(?:" + "|".join(map(re.escape, rules.after_between)) + r")\s", match.group(0), re.I):
-        return True
+def _joined_rightly(form: str, text: str, match: re.Match[str], rules: DateRules) -> bool:
+    """"between 2 and 4 May" is a range, while "on 16 and 17 September" names two days."""
     before = text[max(0, match.start() - 12):match.start()].lower().split()
-    return bool(before) and before[-1] in rules.between
+    after_between = bool(before) and before[-1] in rules.between
+    if form == "day-pair":
+        return not after_between
+    joined_by_and = bool(rules.after_between) and re.search(
+        r"\s(?:" + "|".join(map(re.escape, rules.after_between)) + r")\s", match.group(0), re.I) is not None
+    return after_between or not joined_by_and
 
 
 def _context_year(years: list[tuple[int, int]], at: int, default: int | None) -> int | None:
@@ -115,17 +118,23 @@ def _context_year(years: list[tuple[int, int]], at: int, default: int | None) ->
     return before[-1] if before else after[0] if after else default
 
 
-def _mention(form: str, match: re.Match[str], rules: DateRules, context: int | None) -> DateMention | None:
+def _mentions(form: str, match: re.Match[str], rules: DateRules, context: int | None) -> list[DateMention]:
+    """The date (or the two dates of "16 and 17 September") ``match`` writes."""
     groups = [g for g in match.groups()]
     try:
         parts = _READERS[form](groups, rules)
+        if form == "day-pair":  # two days of one month: each its own date
+            values = [_value([part], context) for part in parts]
+            first_end = match.start() + len(re.match(r"\S+", match.group(0)).group(0))  # type: ignore[union-attr]
+            spans = [(match.start(), first_end), (match.start(2), match.end())]
+        else:
+            values, spans = [_value(parts, context)], [(match.start(), match.end())]
     except (ValueError, KeyError):
-        return None
+        return []
     explicit = any(part[0] is not None for part in parts)
-    value = _value(parts, context)
-    if value is None:
-        return None
-    return DateMention(match.start(), match.end(), match.group(0), value, not explicit)
+    text = match.string
+    return [DateMention(start, end, text[start:end], value, not explicit)
+            for (start, end), value in zip(spans, values) if value is not None]
 
 
 #: A date as read: (year or None, month, day or None).
@@ -198,6 +207,8 @@ _READERS = {
     "iso": lambda g, rules: [(_int(g[0]), int(g[1] or 0), _int(g[2]))],
     "numeric-range": _numeric_range,
     "numeric": _numeric,
+    "day-pair": lambda g, rules: [(_int(g[3]), _month(g[2], rules), int(g[0] or 0)),
+                                  (_int(g[3]), _month(g[2], rules), int(g[1] or 0))],
     "day-month-range": _day_month_range,
     "month-day-range": _month_day_range,
     "day-month": lambda g, rules: [(_int(g[2]), _month(g[1], rules), int(g[0] or 0))],

@@ -83,10 +83,15 @@ def _visitor(result: Extraction, known: Known) -> Entity | None:
             if cue is None:
                 continue
             orgs = _mentions_in(result, "organizations", sentence.start)
-            before = [e for m, e in orgs if m.start < sentence.start + cue.start()]
-            after = [e for m, e in orgs if re.fullmatch(r"\s+(?:of|from|by|des|der|von|de|du)\s+(?:the\s+)?",
-                                                        result.article.text[sentence.start + cue.end():m.start])]
-            # "a delegation of X" names the visitor even when the host is named first.
+            head = sentence.text[:cue.start()]
+            # "MASIT hosts a delegation of AIT": the organization before a host word is the host.
+            before = [] if has_word(head, known.rules.host_words) else \
+                [e for m, e in orgs if m.start < sentence.start + cue.start()]
+            after = [e for m, e in orgs if m.start > sentence.start + cue.start() and (
+                re.fullmatch(r"\s+(?:of|from|by|des|der|von|de|du)\s+(?:the\s+)?",
+                             result.article.text[sentence.start + cue.end():m.start])
+                or re.search(r"(?<!\w)(?:" + "|".join(map(re.escape, known.rules.leader_words)) +
+                             r")\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,4}$", result.article.text[sentence.start:m.start]))]
             if after or before:
                 return (after or before)[0]
     return None
@@ -125,8 +130,9 @@ def _meetings(result: Extraction, visitor: Entity | None, known: Known) -> None:
 
 
 #: What may stand between two organizations met in one sentence: "X and Y", "X, then Y", "X and by Y".
-_COORDINATED = re.compile(r"(?:\s*,\s*(?:an?|the|one of the|its)\s[^,;()]{0,60},)?"  # "X, a systems integrator, and Y"
+_COORDINATED = re.compile(r"\)?(?:\s*,\s*(?:an?|the|one of the|its)\s[^,;()]{0,60},)?"  # "X, a systems integrator, and Y"
                           r"\s*(?:,|;)?\s*(?:and|as well as|then|und|sowie|et|puis|&)?\s*"
+                          r"(?:(?:the|a|an)\s+(?:(?!of\b|for\b|by\b|with\b|at\b)[a-z][\w-]*\s+){0,2})?"  # "and the shipyard Y"
                           r"(?:(?:by|with|at|to|the|die|der|das|den|dem|le|la|les|l'|avec|chez|mit|bei)\s+)*")
 
 
@@ -147,6 +153,9 @@ def _met_in(result: Extraction, sentence_start: int, visitor: Entity | None, kno
     last_end, skipped_end, taken_after_cue = None, None, False
     for mention, org in _mentions_in(result, "organizations", sentence.start):
         head = text[sentence.start:mention.start]
+        if any(org is other for _, other in met):
+            last_end = mention.end  # "X (XYZ) and Y": the short name joins Y as X does
+            continue
         if org is visitor or (known.home and org.match == known.home):
             # "the cluster met X": the visitor can join X to the meeting word, and is not met itself.
             last_end, taken_after_cue = mention.end, taken_after_cue or mention.start > cue_at

@@ -43,6 +43,8 @@ class Rules:
     meeting_cues: tuple[str, ...]
     visit_cues: tuple[str, ...]
     not_met_before: tuple[str, ...]
+    host_words: tuple[str, ...]
+    leader_words: tuple[str, ...]
     first_day_words: tuple[str, ...]
     last_day_words: tuple[str, ...]
     same_day_words: tuple[str, ...]
@@ -91,6 +93,8 @@ def _load(path: Path) -> Rules:
         meeting_cues=tuple(lowered("meeting_cues")),
         visit_cues=tuple(lowered("visit_cues")),
         not_met_before=tuple(lowered("not_met_before")),
+        host_words=tuple(lowered("host_words")),
+        leader_words=tuple(lowered("leader_words")),
         first_day_words=tuple(lowered("first_day_words")),
         last_day_words=tuple(lowered("last_day_words")),
         same_day_words=tuple(lowered("same_day_words")),

@@ -190,7 +190,7 @@ def _blank_except(match: re.Match[str], group: int | None) -> str:
 
 #: Words after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset("mr mrs ms dr prof st no nr vs etc e.g i.e inc ltd co corp jr sr dipl ing mag "
-                           "approx ca bzw z.b u.a mme m jan feb mar apr jun jul aug sep sept oct nov dec "
+                           "approx ca bzw z.b u.a mme m ss jan feb mar apr jun jul aug sep sept oct nov dec "
                            "av bd str".split())
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*•#]|\d+[.)]\s))")
 _END_OF_LINE = re.compile(_END.pattern + "|\n")
