@@ -29,7 +29,7 @@ from .extract_text import Article, Sentence, article_from_text, sentences
 _CONNECTORS = frozenset({"of", "for", "and", "&", "de", "du", "des", "la", "le", "für", "der", "von", "van",
                          "den", "the", "di", "del", "y", "i", "na", "za"})
 _ARTICLES = frozenset({"the", "la", "le", "l", "die", "der", "des", "den"})
-_TOKEN = re.compile(r"[^\W_][\w'’\-]*|&|\S")
+_TOKEN = re.compile(r"[^\W_][\w'’\-]*(?:\.(?:com|io|ai|net|org|eu|co)\b)?|&|\S")
 _POSSESSIVE = re.compile(r"['’]s?$")
 #: Words before a place's name that make a doubtful name a place: "in Martin", "the city of Julia".
 _LOCATIVE = re.compile(r"(?i)(?:\b(?:in|to|from|near|of|at|via|nach|aus|bei|von|à|en|de|au|city|town|capital)"
@@ -169,13 +169,15 @@ class _Reader:
         self.aliases: dict[str, str] = {}  # acronym in brackets -> key of the name before it
         self.role_before: dict[int, str] = {}  # start of a person's name -> role written before it
         self.last_org: tuple[int, Entity | None] = (-1, None)  # end of the last organization named
+        self.legal_form = re.compile(r",?\s+(" + "|".join(re.escape(f) for f in self.rules.legal_forms if "." in f or " " in f)
+                                     + r")(?!\w)")
 
     def entities(self, kind: str) -> list[Entity]:
         return [e for (k, _), e in self.found.items() if k == kind]
 
     def read_sentence(self, sentence: Sentence) -> None:
         for chunk in self._refined(_chunks(sentence, self.rules.legal_suffixes,
-                                           lambda word: word.lower() in self.known.type_cues)):
+                                           lambda word: word.lower() in self.known.type_cues, self.legal_form)):
             self._classify(chunk)
 
     # Chunking refinements: names never start with a sentence's "The" or a month, roles are cut off.
@@ -214,8 +216,8 @@ class _Reader:
         head = words[0].lower()
         if head in self.known.type_cues:
             return False
-        rest_named = self._type_in(words[2:]) is not None or _legal_key(words[-1]) in self.rules.legal_suffixes
-        return head in self.rules.role_words or rest_named
+        return head in self.rules.role_words or self._type_in(words[2:]) is not None or \
+            _legal_key(words[-1]) in self.rules.legal_suffixes
 
     def _split_role(self, chunk: _Chunk | None) -> _Chunk | None:
         """'Marketing and PR Expert Deyan Pushkarov': the role is kept aside, the name is the chunk."""
@@ -249,10 +251,12 @@ class _Reader:
     def _two_names(self, left: list[str], right: list[str]) -> bool:
         """Whether 'LEFT and RIGHT' joins two names ("Erste Group and A1 Telekom Austria", "Invest
         Lithuania and Enterprise Lithuania"), not one ("Institute of Information and Communication")."""
+        if self._type_in(left[-1:]):
+            return True  # "Skeleton Technologies and Nortal": the first name ends with its head word
         if len(right) < 2 and not self._has_cue(right):
             return False
         found = {e.key for e in self.found.values()}
-        return bool(self._type_in(left[-1:]) or self._clear_place(left[-1]) or self.known.key(" ".join(left)) in found
+        return bool(self._clear_place(left[-1]) or self.known.key(" ".join(left)) in found
                     or self.known.key(" ".join(right)) in found)
 
     def _after(self, chunk: _Chunk, start: int, *words: str) -> int:
@@ -297,6 +301,11 @@ class _Reader:
                 self.known.match("products", name) or \
                 self.text[chunk.end:chunk.end + 1] in ("™", "®"):
             return  # a theme or a product, not an entity of its own
+        if len(chunk.words) > 1 and chunk.words[0] in self.rules.region_words and \
+                gazetteer_place(" ".join(chunk.words[1:]), self.rules):
+            return  # "Western Greece": a region
+        if self._demonym(chunk):
+            return  # "Greek partners": an adjective
         alias = self.aliases.get(name)
         if alias is not None:
             entity = self.found[("organizations", alias)]
@@ -367,7 +376,7 @@ class _Reader:
         if chunk.start in self.role_before:
             return bool(self._add("people", chunk, f"role {self.role_before[chunk.start]!r} before the name", 0.9))
         after = self.text[chunk.end:chunk.end + 60].lower()
-        role = re.match(r"\s*(?:,|\(|–|-)\s*(?:the\s+|our\s+|a\s+|its\s+)?([\w\s&-]+)", after)
+        role = re.match(r"\s*(?:,|\(|–|-)\s*(?:the\s+|our\s+|a\s+|its\s+)?([\w\s&'’-]+)", after)
         if role and any(w in self.rules.role_words for w in role.group(1).split()[:5]):
             return bool(self._add("people", chunk, "role after the name", 0.85))
         if chunk.words[-1].lower().endswith(self.rules.surname_endings):
@@ -402,7 +411,7 @@ class _Reader:
         """'X, a business accelerator', 'X is a technology company', 'the accelerator X'."""
         cue = self._described_type(chunk)
         if cue is None:
-            if any(_camel(w) for w in chunk.words):
+            if any(_camel(w) or _alphanumeric(w) for w in chunk.words):
                 self._org(chunk, "name written in mixed case", 0.6, None)
                 return True
             return False
@@ -417,6 +426,9 @@ class _Reader:
             cue = self._type_in(match.group(1).split()[:6])
             if cue:
                 return cue
+        head = re.match(r"\s+([^\W\d_][\w-]*)", after)
+        if head and head.group(1).islower() and head.group(1) in self.known.type_cues and not self._only_place_and_topic(chunk):
+            return head.group(1), self.known.type_cues[head.group(1)]  # "the Interreg Balkan-Mediterranean programme"
         before = self._words_before(chunk, 4)
         if before and before[0].lower() in ("the", "a", "an") or (len(before) > 1 and before[-2].lower() == "the"):
             cue = self._type_in(before[-2:])
@@ -428,12 +440,14 @@ class _Reader:
         """'Opportunity Peterborough', 'Invest Sofia': a place and other words name an organization."""
         if len(chunk.words) < 2 or chunk.initial and len(chunk.words) < 2:
             return False
-        others = [w for w in chunk.words if not self._clear_place(w)]
-        # "Plovdiv IT": a place and a theme's or a common abbreviation is not a name.
-        if len(others) == len(chunk.words) or all(self._is_theme(w) or w in self.rules.not_acronyms for w in others):
+        if not any(self._clear_place(w) for w in chunk.words) or self._only_place_and_topic(chunk):
             return False
         self._org(chunk, "a place's name with other words", 0.6, None)
         return True
+
+    def _only_place_and_topic(self, chunk: _Chunk) -> bool:
+        """'Plovdiv IT': a place and a theme's label or a common abbreviation do not make a name."""
+        return all(self._clear_place(w) or self._is_theme(w) or w in self.rules.not_acronyms for w in chunk.words)
 
     def _clear_place(self, word: str) -> bool:
         """Whether ``word`` is a place the article names, or a large city's own name."""
@@ -450,11 +464,24 @@ class _Reader:
         if re.search(r"\b(?:met|meeting with|visited|visit to|hosted by|received by|talks with|with|at)$", before):
             self._org(chunk, "name after a meeting word", 0.55, None)
             return True
-        listed = self._listed(chunk)
+        listed = self._listed(chunk) or self._org_context(chunk)
         if listed:
             self._org(chunk, listed, 0.55, None)
             return True
         return False
+
+    def _org_context(self, chunk: _Chunk) -> str | None:
+        """'president of AIT', 'Nortal's director': a name whose people hold roles is an organization."""
+        head = self.text[chunk.sentence.start:chunk.start]
+        roles = "|".join(map(re.escape, self.rules.role_words))
+        # One word after "CEO of" is a company; more ("Head of International Affairs") a department.
+        if len(chunk.words) == 1 and \
+                re.search(rf"(?<!\w)(?:{roles})\s+(?:of|at|from|bei|der|de|du|chez)\s+(?:the\s+)?$", head, re.I):
+            return "a role's organization"
+        if re.match(rf"['’]s?\s+(?:[a-z-]+\s+)?(?:{roles}|team|board|staff|office|headquarters|campus|researchers)\b",
+                    self.text[chunk.end:chunk.end + 40], re.I):
+            return "a name whose team or staff is named"
+        return None
 
     def _listed(self, chunk: _Chunk) -> str | None:
         """Why ``chunk`` is in a list of organizations: after 'such as', or coordinated with one."""
@@ -510,7 +537,7 @@ class _Reader:
         return entity if re.match(r"\s*[,(]", self.text[chunk.end:chunk.end + 2]) else None
 
     def _acronym_alias(self, chunk: _Chunk, entity: Entity) -> None:
-        match = re.match(r"\s*\(([A-Z][A-Za-z0-9&]{1,9})\)", self.text[chunk.end:chunk.end + 14])
+        match = re.match(r"\s*\(([A-Z][A-Z0-9&-]{1,9})\)", self.text[chunk.end:chunk.end + 14])
         if match:
             self.aliases[match.group(1)] = entity.key
             entity.attrs.setdefault("alt_labels", set()).add(match.group(1))
@@ -548,8 +575,9 @@ class _Reader:
                 del self.found[("organizations", short.key)]
 
 
-def _chunks(sentence: Sentence, legal_suffixes: frozenset[str], is_cue: Callable[[str], bool]) -> list[_Chunk]:
-    """Runs of capitalized words of ``sentence``, a legal suffix after a name kept with it;
+def _chunks(sentence: Sentence, legal_suffixes: frozenset[str], is_cue: Callable[[str], bool],
+            legal_form: re.Pattern[str] | None = None) -> list[_Chunk]:
+    """Runs of capitalized words of ``sentence``, a legal form after a name kept with it;
     "of the" joins words only after an organization word (``is_cue``)."""
     tokens = [(m.start() + sentence.start, _POSSESSIVE.sub("", m.group(0)) if "'" in m.group(0) or "’" in m.group(0)
                else m.group(0)) for m in _TOKEN.finditer(sentence.text)]
@@ -559,24 +587,40 @@ def _chunks(sentence: Sentence, legal_suffixes: frozenset[str], is_cue: Callable
         if not _name_word(tokens[i][1]):
             i += 1
             continue
-        j = i + 1
-        while j < len(tokens):
-            word = tokens[j][1]
-            if _name_word(word) or _suffix(word, tokens, j, legal_suffixes):
-                j += 1
-            elif word.lower() in _CONNECTORS and j + 1 < len(tokens) and _name_word(tokens[j + 1][1]):
-                j += 2
-            elif word.lower() in _CONNECTORS - {"and", "&"} and j + 2 < len(tokens) and \
-                    tokens[j + 1][1].lower() in _ARTICLES and _name_word(tokens[j + 2][1]) and \
-                    any(is_cue(w) for _, w in tokens[i:j]):
-                j += 3  # "Cluster for ... of the Black Sea Region", but not "Cristina Popa of the ..."
-            else:
-                break
+        j, legal = _run_end(tokens, i, sentence, legal_suffixes, is_cue, legal_form)
         words = [w for _, w in tokens[i:j]]
         end = tokens[j - 1][0] + len(tokens[j - 1][1])
+        if legal:  # "Biotronic Hellas S.A.": a legal form written with dots or spaces
+            words.append(legal.group(1))
+            end = sentence.start + legal.end()
+            while j < len(tokens) and tokens[j][0] < end:
+                j += 1
         chunks.append(_Chunk(tokens[i][0], end, words, sentence, i == 0 or _opens(tokens[:i])))
         i = j
     return chunks
+
+
+def _run_end(tokens: list[tuple[int, str]], i: int, sentence: Sentence, legal_suffixes: frozenset[str],
+             is_cue: Callable[[str], bool], legal_form: re.Pattern[str] | None) -> tuple[int, re.Match[str] | None]:
+    """Where the name starting at token ``i`` ends, and the legal form written after it, if any."""
+    j = i + 1
+    while j < len(tokens):
+        end = tokens[j - 1][0] + len(tokens[j - 1][1]) - sentence.start
+        legal = legal_form.match(sentence.text, end) if legal_form else None
+        if legal:
+            return j, legal
+        word = tokens[j][1]
+        if _name_word(word) or (word.lower().replace(".", "") in legal_suffixes):
+            j += 1
+        elif word.lower() in _CONNECTORS and j + 1 < len(tokens) and _name_word(tokens[j + 1][1]):
+            j += 2
+        elif word.lower() in _CONNECTORS - {"and", "&"} and j + 2 < len(tokens) and \
+                tokens[j + 1][1].lower() in _ARTICLES and _name_word(tokens[j + 2][1]) and \
+                any(is_cue(w) for _, w in tokens[i:j]):
+            j += 3  # "Cluster for ... of the Black Sea Region", but not "Cristina Popa of the ..."
+        else:
+            break
+    return j, None
 
 
 def _opens(before: list[tuple[int, str]]) -> bool:
@@ -584,11 +628,6 @@ def _opens(before: list[tuple[int, str]]) -> bool:
     return all(not re.match(r"\w", w) for _, w in before)
 
 
-def _suffix(word: str, tokens: list[tuple[int, str]], j: int, legal_suffixes: frozenset[str]) -> bool:
-    return word.lower().replace(".", "") in legal_suffixes and j > 0
-
-
-@lru_cache(maxsize=1)
 def _country_names() -> tuple[str, ...]:
     from . import geo
 
@@ -610,6 +649,11 @@ def _titlecase(word: str) -> bool:
 def _camel(word: str) -> bool:
     """'PlanIT', 'TrustMe', 'eBay': capitals after the first letter, not all capitals."""
     return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word) and word.isalpha()
+
+
+def _alphanumeric(word: str) -> bool:
+    """'Outfit7', 'Lift99', 'Kiwi.com': letters with digits or a web suffix make a brand name."""
+    return bool(re.fullmatch(r"[^\W\d_]+\d+|[^\W\d_][\w-]*\.(?:com|io|ai|net|org|eu|co)", word))
 
 
 def _clean_label(text: str) -> str:

@@ -131,7 +131,7 @@ def _meetings(result: Extraction, visitor: Entity | None, known: Known) -> None:
 
 #: What may stand between two organizations met in one sentence: "X and Y", "X, then Y", "X and by Y".
 _COORDINATED = re.compile(r"\)?(?:\s*,\s*(?:an?|the|one of the|its)\s[^,;()]{0,60},)?"  # "X, a systems integrator, and Y"
-                          r"\s*(?:,|;)?\s*(?:and|as well as|then|und|sowie|et|puis|&)?\s*"
+                          r"\s*(?:,|;)?\s*(?:and|as well as|then|und|sowie|et|puis|&)?\s*(?:of\s+)?"
                           r"(?:(?:the|a|an)\s+(?:(?!of\b|for\b|by\b|with\b|at\b)[a-z][\w-]*\s+){0,2})?"  # "and the shipyard Y"
                           r"(?:(?:by|with|at|to|the|die|der|das|den|dem|le|la|les|l'|avec|chez|mit|bei)\s+)*")
 

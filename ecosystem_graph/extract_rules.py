@@ -33,6 +33,7 @@ class Rules:
     organization_cues: dict[str, str]
     default_organization_type: str
     legal_suffixes: frozenset[str]
+    legal_forms: tuple[str, ...]  # as written, longest first: "S.p.A.", "d.o.o."
     event_cues: frozenset[str]
     attendance_nouns: tuple[str, ...]
     lower_bound_words: tuple[str, ...]
@@ -53,6 +54,7 @@ class Rules:
     country_aliases: dict[str, str]
     alternate_name_population: int
     not_cities: frozenset[str]
+    region_words: frozenset[str]
     dates: DateRules
 
 
@@ -83,6 +85,7 @@ def _load(path: Path) -> Rules:
         organization_cues={str(k).lower(): str(v) for k, v in get.mapping("organization_cues").items()},
         default_organization_type=str(get.value("default_organization_type")),
         legal_suffixes=frozenset(_suffix_key(s) for s in get.words("legal_suffixes", lower=False)),
+        legal_forms=tuple(sorted(get.words("legal_suffixes", lower=False), key=len, reverse=True)),
         event_cues=frozenset(lowered("event_cues")),
         attendance_nouns=tuple(lowered("attendance_nouns")),
         lower_bound_words=tuple(lowered("lower_bound_words")),
@@ -103,6 +106,7 @@ def _load(path: Path) -> Rules:
         country_aliases={str(k): str(v).upper() for k, v in get.mapping("country_aliases").items()},
         alternate_name_population=int(get.value("alternate_name_population")),
         not_cities=frozenset(get.words("not_cities", lower=False)),
+        region_words=frozenset(get.words("region_words", lower=False)),
         dates=DateRules({str(name).lower(): int(month) for month, names in get.mapping("months").items()
                          for name in names}, tuple(lowered("range_words")),
                         tuple(lowered("between_words")), tuple(lowered("range_after_between"))),
