@@ -251,7 +251,7 @@ class _Reader:
     def _two_names(self, left: list[str], right: list[str]) -> bool:
         """Whether 'LEFT and RIGHT' joins two names ("Erste Group and A1 Telekom Austria", "Invest
         Lithuania and Enterprise Lithuania"), not one ("Institute of Information and Communication")."""
-        if self._type_in(left[-1:]):
+        if self._type_in(left[-1:]) or _legal_key(left[-1]) in self.rules.legal_suffixes:
             return True  # "Skeleton Technologies and Nortal": the first name ends with its head word
         if len(right) < 2 and not self._has_cue(right):
             return False
@@ -689,7 +689,7 @@ def _known_cities(result: Extraction, known: Known) -> None:
     for org in result.organizations:
         city = known.values.get(("organizations", org.match or ""), {}).get("city")
         if city:
-            org.attrs["city"] = f"id:{city}"
+            org.attrs.update(city=f"id:{city}", city_from="graph")
 
 
 def _country_by_code(code: str, known: Known) -> Place | None:

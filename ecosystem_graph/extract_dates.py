@@ -95,7 +95,7 @@ def find_dates(text: str, rules: DateRules, default_year: int | None = None) -> 
                     not _joined_rightly(form, text, match, rules):
                 continue
             mentions = _mentions(form, match, rules, _context_year(years, match.start(), default_year))
-            if mentions:
+            if mentions is not None:  # [] for "31 June": no date, and no shorter reading of it either
                 taken.append((match.start(), match.end()))
                 found.extend(mentions)
     return sorted(found, key=lambda d: d.start)
@@ -118,8 +118,9 @@ def _context_year(years: list[tuple[int, int]], at: int, default: int | None) ->
     return before[-1] if before else after[0] if after else default
 
 
-def _mentions(form: str, match: re.Match[str], rules: DateRules, context: int | None) -> list[DateMention]:
-    """The date (or the two dates of "16 and 17 September") ``match`` writes."""
+def _mentions(form: str, match: re.Match[str], rules: DateRules, context: int | None) -> list[DateMention] | None:
+    """The date (or the two dates of "16 and 17 September") ``match`` writes: ``[]`` when it is no
+    valid date, ``None`` when its year is unknown."""
     groups = [g for g in match.groups()]
     try:
         parts = _READERS[form](groups, rules)
@@ -131,6 +132,8 @@ def _mentions(form: str, match: re.Match[str], rules: DateRules, context: int | 
             values, spans = [_value(parts, context)], [(match.start(), match.end())]
     except (ValueError, KeyError):
         return []
+    if all(value is None for value in values):
+        return None
     explicit = any(part[0] is not None for part in parts)
     text = match.string
     return [DateMention(start, end, text[start:end], value, not explicit)

@@ -59,6 +59,12 @@ class _Ids:
         self.used: dict[str, set[str]] = {}
         self.of: dict[tuple[str, str], str] = {}
 
+    def place(self, key: str | None) -> str | None:
+        """The id of the place ``key`` names: drafted, or the graph's ("id:london")."""
+        if not key:
+            return None
+        return self.of.get(("places", key)) or (key[3:] if key.startswith("id:") else None)
+
     def assign(self, table: str, key: str, name: str, match: str | None) -> str:
         if match:
             self.of[(table, key)] = match
@@ -125,7 +131,7 @@ def _place(entity: Entity, ids: _Ids, src: list[str]) -> dict[str, Any]:
     ident = ids.assign("places", entity.key, entity.label, entity.match)
     record: dict[str, Any] = {"id": ident, "label": entity.label, "kind": place.kind}
     if place.kind == "city":
-        record["country"] = ids.of.get(("places", entity.attrs.get("country_key", "")))
+        record["country"] = ids.place(entity.attrs.get("country_key"))
     why = entity.first.why
     if place.kind == "country" and not entity.match:
         why += "; coordinates are those of its capital (the offline gazetteer has none for countries)"
@@ -143,12 +149,14 @@ def _organization(entity: Entity, ids: _Ids, result: Extraction, src: list[str])
         record["alt_labels"] = alts
     record["type"] = [entity.attrs.get("type")]
     city = entity.attrs.get("city")
-    if city:
-        record["city"] = ids.of.get(("places", city))
+    if city and ids.place(city):
+        record["city"] = ids.place(city)
         city_entity = result.entity("places", city)
         if city_entity is not None:
-            record["country"] = ids.of.get(("places", city_entity.attrs.get("country_key", "")))
+            record["country"] = ids.place(city_entity.attrs.get("country_key"))
     record["source"] = src
+    if city and entity.attrs.get("city_from") == "its name":
+        record.update(inferred=["city"], inference_note="The city is read from the organization's name.")
     why = "; ".join(dict.fromkeys(m.why for m in entity.mentions))
     if entity.attrs.get("type_guessed"):
         why += "; type not stated: check it"
@@ -187,7 +195,7 @@ def _event(entity: Entity, ids: _Ids, result: Extraction, src: list[str]) -> dic
     cities = [e for e in result.places if e.attrs["place"].kind == "city"
               and any(m.sentence == sentence for m in e.mentions)]
     if cities:
-        record["location"] = ids.of.get(("places", cities[0].key))
+        record["location"] = ids.place(cities[0].key)
     if "attendees_at_least" in entity.attrs:
         record["attendees_at_least"] = entity.attrs["attendees_at_least"]
     record["description"] = sentence.text
@@ -203,8 +211,9 @@ def _visit_record(result: Extraction, ids: _Ids, known: Known, src: list[str]) -
     organizer = ids.of[("organizations", visit.attrs["organizer"])]
     start, end = visit.value.split("/")
     match = _existing_visit(known, organizer, start)
-    cities = [ids.of[("places", c)] for c in visit.attrs["cities"]]
-    labels = [result.entity("places", c).label for c in visit.attrs["cities"]]  # type: ignore[union-attr]
+    cities = [ids.place(c) for c in visit.attrs["cities"]]
+    labels = [ids.known.labels.get(("places", c[3:])) or result.entity("places", c).label  # type: ignore[union-attr]
+              for c in visit.attrs["cities"]]
     ident = match or ids.assign("visits", f"visit:{start}", f"visit-{'-'.join(labels[:2])}-{start[:4]}", None)
     participants = [ids.of[("people", p.key)] for p in result.people
                     if p.attrs.get("organization") == visit.attrs["organizer"]]
@@ -238,13 +247,16 @@ def _meeting(meeting: Fact, result: Extraction, ids: _Ids, known: Known, visit: 
     if same:
         previous = result.meetings[same - 1]
         record["same_day_as"] = f"{visit}-{ids.of[('organizations', previous.value)]}"[:80].strip("-")
-    if meeting.attrs.get("city"):
-        record["city"] = ids.of.get(("places", meeting.attrs["city"]))
+    if ids.place(meeting.attrs.get("city")):
+        record["city"] = ids.place(meeting.attrs["city"])
     themes = _themes_between(result, meeting)
     if themes:
         record["themes"] = themes
     record["summary"] = meeting.mention.sentence.text
     record["source"] = src
+    if record.get("city") and meeting.attrs.get("city_from") != "sentence":
+        record.update(inferred=["city"], inference_note=f"The meeting is placed in the city of the "
+                                                        f"{meeting.attrs['city_from']}; the sentence names none.")
     record["review"] = _review(meeting.mention.confidence * 0.9, existing,
                                f"meeting word in the sentence naming {meeting.mention.text!r}", [meeting.mention])
     return record

@@ -37,7 +37,7 @@ def find_meetings(result: Extraction, known: Known) -> None:
         cities = result.visit.attrs["cities"]
         for meeting in result.meetings:
             city = meeting.attrs.get("city")
-            if city and city not in cities:
+            if city and meeting.attrs.get("city_from") == "sentence" and city not in cities:
                 cities.append(city)
 
 
@@ -59,14 +59,14 @@ def _organization_cities(result: Extraction) -> None:
     for org in result.organizations:
         in_name = [cities[w.casefold()] for w in re.findall(r"[\w-]+", org.label) if w.casefold() in cities]
         if in_name:
-            org.attrs["city"] = in_name[0].key
+            org.attrs.update(city=in_name[0].key, city_from="its name")
             continue
         for mention in org.mentions:
             after = result.article.text[mention.end:mention.end + 40]
             match = re.match(r"\s*(?:,\s*)?(?:(?:which is\s+)?based in|in|from|headquartered in|aus|de|à)\s+"
                              r"(?:the city of\s+)?([\w-]+)", after)
             if match and match.group(1).casefold() in cities:
-                org.attrs["city"] = cities[match.group(1).casefold()].key
+                org.attrs.update(city=cities[match.group(1).casefold()].key, city_from="sentence")
                 break
 
 
@@ -146,7 +146,9 @@ def _met_in(result: Extraction, sentence_start: int, visitor: Entity | None, kno
     if cue is None:
         return []
     cue_at = sentence.start + cue.start()
-    not_met = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, rules.not_met_before)) + r")\s+(?:the\s+)?$", re.I)
+    # "such as X", "a partnership with the municipality, X": named, not met.
+    not_met = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, rules.not_met_before)) +
+                         r")\s+(?:the\s+)?(?:[a-z][\w-]*\s*,\s*)?$", re.I)
     affiliation = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, rules.role_words)) +
                              r")\s+(?:of|at|from|der|des|de|du|bei|von)\s+(?:the\s+)?$", re.I)
     met: list[tuple[Mention, Entity]] = []
@@ -177,10 +179,12 @@ def _place_and_day(result: Extraction, meeting: Fact, org: Entity, known: Known)
     sentence = meeting.mention.sentence
     cities = [e.key for _, e in _mentions_in(result, "places", sentence.start) if e.attrs["place"].kind == "city"]
     visit_cities = result.visit.attrs["cities"] if result.visit else []
-    city = org.attrs.get("city") or (cities[0] if cities else None) or \
-        (visit_cities[0] if len(visit_cities) == 1 else None)
-    if city:
-        meeting.attrs["city"] = city
+    # The city the sentence names; else the organization's; else the visit's only city.
+    for city, source in ((cities[0] if cities else None, "sentence"), (org.attrs.get("city"), "organization"),
+                         (visit_cities[0] if len(visit_cities) == 1 else None, "visit")):
+        if city:
+            meeting.attrs.update(city=city, city_from=source)
+            break
     days = [d.value for d in result.dates if d.mention.sentence == sentence and len(d.value) == 10]
     if days:
         meeting.attrs["date"] = days[0]

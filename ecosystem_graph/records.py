@@ -12,7 +12,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -339,7 +339,7 @@ def _accepted(item: Any, shown: str, problems: _Problems) -> bool:
         if spec.required and not text:
             problems.add(shown, review_line, f"review.{spec.name}", describe_field(spec), "an empty value")
         elif text and spec.kind in ("enum", "decimal"):
-            _parse_one(shown, review_line, spec, text, problems)
+            _parse_one(shown, review_line, replace(spec, name=f"review.{spec.name}"), text, problems)
     return review.get("status") == "accepted" and review.get("match") == "new"
 
 
