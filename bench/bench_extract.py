@@ -59,6 +59,7 @@ class Score:
     pairs: int = 0
     ordered: int = 0
     errors: list[str] = field(default_factory=list)
+    bands: dict[str, list[int]] = field(default_factory=dict)  # confidence band -> [right, found]
 
     @property
     def precision(self) -> float:
@@ -86,6 +87,14 @@ def articles(split: str) -> list[tuple[Path, Path]]:
 
 def entity_names(entity: Entity) -> set[str]:
     return {entity.label, *entity.attrs.get("alt_labels", set()), *(m.text for m in entity.mentions)}
+
+
+#: Confidence bands of the calibration table.
+BANDS = ((0.9, "≥ 0.9"), (0.75, "0.75–0.9"), (0.0, "< 0.75"))
+
+
+def band(confidence: float) -> str:
+    return next(label for low, label in BANDS if confidence >= low)
 
 
 def match_entities(found: list[set[str]], gold: list[str], key, score: Score, what: str) -> list[int | None]:
@@ -127,6 +136,8 @@ def score_article(result: Extraction, gold: dict, known: Known, scores: dict[str
     places = [e for e in result.places if e.mentioned]
     match_entities([entity_names(e) for e in places], gold.get("places") or [], key, scores["places"],
                    f"{name} places")
+    for kind, entities in (("organizations", result.organizations), ("people", result.people), ("places", places)):
+        _calibrate(entities, gold.get(kind) or [], key, scores[kind])
     match_values((d.value for d in result.dates), gold.get("dates") or [], scores["dates"], f"{name} dates")
     match_values((t.value for t in result.themes), gold.get("themes") or [], scores["themes"], f"{name} themes")
     met = [entity_names(result.entity("organizations", m.value)) for m in result.meetings]  # type: ignore[arg-type]
@@ -135,6 +146,15 @@ def score_article(result: Extraction, gold: dict, known: Known, scores: dict[str
     for a, b in combinations(ranks, 2):
         scores["meetings"].pairs += 1
         scores["meetings"].ordered += a < b
+
+
+def _calibrate(entities: list[Entity], gold: list[str], key, score: Score) -> None:
+    """Count found entities and right ones per confidence band."""
+    assigned = match_entities([entity_names(e) for e in entities], gold, key, Score(), "")
+    for entity, hit in zip(entities, assigned):
+        counts = score.bands.setdefault(band(entity.confidence), [0, 0])
+        counts[0] += hit is not None
+        counts[1] += 1
 
 
 def run(split: str, empty: bool) -> tuple[dict[str, Score], int, float]:
@@ -171,6 +191,11 @@ def render(results: dict[tuple[str, bool], tuple[dict[str, Score], int, float]])
         order = f"{m.ordered / m.pairs:.2f}" if m.pairs else "n/a"
         lines += ["", f"Meetings in the gold order: {order} of {m.pairs} pairs. "
                       f"Extraction time: {seconds:.1f} s for {count} articles.", ""]
+        cells = []
+        for kind in ("organizations", "people", "places"):
+            parts = [f"{label}: {r}/{n}" for _, label in BANDS for r, n in [scores[kind].bands.get(label, [0, 0])] if n]
+            cells.append(f"{kind} " + ", ".join(parts))
+        lines += ["Right / found by review confidence: " + "; ".join(cells) + ".", ""]
     lines += ["Scoring: see the docstring of `bench/bench_extract.py`. People, themes and meetings have no goal; "
               "themes are annotated by meaning, so a theme the text names in other words (or another language) "
               "counts as missed.", ""]

@@ -348,7 +348,7 @@ class _Reader:
         if len(chunk.words) < 2 or suffix.lower().replace(".", "") not in self.rules.legal_suffixes:
             return False
         cue = self._type_in(chunk.words[:-1])
-        self._org(chunk, f"legal form {suffix!r}", 0.9, cue[1] if cue else "technology-company")
+        self._org(chunk, f"legal form {suffix!r}", 0.9, cue[1] if cue else None)
         return True
 
     def _titled_person(self, chunk: _Chunk) -> bool:
