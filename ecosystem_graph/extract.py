@@ -27,9 +27,16 @@ from .extract_text import Article, Sentence, article_from_text, sentences
 
 #: Lowercase words that may join the capitalized words of one name ("University of Plovdiv").
 _CONNECTORS = frozenset({"of", "for", "and", "&", "de", "du", "des", "la", "le", "für", "der", "von", "van",
-                         "den", "the", "di", "del", "y", "i", "na", "za"})
+                         "den", "the", "di", "del", "y", "i", "na", "za", "und", "et"})
+#: Connectors that join words only after an organization word: "Handelskammer zu Leipzig", not "Plovdiv zu Gast".
+_CUE_CONNECTORS = frozenset({"zu"})
+#: Connectors that join two names as often as they join the words of one ("Slovenia and Italy").
+_AND = ("and", "und", "et", "&")
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "der", "die", "das", "des", "dem", "den", "ein", "eine",
+                          "le", "la", "les", "l", "un", "une", "du"})
 _ARTICLES = frozenset({"the", "la", "le", "l", "die", "der", "des", "den"})
-_TOKEN = re.compile(r"[^\W_][\w'’\-]*(?:\.(?:com|io|ai|net|org|eu|co)\b)?|&|\S")
+_TOKEN = re.compile(r"(?:[dlDLjJnNsScC]|[Qq]u)['’](?=[^\W\d_])"  # French elision: "d'Aderly", "l'INSA"
+                    r"|[^\W_][\w'’\-]*(?:\.(?:com|io|ai|net|org|eu|co)\b)?|&|\S")
 _POSSESSIVE = re.compile(r"['’]s?$")
 #: Words before a place's name that make a doubtful name a place: "in Martin", "the city of Julia".
 _LOCATIVE = re.compile(r"(?i)(?:\b(?:in|to|from|near|of|at|via|nach|aus|bei|von|à|en|de|au|city|town|capital)"
@@ -177,7 +184,7 @@ class _Reader:
 
     def read_sentence(self, sentence: Sentence) -> None:
         for chunk in self._refined(_chunks(sentence, self.rules.legal_suffixes,
-                                           lambda word: word.lower() in self.known.type_cues, self.legal_form)):
+                                           lambda word: self._type_in([word, word]) is not None, self.legal_form)):
             self._classify(chunk)
 
     # Chunking refinements: names never start with a sentence's "The" or a month, roles are cut off.
@@ -211,7 +218,7 @@ class _Reader:
 
     def _leading_noun(self, words: list[str]) -> bool:
         """'CEO of Eurix Srl', 'Vertreter der Stadt Graz': a role or a noun before the name proper."""
-        if len(words) < 3 or words[1].lower() not in _CONNECTORS or words[1].lower() in ("and", "&"):
+        if len(words) < 3 or words[1].lower() not in _CONNECTORS or words[1].lower() in _AND:
             return False
         head = words[0].lower()
         if head in self.known.type_cues:
@@ -235,9 +242,10 @@ class _Reader:
 
     def _split_and(self, chunk: _Chunk | None) -> list[_Chunk | None]:
         """'Slovenia and Italy' is two names; 'Institute of Science and Technology' is one."""
-        if chunk is None or "and" not in chunk.words or self.known.match("organizations", chunk.text):
+        joints = [i for i, w in enumerate(chunk.words) if w in _AND[:3]] if chunk is not None else []
+        if chunk is None or not joints or self.known.match("organizations", chunk.text):
             return [chunk]
-        i = chunk.words.index("and")
+        i = joints[0]
         left, right = chunk.words[:i], chunk.words[i + 1:]
         if not left or not right:
             return [chunk]
@@ -284,6 +292,12 @@ class _Reader:
                 phrase = " ".join(lowered[i:i + size])
                 if phrase in self.known.type_cues:
                     return phrase, self.known.type_cues[phrase]
+        # German compounds end with their organization word: "Handelskammer", "Fraunhofer-Institut"
+        # (in a name of several words: a lone "Familienunternehmen" is a common noun).
+        for word in reversed(lowered if len(lowered) > 1 else []):
+            for cue, type_id in self.known.type_cues.items():
+                if len(cue) >= 6 and " " not in cue and word.endswith(cue) and word != cue:
+                    return cue, type_id
         return None
 
     # Classification.
@@ -311,10 +325,21 @@ class _Reader:
             entity = self.found[("organizations", alias)]
             entity.mentions.append(self._mention(chunk, f"short name of {entity.label}", 0.85))
             return
+        if self._generic(chunk):
+            return
         for rule in (self._place, self._event, self._legal, self._titled_person, self._cued_organization,
-                     self._person, self._acronym, self._described, self._with_place, self._met):
+                     self._person, self._acronym, self._described, self._with_place, self._weak_person, self._met):
             if rule(chunk):
                 return
+
+    def _generic(self, chunk: _Chunk) -> bool:
+        """'Cluster', 'Smart Cluster Partners': organization words alone name no one; nor does a project."""
+        if all(w.lower() in self.known.type_cues or w.lower() in self.rules.event_cues for w in chunk.words):
+            return True
+        project = "|".join(map(re.escape, self.rules.project_words))
+        described = re.match(rf"[\"”]?(?:\s*,\s*(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}|\s+)(?:{project})\b",
+                             self.text[chunk.end:chunk.end + 60], re.I)
+        return bool(described or re.search(rf"\b(?:{project})\s+[\"“]?$", self.text[max(0, chunk.start - 12):chunk.start], re.I))
 
     def _place(self, chunk: _Chunk) -> bool:
         place = gazetteer_place(chunk.text, self.rules, self._countries())
@@ -379,6 +404,13 @@ class _Reader:
         role = re.match(r"\s*(?:,|\(|–|-)\s*(?:the\s+|our\s+|a\s+|its\s+)?([\w\s&'’-]+)", after)
         if role and any(w in self.rules.role_words for w in role.group(1).split()[:5]):
             return bool(self._add("people", chunk, "role after the name", 0.85))
+        return False
+
+    def _weak_person(self, chunk: _Chunk) -> bool:
+        """A two- or three-word name with weaker signs of a person: a family name's ending, a verb."""
+        if not 2 <= len(chunk.words) <= 4 or not all(_titlecase(w) for w in chunk.words):
+            return False
+        after = self.text[chunk.end:chunk.end + 60].lower()
         if chunk.words[-1].lower().endswith(self.rules.surname_endings):
             return bool(self._add("people", chunk, "family name ending", 0.7))
         if any(self._clear_place(w) for w in chunk.words):
@@ -420,8 +452,8 @@ class _Reader:
 
     def _described_type(self, chunk: _Chunk) -> tuple[str, str] | None:
         after = self.text[chunk.end:chunk.end + 120]
-        match = re.match(r"(?:\s*,|\s*\(|\s+(?:is|was|are|–|-))\s*(?:(?:an?|the|one of the|its)\s+)?([^,.;()]{0,80})",
-                         after)
+        match = re.match(r"(?:\s*,|\s*\(|\s+(?:is|was|are|ist|est|–|-))\s*"
+                         r"(?:(?:an?|the|one of the|its|der|die|das|ein|eine|le|la|un|une)\s+|l['’])?([^,.;()]{0,80})", after)
         if match:
             cue = self._type_in(match.group(1).split()[:6])
             if cue:
@@ -429,11 +461,10 @@ class _Reader:
         head = re.match(r"\s+([^\W\d_][\w-]*)", after)
         if head and head.group(1).islower() and head.group(1) in self.known.type_cues and not self._only_place_and_topic(chunk):
             return head.group(1), self.known.type_cues[head.group(1)]  # "the Interreg Balkan-Mediterranean programme"
-        before = self._words_before(chunk, 4)
-        if before and before[0].lower() in ("the", "a", "an") or (len(before) > 1 and before[-2].lower() == "the"):
-            cue = self._type_in(before[-2:])
-            if cue and not any(_titlecase(w) for w in before[-2:] if w.lower() not in ("the", "a", "an")):
-                return cue
+        # "the Bulgarian software company Scalefocus", "l'entreprise Infodis SAS"
+        before = self._words_before(chunk, 5)
+        if before and before[-1].islower() and any(w.lower() in _DETERMINERS for w in before[:-1]):
+            return self._type_in(before[-1:])
         return None
 
     def _with_place(self, chunk: _Chunk) -> bool:
@@ -499,6 +530,8 @@ class _Reader:
     def _demonym(self, chunk: _Chunk) -> bool:
         """'Austrian clients': a single word that is a country's name changed into an adjective."""
         word = chunk.words[0]
+        if len(chunk.words) == 1 and word in self.rules.demonyms:
+            return True
         return len(chunk.words) == 1 and re.search(r"(?:an|ish|ese|ic|ch|ek|i)$", word) is not None and any(
             word[:4].casefold() == name[:4].casefold() and word.casefold() != name.casefold()
             for name in _country_names())
@@ -532,7 +565,8 @@ class _Reader:
     def _apposition(self, chunk: _Chunk) -> Entity | None:
         """'WKO, the Austrian Economic Chamber,': the second name is the first one's."""
         end, entity = self.last_org
-        if entity is None or not re.fullmatch(r",\s+the\s+", self.text[end:chunk.start]):
+        # Only a short name is explained so ("WKO, the ..."); "X B.V., the University of Y" is a list.
+        if entity is None or len(entity.label.split()) > 1 or not re.fullmatch(r",\s+the\s+", self.text[end:chunk.start]):
             return None
         return entity if re.match(r"\s*[,(]", self.text[chunk.end:chunk.end + 2]) else None
 
@@ -612,9 +646,10 @@ def _run_end(tokens: list[tuple[int, str]], i: int, sentence: Sentence, legal_su
         word = tokens[j][1]
         if _name_word(word) or (word.lower().replace(".", "") in legal_suffixes):
             j += 1
-        elif word.lower() in _CONNECTORS and j + 1 < len(tokens) and _name_word(tokens[j + 1][1]):
+        elif (word.lower() in _CONNECTORS or word in _CUE_CONNECTORS and any(is_cue(w) for _, w in tokens[i:j])) \
+                and j + 1 < len(tokens) and _name_word(tokens[j + 1][1]):
             j += 2
-        elif word.lower() in _CONNECTORS - {"and", "&"} and j + 2 < len(tokens) and \
+        elif word.lower() in _CONNECTORS - set(_AND) and j + 2 < len(tokens) and \
                 tokens[j + 1][1].lower() in _ARTICLES and _name_word(tokens[j + 2][1]) and \
                 any(is_cue(w) for _, w in tokens[i:j]):
             j += 3  # "Cluster for ... of the Black Sea Region", but not "Cristina Popa of the ..."

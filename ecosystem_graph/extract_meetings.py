@@ -129,11 +129,19 @@ def _meetings(result: Extraction, visitor: Entity | None, known: Known) -> None:
             result.meetings.append(meeting)
 
 
-#: What may stand between two organizations met in one sentence: "X and Y", "X, then Y", "X and by Y".
-_COORDINATED = re.compile(r"\)?(?:\s*,\s*(?:an?|the|one of the|its)\s[^,;()]{0,60},)?"  # "X, a systems integrator, and Y"
-                          r"\s*(?:,|;)?\s*(?:and|as well as|then|und|sowie|et|puis|&)?\s*(?:of\s+)?"
-                          r"(?:(?:the|a|an)\s+(?:(?!of\b|for\b|by\b|with\b|at\b)[a-z][\w-]*\s+){0,2})?"  # "and the shipyard Y"
-                          r"(?:(?:by|with|at|to|the|die|der|das|den|dem|le|la|les|l'|avec|chez|mit|bei)\s+)*")
+#: What may stand between two organizations met in one sentence: "X and Y", "X, then Y", "X and by Y",
+#: "X, a systems integrator, and the shipyard Y"; {cue} is a lowercase organization word after X
+#: ("the INSAIT institute and the Academy").
+_COORDINATED = (r"(?:\s+(?:{cue}))?\)?(?:\s*,\s*(?:an?|the|one of the|its)\s[^,;()]{{0,60}},)?"
+                r"\s*(?:,|;)?\s*(?:and|as well as|then|und|sowie|et|puis|&)?\s*"
+                r"(?:(?:by|with|at|to|of|par|avec|chez|mit|bei|des|du|de)\s+)*"
+                r"(?:(?:the|a|an|die|der|das|den|dem|le|la|les)\s+|l['’])?"
+                r"(?:(?!of\b|for\b|by\b|with\b|at\b)[a-zà-ÿ][\w-]*\s+){{0,2}}")
+
+
+def _coordinated(known: Known) -> re.Pattern[str]:
+    cues = "|".join(re.escape(c) for c in known.type_cues if " " not in c)
+    return re.compile(_COORDINATED.format(cue=cues))
 
 
 def _met_in(result: Extraction, sentence_start: int, visitor: Entity | None, known: Known
@@ -145,6 +153,11 @@ def _met_in(result: Extraction, sentence_start: int, visitor: Entity | None, kno
     cue = has_word(sentence.text, rules.meeting_cues)
     if cue is None:
         return []
+    coordinated = _coordinated(known)
+    # "X hosted a delegation of Y": X is the host of the whole visit, not one of its meetings.
+    host = re.search(r"(?<!\w)(?:" + "|".join(map(re.escape, rules.host_words)) + r")\s+(?:[\w'’-]+\s+){0,2}?(?:"
+                     + "|".join(map(re.escape, rules.visit_cues)) + r")(?!\w)", sentence.text, re.I)
+    host_at = sentence.start + host.start() if host else -1
     cue_at = sentence.start + cue.start()
     # "such as X", "a partnership with the municipality, X": named, not met.
     not_met = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, rules.not_met_before)) +
@@ -162,13 +175,13 @@ def _met_in(result: Extraction, sentence_start: int, visitor: Entity | None, kno
             # "the cluster met X": the visitor can join X to the meeting word, and is not met itself.
             last_end, taken_after_cue = mention.end, taken_after_cue or mention.start > cue_at
             continue
-        joined_to_skipped = skipped_end is not None and _COORDINATED.fullmatch(text[skipped_end:mention.start])
-        if not_met.search(head) or affiliation.search(head) or joined_to_skipped:
+        joined_to_skipped = skipped_end is not None and coordinated.fullmatch(text[skipped_end:mention.start])
+        if not_met.search(head) or affiliation.search(head) or joined_to_skipped or mention.start < host_at:
             skipped_end = mention.end  # "such as Siemens and BMW": neither is met
             continue
         between = text[last_end:mention.start] if last_end is not None else ""
         after_cue = mention.start > cue_at
-        if not after_cue or not taken_after_cue or _COORDINATED.fullmatch(between) or \
+        if not after_cue or not taken_after_cue or coordinated.fullmatch(between) or \
                 has_word(between, rules.meeting_cues):
             met.append((mention, org))
             last_end, taken_after_cue = mention.end, taken_after_cue or after_cue

@@ -55,6 +55,8 @@ class Rules:
     alternate_name_population: int
     not_cities: frozenset[str]
     region_words: frozenset[str]
+    demonyms: frozenset[str]
+    project_words: tuple[str, ...]
     dates: DateRules
 
 
@@ -107,6 +109,8 @@ def _load(path: Path) -> Rules:
         alternate_name_population=int(get.value("alternate_name_population")),
         not_cities=frozenset(get.words("not_cities", lower=False)),
         region_words=frozenset(get.words("region_words", lower=False)),
+        demonyms=frozenset(get.words("demonyms", lower=False)),
+        project_words=tuple(lowered("project_words")),
         dates=DateRules({str(name).lower(): int(month) for month, names in get.mapping("months").items()
                          for name in names}, tuple(lowered("range_words")),
                         tuple(lowered("between_words")), tuple(lowered("range_after_between"))),

@@ -223,8 +223,9 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if word is None:
         return False
     token = word.group(1).lower()
-    # "Sofia K. Ivanova": a lone capital is an initial.
-    return token in _ABBREVIATIONS or (len(token) == 1 and text[dot - 1].isupper())
+    # "Sofia K. Ivanova": a lone capital is an initial; "am 9. Mai": a German ordinal day.
+    return token in _ABBREVIATIONS or (len(token) == 1 and text[dot - 1].isupper()) or \
+        re.fullmatch(r"\d{1,2}", token) is not None
 
 
 def _add_sentence(found: list[Sentence], text: str, start: int, end: int) -> None:
