@@ -27,7 +27,11 @@ from .extract_text import Article, Sentence, article_from_text, sentences
 
 #: Lowercase words that may join the capitalized words of one name ("University of Plovdiv").
 _CONNECTORS = frozenset({"of", "for", "and", "&", "de", "du", "des", "la", "le", "für", "der", "von", "van",
-                         "den", "the", "di", "del", "y", "i", "na", "za", "und", "et"})
+                         "den", "the", "di", "del", "y", "i", "na", "za", "und", "et", "degli", "della",
+                         "delle", "dei", "dello", "do", "dos", "da"})
+#: Particles of family names: "Willem van den Berg", "Laura De Santis", "Anouk de Jong".
+_PARTICLES = frozenset({"van", "von", "de", "der", "den", "del", "della", "di", "da", "dos", "du", "le", "la",
+                        "ten", "ter", "zu", "al", "bin"})
 #: Connectors that join words only after an organization word: "Handelskammer zu Leipzig", not "Plovdiv zu Gast".
 _CUE_CONNECTORS = frozenset({"zu"})
 #: Connectors that join two names as often as they join the words of one ("Slovenia and Italy").
@@ -223,8 +227,9 @@ class _Reader:
         head = words[0].lower()
         if head in self.known.type_cues:
             return False
-        return head in self.rules.role_words or self._type_in(words[2:]) is not None or \
-            _legal_key(words[-1]) in self.rules.legal_suffixes
+        # "CEO of Eurix Srl", "Direktor der Štajerska Technology Park"; but "Port of Rotterdam Authority".
+        return head in self.rules.role_words and (self._type_in(words[2:]) is not None or len(words) == 3 or
+                                                  _legal_key(words[-1]) in self.rules.legal_suffixes)
 
     def _split_role(self, chunk: _Chunk | None) -> _Chunk | None:
         """'Marketing and PR Expert Deyan Pushkarov': the role is kept aside, the name is the chunk."""
@@ -233,8 +238,7 @@ class _Reader:
         lowered = [w.lower() for w in chunk.words]
         for i in range(len(lowered) - 2, -1, -1):
             rest = chunk.words[i + 1:]
-            if lowered[i] in self.rules.role_words and 2 <= len(rest) <= 3 and all(_titlecase(w) for w in rest) \
-                    and not self._has_cue(rest):
+            if lowered[i] in self.rules.role_words and _person_shaped(rest) and not self._has_cue(rest):
                 start = self._after(chunk, chunk.start, *chunk.words[:i + 1])
                 self.role_before[start] = " ".join(chunk.words[:i + 1])
                 return _Chunk(start, chunk.end, rest, chunk.sentence, False)
@@ -311,6 +315,8 @@ class _Reader:
                 if table == "places":
                     entity.attrs.setdefault("place", self.known.place(ident))
                 return
+        if self._seen(chunk):
+            return
         if self._is_theme(name) or len(name) < 2 or (len(name) == 2 and not name.isupper()) or \
                 self.known.match("products", name) or \
                 self.text[chunk.end:chunk.end + 1] in ("™", "®"):
@@ -331,6 +337,18 @@ class _Reader:
                      self._person, self._acronym, self._described, self._with_place, self._weak_person, self._met):
             if rule(chunk):
                 return
+
+    def _seen(self, chunk: _Chunk) -> bool:
+        """A name the article used before, or a person's family name alone ("Petrova" after "Mariya
+        Petrova"): another mention of the same entity."""
+        key = self.known.key(chunk.text)
+        same = [e for (_, k), e in self.found.items() if k == key]
+        if not same and len(chunk.words) == 1:
+            same = [e for (kind, _), e in self.found.items() if kind == "people" and e.label.split()[-1] == chunk.text]
+        if len(same) != 1:
+            return False
+        same[0].mentions.append(self._mention(chunk, f"named again: {same[0].label}", same[0].confidence))
+        return True
 
     def _generic(self, chunk: _Chunk) -> bool:
         """'Cluster', 'Smart Cluster Partners': organization words alone name no one; nor does a project."""
@@ -392,7 +410,7 @@ class _Reader:
         return True
 
     def _person(self, chunk: _Chunk) -> bool:
-        if not 2 <= len(chunk.words) <= 4 or not all(_titlecase(w) for w in chunk.words):
+        if not _person_shaped(chunk.words):
             return False
         if chunk.start not in self.role_before:
             role = self._lowercase_role_before(chunk)
@@ -400,6 +418,8 @@ class _Reader:
                 self.role_before[chunk.start] = role
         if chunk.start in self.role_before:
             return bool(self._add("people", chunk, f"role {self.role_before[chunk.start]!r} before the name", 0.9))
+        if re.search(r"\b(?:said|says|according to|sagte|a déclaré)\s*$", self.text[chunk.sentence.start:chunk.start]):
+            return bool(self._add("people", chunk, "quoted as saying", 0.8))
         after = self.text[chunk.end:chunk.end + 60].lower()
         role = re.match(r"\s*(?:,|\(|–|-)\s*(?:the\s+|our\s+|a\s+|its\s+)?([\w\s&'’-]+)", after)
         if role and any(w in self.rules.role_words for w in role.group(1).split()[:5]):
@@ -408,7 +428,7 @@ class _Reader:
 
     def _weak_person(self, chunk: _Chunk) -> bool:
         """A two- or three-word name with weaker signs of a person: a family name's ending, a verb."""
-        if not 2 <= len(chunk.words) <= 4 or not all(_titlecase(w) for w in chunk.words):
+        if not _person_shaped(chunk.words):
             return False
         after = self.text[chunk.end:chunk.end + 60].lower()
         if chunk.words[-1].lower().endswith(self.rules.surname_endings):
@@ -417,7 +437,7 @@ class _Reader:
             return False  # "Opportunity Peterborough presented": an organization named after its city
         if re.match(r"\s*(?:" + "|".join(map(re.escape, self.rules.person_verbs)) + r")\b", after):
             return bool(self._add("people", chunk, "a person's verb after the name", 0.75))
-        if len(chunk.words) <= 3 and re.match(r"\s+(?:of|from|at)\s+(?:the\s+)?[A-Z]", self.text[chunk.end:chunk.end + 30]):
+        if len(chunk.words) <= 4 and re.match(r"\s+(?:of|from|at)\s+(?:the\s+)?[A-Z]", self.text[chunk.end:chunk.end + 30]):
             return bool(self._add("people", chunk, "a name followed by its organization", 0.6))
         return False
 
@@ -459,8 +479,15 @@ class _Reader:
             if cue:
                 return cue
         head = re.match(r"\s+([^\W\d_][\w-]*)", after)
-        if head and head.group(1).islower() and head.group(1) in self.known.type_cues and not self._only_place_and_topic(chunk):
+        # "the Zaragoza Activa incubator"; a single word so placed is a modifier ("the Piedmont cluster").
+        if head and head.group(1).islower() and head.group(1) in self.known.type_cues and \
+                (len(chunk.words) > 1 or _camel(chunk.words[0]) or chunk.words[0].isupper()) and \
+                not self._only_place_and_topic(chunk):
             return head.group(1), self.known.type_cues[head.group(1)]  # "the Interreg Balkan-Mediterranean programme"
+        # "the regional development agency (Aragón Exterior)"
+        bracketed = re.search(r"([\w-]+)\s*\($", self.text[max(0, chunk.start - 40):chunk.start])
+        if bracketed and bracketed.group(1).islower() and self._type_in([bracketed.group(1)]):
+            return self._type_in([bracketed.group(1)])
         # "the Bulgarian software company Scalefocus", "l'entreprise Infodis SAS"
         before = self._words_before(chunk, 5)
         if before and before[-1].islower() and any(w.lower() in _DETERMINERS for w in before[:-1]):
@@ -490,7 +517,17 @@ class _Reader:
     def _met(self, chunk: _Chunk) -> bool:
         """'met Siemens', 'companies such as Siemens and BMW': a name where organizations are named."""
         before = " ".join(self._words_before(chunk, 3)).lower()
-        if chunk.initial or self._demonym(chunk):
+        if self._demonym(chunk):
+            return False
+        after = self.text[chunk.end:chunk.end + 30]
+        if re.match(r"['’]s?\s+[a-z]", after):  # "met Aragon's regional agency": Aragon is not what was met
+            reason = self._org_context(chunk)
+            return bool(reason and self._org(chunk, reason, 0.55, None))
+        verbs = "|".join(map(re.escape, self.rules.organization_verbs))
+        if re.match(rf",?\s+(?:{verbs})\b", after) and not _person_shaped(chunk.words):
+            self._org(chunk, "a name doing what organizations do", 0.55, None)  # "Navibulgar hosted a lunch"
+            return True
+        if chunk.initial:
             return False
         if re.search(r"\b(?:met|meeting with|visited|visit to|hosted by|received by|talks with|with|at)$", before):
             self._org(chunk, "name after a meeting word", 0.55, None)
@@ -649,6 +686,9 @@ def _run_end(tokens: list[tuple[int, str]], i: int, sentence: Sentence, legal_su
         elif (word.lower() in _CONNECTORS or word in _CUE_CONNECTORS and any(is_cue(w) for _, w in tokens[i:j])) \
                 and j + 1 < len(tokens) and _name_word(tokens[j + 1][1]):
             j += 2
+        elif word in _PARTICLES and j + 2 < len(tokens) and tokens[j + 1][1] in _PARTICLES and \
+                _name_word(tokens[j + 2][1]):
+            j += 3  # "van den Berg"
         elif word.lower() in _CONNECTORS - set(_AND) and j + 2 < len(tokens) and \
                 tokens[j + 1][1].lower() in _ARTICLES and _name_word(tokens[j + 2][1]) and \
                 any(is_cue(w) for _, w in tokens[i:j]):
@@ -675,6 +715,13 @@ def _legal_key(word: str) -> str:
 
 def _name_word(word: str) -> bool:
     return bool(word) and (word[0].isupper() or _camel(word)) and word[0].isalpha()
+
+
+def _person_shaped(words: list[str]) -> bool:
+    """Two to four capitalized words, with family-name particles between them: 'Willem van den Berg'."""
+    names = [w for w in words if w not in _PARTICLES]
+    return 2 <= len(names) <= 4 and words[0] not in _PARTICLES and words[-1] not in _PARTICLES and \
+        all(_titlecase(w) for w in names)
 
 
 def _titlecase(word: str) -> bool:

@@ -40,6 +40,7 @@ class Rules:
     person_titles: frozenset[str]
     role_words: frozenset[str]
     person_verbs: tuple[str, ...]
+    organization_verbs: tuple[str, ...]
     surname_endings: tuple[str, ...]
     meeting_cues: tuple[str, ...]
     visit_cues: tuple[str, ...]
@@ -94,6 +95,7 @@ def _load(path: Path) -> Rules:
         person_titles=frozenset(get.words("person_titles", lower=False)),
         role_words=frozenset(lowered("role_words")),
         person_verbs=tuple(lowered("person_verbs")),
+        organization_verbs=tuple(lowered("organization_verbs")),
         surname_endings=tuple(lowered("surname_endings")),
         meeting_cues=tuple(lowered("meeting_cues")),
         visit_cues=tuple(lowered("visit_cues")),
