@@ -554,8 +554,15 @@ class _Reader:
     def _listed(self, chunk: _Chunk) -> str | None:
         """Why ``chunk`` is in a list of organizations: after 'such as', or coordinated with one."""
         head = self.text[chunk.sentence.start:chunk.start]
-        if re.search(r"(?:such as|like|including|includes|included|from|wie|comme|notamment)\s+$", head, re.I):
+        if re.search(r"(?:such as|like|including|includes|included|wie|comme|notamment)\s+$", head, re.I):
             return "name in a list of examples"
+        # "speakers from Cisco", "Mikko Laine from Business Finland"; but "firms from Transylvania"
+        if re.search(r"(?:\b(?:speakers|experts|representatives|guests|participants|delegates|colleagues|researchers|"
+                     r"engineers|founders|visitors|members|officials|team)|[A-Z][\w-]+)\s+from\s+$", head):
+            return "name in a list of examples"
+        if re.search(r";\s*(?:and\s+)?$", head) and self.last_org[1] is not None and \
+                self.last_org[0] >= chunk.sentence.start:
+            return "name in a list of organizations"
         if re.search(r"(?:companies|firms|members|partners|organi[sz]ations|startups|start-ups|institutions|"
                      r"clients|customers|unternehmen|entreprises)\s*:\s*$", head, re.I):
             return "name in a list of organizations"
@@ -608,8 +615,9 @@ class _Reader:
         return entity if re.match(r"\s*[,(]", self.text[chunk.end:chunk.end + 2]) else None
 
     def _acronym_alias(self, chunk: _Chunk, entity: Entity) -> None:
-        match = re.match(r"\s*\(([A-Z][A-Z0-9&-]{1,9})\)", self.text[chunk.end:chunk.end + 14])
-        if match:
+        # "(BASSCOM)", "(Tehnopol)": a short name in brackets after the full one
+        match = re.match(r"\s*\(([A-Z][\w&-]{1,20})\)", self.text[chunk.end:chunk.end + 26])
+        if match and gazetteer_place(match.group(1), self.rules) is None:
             self.aliases[match.group(1)] = entity.key
             entity.attrs.setdefault("alt_labels", set()).add(match.group(1))
 
@@ -674,6 +682,12 @@ def _chunks(sentence: Sentence, legal_suffixes: frozenset[str], is_cue: Callable
 def _run_end(tokens: list[tuple[int, str]], i: int, sentence: Sentence, legal_suffixes: frozenset[str],
              is_cue: Callable[[str], bool], legal_form: re.Pattern[str] | None) -> tuple[int, re.Match[str] | None]:
     """Where the name starting at token ``i`` ends, and the legal form written after it, if any."""
+    text = sentence.text
+
+    def possessive(token: tuple[int, str]) -> bool:
+        after = token[0] - sentence.start + len(token[1])
+        return text[after:after + 1] in ("'", "’") and text[after + 1:after + 2] in ("s", " ", "")
+
     j = i + 1
     while j < len(tokens):
         end = tokens[j - 1][0] + len(tokens[j - 1][1]) - sentence.start
@@ -681,6 +695,8 @@ def _run_end(tokens: list[tuple[int, str]], i: int, sentence: Sentence, legal_su
         if legal:
             return j, legal
         word = tokens[j][1]
+        if possessive(tokens[j - 1]):
+            break  # "Imperial College London's White City campus": the name ends at the possessive
         if _name_word(word) or (word.lower().replace(".", "") in legal_suffixes):
             j += 1
         elif (word.lower() in _CONNECTORS or word in _CUE_CONNECTORS and any(is_cue(w) for _, w in tokens[i:j])) \

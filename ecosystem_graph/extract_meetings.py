@@ -132,7 +132,7 @@ def _meetings(result: Extraction, visitor: Entity | None, known: Known) -> None:
 #: What may stand between two organizations met in one sentence: "X and Y", "X, then Y", "X and by Y",
 #: "X, a systems integrator, and the shipyard Y"; {cue} is a lowercase organization word after X
 #: ("the INSAIT institute and the Academy").
-_COORDINATED = (r"(?:\s+(?:{cue}))?\)?(?:\s*,\s*(?:an?|the|one of the|its)\s[^,;()]{{0,60}},)?"
+_COORDINATED = (r"(?:\s+(?:{cue}))?\)?(?:\s*,\s*(?:an?|the|one of the|its)\s[^,;()]{{0,60}}[,;])?"
                 r"\s*(?:,|;)?\s*(?:and|as well as|then|und|sowie|et|puis|&)?\s*"
                 r"(?:(?:by|with|at|to|of|par|avec|chez|mit|bei|des|du|de)\s+)*"
                 r"(?:(?:the|a|an|die|der|das|den|dem|le|la|les)\s+|l['’])?"
@@ -154,6 +154,7 @@ def _met_in(result: Extraction, sentence_start: int, visitor: Entity | None, kno
     if cue is None:
         return []
     coordinated = _coordinated(known)
+    host_cue = has_word(cue.group(0), rules.host_verbs) is not None
     # "X hosted a delegation of Y": X is the host of the whole visit, not one of its meetings.
     host = re.search(r"(?<!\w)(?:" + "|".join(map(re.escape, rules.host_words)) + r")\s+(?:[\w'’-]+\s+){0,2}?(?:"
                      + "|".join(map(re.escape, rules.visit_cues)) + r")(?!\w)", sentence.text, re.I)
@@ -181,6 +182,9 @@ def _met_in(result: Extraction, sentence_start: int, visitor: Entity | None, kno
             continue
         between = text[last_end:mention.start] if last_end is not None else ""
         after_cue = mention.start > cue_at
+        # Before "presented", "hosted": the host, met. Before "met", "visited": the visitors.
+        if not after_cue and not host_cue:
+            continue
         if not after_cue or not taken_after_cue or coordinated.fullmatch(between) or \
                 has_word(between, rules.meeting_cues):
             met.append((mention, org))

@@ -43,6 +43,7 @@ class Rules:
     organization_verbs: tuple[str, ...]
     surname_endings: tuple[str, ...]
     meeting_cues: tuple[str, ...]
+    host_verbs: tuple[str, ...]
     visit_cues: tuple[str, ...]
     not_met_before: tuple[str, ...]
     host_words: tuple[str, ...]
@@ -98,6 +99,7 @@ def _load(path: Path) -> Rules:
         organization_verbs=tuple(lowered("organization_verbs")),
         surname_endings=tuple(lowered("surname_endings")),
         meeting_cues=tuple(lowered("meeting_cues")),
+        host_verbs=tuple(lowered("host_verbs")),
         visit_cues=tuple(lowered("visit_cues")),
         not_met_before=tuple(lowered("not_met_before")),
         host_words=tuple(lowered("host_words")),
