@@ -308,7 +308,7 @@ class _Reader:
     def _classify(self, chunk: _Chunk) -> None:
         name = chunk.text
         for table in ("organizations", "people", "places", "events"):
-            ident = self.known.match(table, name)
+            ident = self.known.match(table, name) or (self._known_short_form(chunk) if table == "organizations" else None)
             if ident is not None:
                 entity = self._add(table, chunk, f"known {table[:-1] if table != 'people' else 'person'} {ident}",
                                    0.95, match=ident)
@@ -337,6 +337,14 @@ class _Reader:
                      self._person, self._acronym, self._described, self._with_place, self._weak_person, self._met):
             if rule(chunk):
                 return
+
+    def _known_short_form(self, chunk: _Chunk) -> str | None:
+        """The graph's one organization that a two-word name is a part of ("Knowledge City")."""
+        if len(chunk.words) != 2 or not all(_titlecase(w) or w.isupper() for w in chunk.words):
+            return None
+        found = {ident for (table, ident), label in self.known.labels.items() if table == "organizations"
+                 and label and len(label.split()) > 2 and _short_form(chunk.words, label.split())}
+        return found.pop() if len(found) == 1 else None
 
     def _seen(self, chunk: _Chunk) -> bool:
         """A name the article used before, or a person's family name alone ("Petrova" after "Mariya
@@ -478,12 +486,13 @@ class _Reader:
             cue = self._type_in(match.group(1).split()[:6])
             if cue:
                 return cue
-        head = re.match(r"\s+([^\W\d_][\w-]*)", after)
-        # "the Zaragoza Activa incubator"; a single word so placed is a modifier ("the Piedmont cluster").
-        if head and head.group(1).islower() and head.group(1) in self.known.type_cues and \
-                (len(chunk.words) > 1 or _camel(chunk.words[0]) or chunk.words[0].isupper()) and \
-                not self._only_place_and_topic(chunk):
-            return head.group(1), self.known.type_cues[head.group(1)]  # "the Interreg Balkan-Mediterranean programme"
+        head = re.match(r"\s+((?:[a-zà-ÿ][\w-]*\s*){1,3})", after)
+        # "the Zaragoza Activa incubator", "the Polo Meccatronica technology park"; a single word so
+        # placed is a modifier ("the Piedmont cluster").
+        cue = self._type_in(head.group(1).split()) if head else None
+        if cue and (len(chunk.words) > 1 or _camel(chunk.words[0]) or chunk.words[0].isupper()) and \
+                not self._only_place_and_topic(chunk) and head.group(1).lower().split()[0] == cue[0].split()[0]:
+            return cue
         # "the regional development agency (Aragón Exterior)"
         bracketed = re.search(r"([\w-]+)\s*\($", self.text[max(0, chunk.start - 40):chunk.start])
         if bracketed and bracketed.group(1).islower() and self._type_in([bracketed.group(1)]):
@@ -639,15 +648,15 @@ class _Reader:
         return entity
 
     def merge_short_forms(self) -> None:
-        """'Collider' after 'Collider Accelerator': one organization, the short form an alternative label."""
+        """'Collider' after 'Collider Accelerator', 'Knowledge City' beside 'Cluster Sofia Knowledge City':
+        one organization, the short form an alternative label."""
         orgs = self.entities("organizations")
         for short in list(orgs):
-            if short.match or len(short.label.split()) != 1:
+            words = short.label.split()
+            if short.match or len(words) > 2:
                 continue
-            # "Collider" for "Collider Accelerator"; "MASIT" for "ICT Chamber of Commerce MASIT".
-            longer = [o for o in orgs if o is not short and len(o.label.split()) > 1
-                      and (o.label.split()[0 if o.label.split()[0] != "The" else 1] == short.label
-                           or short.label.isupper() and o.label.split()[-1] == short.label)]
+            longer = [o for o in orgs if o is not short and len(o.label.split()) > len(words)
+                      and _short_form(words, o.label.split())]
             if len(longer) == 1:
                 longer[0].mentions.extend(short.mentions)
                 longer[0].attrs.setdefault("alt_labels", set()).add(short.label)
@@ -712,6 +721,15 @@ def _run_end(tokens: list[tuple[int, str]], i: int, sentence: Sentence, legal_su
         else:
             break
     return j, None
+
+
+def _short_form(short: list[str], long: list[str]) -> bool:
+    """Whether ``short`` names ``long``: its first word ("Collider"), its acronym at the end ("MASIT"),
+    or two of its words in a row ("Knowledge City")."""
+    first = long[1] if long[0] == "The" else long[0]
+    if len(short) == 1:
+        return short[0] == first or (short[0].isupper() and long[-1] == short[0])
+    return any(long[i:i + len(short)] == short for i in range(len(long) - len(short) + 1))
 
 
 def _opens(before: list[tuple[int, str]]) -> bool:
