@@ -18,12 +18,14 @@ article names it, else the organization named before the first visit word.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .extract_known import Known
 
 if TYPE_CHECKING:
     from .extract import Entity, Extraction, Fact, Mention
+    from .extract_text import Sentence
 
 
 def find_meetings(result: Extraction, known: Known) -> None:
@@ -120,7 +122,7 @@ def _meetings(result: Extraction, visitor: Entity | None, known: Known) -> None:
 
     seen: set[str] = set()
     for sentence in result.sentences:
-        for mention, org in _met_in(result, sentence.start, visitor, known):
+        for mention, org in _met_in(result, sentence, visitor, known):
             if org.key in seen:
                 continue
             seen.add(org.key)
@@ -144,52 +146,75 @@ def _coordinated(known: Known) -> re.Pattern[str]:
     return re.compile(_COORDINATED.format(cue=cues))
 
 
-def _met_in(result: Extraction, sentence_start: int, visitor: Entity | None, known: Known
-            ) -> list[tuple[Mention, Entity]]:
-    """The organizations a meeting sentence says were met: the subject before the meeting word,
-    the first one after it, and those joined to a met one ("X and Y", "X, then Y")."""
-    rules, text = known.rules, result.article.text
-    sentence = result.sentences[[s.start for s in result.sentences].index(sentence_start)]
+@dataclass
+class _Sentence:
+    """What decides, in one meeting sentence, which organizations were met."""
+
+    start: int
+    cue_at: int          # offset of the first meeting word
+    host_cue: bool       # it is a host's verb ("presented"): its subject was met
+    host_at: int         # offset of "X hosted a delegation": X is the visit's host, not a meeting
+    not_met: re.Pattern[str]
+    affiliation: re.Pattern[str]
+    coordinated: re.Pattern[str]
+
+
+def _reading(sentence: Sentence, known: Known) -> _Sentence | None:
+    rules = known.rules
     cue = has_word(sentence.text, rules.meeting_cues)
     if cue is None:
-        return []
-    coordinated = _coordinated(known)
-    host_cue = has_word(cue.group(0), rules.host_verbs) is not None
-    # "X hosted a delegation of Y": X is the host of the whole visit, not one of its meetings.
+        return None
     host = re.search(r"(?<!\w)(?:" + "|".join(map(re.escape, rules.host_words)) + r")\s+(?:[\w'’-]+\s+){0,2}?(?:"
                      + "|".join(map(re.escape, rules.visit_cues)) + r")(?!\w)", sentence.text, re.I)
-    host_at = sentence.start + host.start() if host else -1
-    cue_at = sentence.start + cue.start()
-    # "such as X", "a partnership with the municipality, X": named, not met.
-    not_met = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, rules.not_met_before)) +
-                         r")\s+(?:the\s+)?(?:[a-z][\w-]*\s*,\s*)?$", re.I)
-    affiliation = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, rules.role_words)) +
-                             r")\s+(?:of|at|from|der|des|de|du|bei|von)\s+(?:the\s+)?$", re.I)
+    return _Sentence(
+        sentence.start, sentence.start + cue.start(), has_word(cue.group(0), rules.host_verbs) is not None,
+        sentence.start + host.start() if host else -1,
+        # "such as X", "a partnership with the municipality, X": named, not met.
+        re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, rules.not_met_before)) +
+                   r")\s+(?:the\s+)?(?:[a-z][\w-]*\s*,\s*)?$", re.I),
+        # "Direktor der Štajerska Technology Park": where a person works, not whom the visitors met.
+        re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, rules.role_words)) +
+                   r")\s+(?:of|at|from|der|des|de|du|bei|von)\s+(?:the\s+)?$", re.I),
+        _coordinated(known))
+
+
+def _met_in(result: Extraction, sentence: Sentence, visitor: Entity | None, known: Known
+            ) -> list[tuple[Mention, Entity]]:
+    """The organizations a meeting sentence says were met: the subject of a host's verb, the first
+    one after the meeting word, and those joined to a met one ("X and Y", "X, then Y")."""
+    reading = _reading(sentence, known)
+    if reading is None:
+        return []
+    text = result.article.text
     met: list[tuple[Mention, Entity]] = []
     last_end, skipped_end, taken_after_cue = None, None, False
     for mention, org in _mentions_in(result, "organizations", sentence.start):
-        head = text[sentence.start:mention.start]
+        after_cue = mention.start > reading.cue_at
         if any(org is other for _, other in met):
             last_end = mention.end  # "X (XYZ) and Y": the short name joins Y as X does
             continue
         if org is visitor or (known.home and org.match == known.home):
             # "the cluster met X": the visitor can join X to the meeting word, and is not met itself.
-            last_end, taken_after_cue = mention.end, taken_after_cue or mention.start > cue_at
+            last_end, taken_after_cue = mention.end, taken_after_cue or after_cue
             continue
-        joined_to_skipped = skipped_end is not None and coordinated.fullmatch(text[skipped_end:mention.start])
-        if not_met.search(head) or affiliation.search(head) or joined_to_skipped or mention.start < host_at:
+        if _named_not_met(text, reading, mention, skipped_end):
             skipped_end = mention.end  # "such as Siemens and BMW": neither is met
             continue
+        if not after_cue and not reading.host_cue:
+            continue  # before "met", "visited": the visitors
         between = text[last_end:mention.start] if last_end is not None else ""
-        after_cue = mention.start > cue_at
-        # Before "presented", "hosted": the host, met. Before "met", "visited": the visitors.
-        if not after_cue and not host_cue:
-            continue
-        if not after_cue or not taken_after_cue or coordinated.fullmatch(between) or \
-                has_word(between, rules.meeting_cues):
+        if not after_cue or not taken_after_cue or reading.coordinated.fullmatch(between) or \
+                has_word(between, known.rules.meeting_cues):
             met.append((mention, org))
             last_end, taken_after_cue = mention.end, taken_after_cue or after_cue
     return met
+
+
+def _named_not_met(text: str, reading: _Sentence, mention: Mention, skipped_end: int | None) -> bool:
+    head = text[reading.start:mention.start]
+    joined_to_skipped = skipped_end is not None and reading.coordinated.fullmatch(text[skipped_end:mention.start])
+    return bool(reading.not_met.search(head) or reading.affiliation.search(head) or joined_to_skipped
+                or mention.start < reading.host_at)
 
 
 def _place_and_day(result: Extraction, meeting: Fact, org: Entity, known: Known) -> None:
