@@ -15,6 +15,7 @@ the other record files: records whose review ``status`` is ``accepted`` and whos
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from datetime import date
@@ -24,11 +25,6 @@ import yaml
 
 from .extract import Entity, Extraction, Fact, Mention
 from .extract_known import Known
-
-#: Review statuses: only ``accepted`` records enter the graph.
-STATUSES = ("proposed", "accepted", "rejected")
-#: Top-level keys of a draft file that hold no records, only what the reviewer reads.
-INFO_KEYS = ("draft", "mentioned_dates", "mentioned_themes")
 
 HEADER = """\
 # Draft records drafted by `ecosystem-graph extract` from {article}.
@@ -270,14 +266,36 @@ def _themes_between(result: Extraction, meeting: Fact) -> list[str]:
                               if meeting.mention.sentence.start <= t.mention.start < end))
 
 
+def about(result: Extraction, article: str, known: Known) -> dict[str, Any]:
+    """The ``draft`` block: which article and text the offsets index, and which rules read it.
+
+    >>> from .extract import extract_text
+    >>> known = Known.from_data(empty=True)
+    >>> about(extract_text("Hello.", known), "a.txt", known)["characters"]
+    6
+    """
+    text = result.article.text
+    return {"article": article, "format": result.article.format, "characters": len(text),
+            "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "drafted": date.today().isoformat(),
+            "rules": str(known.rules.path)}
+
+
 def render_draft(draft: dict[str, Any], article: str) -> str:
-    """The draft as YAML text with the reviewer's instructions on top."""
+    """The draft as YAML text with the reviewer's instructions on top.
+
+    >>> print(render_draft({"organizations": []}, "a.txt").splitlines()[-1])
+    organizations: []
+    """
     body = yaml.safe_dump(draft, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
     return HEADER.format(article=article) + body
 
 
 def source_fields(title: str | None, fallback: str, url: str | None, published: str | None) -> dict[str, Any]:
-    """The fields of the article's own ``sources`` record."""
+    """The fields of the article's own ``sources`` record.
+
+    >>> source_fields(None, "uk-visit", None, "2018-09")["title"]
+    'uk-visit'
+    """
     fields: dict[str, Any] = {"title": title or fallback, "kind": "news-item"}
     if url:
         fields["url"] = url

@@ -106,6 +106,16 @@ def test_evidence_offsets_point_at_the_sentence(tmp_path: Path, name: str, conte
     assert "met Werk1 Innovation Hub" in " ".join(werk1["review"]["evidence"][0]["sentence"].split())
 
 
+def test_text_option_prints_the_text_the_offsets_index(tmp_path: Path) -> None:
+    article = tmp_path / "a.html"
+    article.write_text(HTML, encoding="utf-8")
+    code, out, _ = run("extract", str(article), "--text")
+    assert code == 0 and out == read_article(article).text + "\n"
+    assert run("extract", str(article), "--out", str(tmp_path / "a.draft.yaml"))[0] == 0
+    about = draft_of(tmp_path / "a.draft.yaml")["draft"]
+    assert about["characters"] == len(out) - 1 and about["format"] == "html" and len(about["text_sha256"]) == 64
+
+
 def test_the_seed_article_recovers_the_seed_records(tmp_path: Path) -> None:
     records = load_records(ROOT / "data")
     for graph in ([], ["--data", str(tmp_path / "empty")]):

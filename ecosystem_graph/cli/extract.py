@@ -10,7 +10,7 @@ import click
 
 from ..errors import EcosystemGraphError
 from ..extract import extract_article
-from ..extract_draft import draft_records, render_draft, slug, source_fields
+from ..extract_draft import about, draft_records, render_draft, slug, source_fields
 from ..extract_known import Known
 from ..extract_text import read_article
 from ..resources import default_data_dir
@@ -18,7 +18,7 @@ from ..resources import default_data_dir
 
 @click.command()
 @click.argument("article", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), required=True,
+@click.option("--out", type=click.Path(path_type=Path),
               help="Draft file to write. Save it as NAME.draft.yaml in the data folder: build reads it there.")
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), envvar="ECOSYSTEM_GRAPH_DATA",
               help="Data folder whose entities names are linked to (default: ./data, else the seed data).")
@@ -30,9 +30,16 @@ from ..resources import default_data_dir
 @click.option("--published", help="The article's date, YYYY[-MM[-DD]]; its year completes dates written "
                                   "without one when the text gives none.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists (a reviewed draft is otherwise kept).")
-def extract(article: Path, out: Path, data_dir: Path | None, fmt: str, source_id: str | None, url: str | None,
-            published: str | None, force: bool) -> None:
+@click.option("--text", "show_text", is_flag=True,
+              help="Print the article's plain text, which the evidence offsets index, instead of drafting.")
+def extract(article: Path, out: Path | None, data_dir: Path | None, fmt: str, source_id: str | None,
+            url: str | None, published: str | None, force: bool, show_text: bool) -> None:
     """Draft records from ARTICLE (plain text, Markdown or HTML) into --out for review."""
+    if show_text:
+        click.echo(read_article(article, None if fmt == "auto" else fmt).text)
+        return
+    if out is None:
+        raise click.UsageError("give --out FILE (or --text to print the article's text)")
     if out.exists() and not force:
         raise click.UsageError(f"{out} exists (perhaps already reviewed); give --force to replace it")
     if published and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", published):
@@ -46,7 +53,7 @@ def extract(article: Path, out: Path, data_dir: Path | None, fmt: str, source_id
     result = extract_article(text, known, int(published[:4]) if published else None)
     source = None if source_id else source_fields(text.title, article.stem, url, published)
     ident = source_id or _new_source_id(known, text.title or article.stem)
-    draft = draft_records(result, known, ident, source)
+    draft = {"draft": about(result, article.name, known), **draft_records(result, known, ident, source)}
     from ..build import write_atomically
 
     write_atomically(out.parent if str(out.parent) else Path("."),
@@ -68,6 +75,8 @@ def _new_source_id(known: Known, title: str) -> str:
 def _summary(draft: dict, out: Path) -> str:
     parts = []
     for table, records in draft.items():
+        if table == "draft":
+            continue
         if table.startswith("mentioned_"):
             parts.append(f"{len(records)} {table.removeprefix('mentioned_')}")
             continue
