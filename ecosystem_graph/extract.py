@@ -359,8 +359,11 @@ class _Reader:
         return True
 
     def _generic(self, chunk: _Chunk) -> bool:
-        """'Cluster', 'Smart Cluster Partners': organization words alone name no one; nor does a project."""
+        """'Cluster', 'Smart Cluster Partners': organization words alone name no one; nor does a project,
+        nor a headline in capitals ("WORK MEETINGS IN THE UNITED KINGDOM")."""
         if all(w.lower() in self.known.type_cues or w.lower() in self.rules.event_cues for w in chunk.words):
+            return True
+        if len(chunk.words) > 2 and all(w.isupper() for w in chunk.words if len(w) > 3):
             return True
         project = "|".join(map(re.escape, self.rules.project_words))
         described = re.match(rf"[\"”]?(?:\s*,\s*(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}|\s+)(?:{project})\b",

@@ -106,32 +106,54 @@ def article_from_text(content: str, fmt: str) -> Article:
     raise ArticleError(f"unknown article format {fmt!r}: expected text, markdown or html")
 
 
+#: Class or id words of page furniture whose text is not the article's.
+_FURNITURE = re.compile(r"(?:^|[\s_-])(?:menu|nav|navbar|navigation|sidebar|footer|cookies?|consent|share|sharing|"
+                        r"social|comments?|breadcrumbs?|related|widget|banner|newsletter|subscribe|advert|ads|"
+                        r"toolbar|pagination|tags)(?:$|[\s_-])", re.I)
+#: Class or id words of the container that holds the article itself.
+_MAIN = re.compile(r"(?:^|[\s_-])(?:content|post|entry|article|story|main|body-text|news-item)(?:$|[\s_-])", re.I)
+
+
 class _TextOfHtml(HTMLParser):
-    """Collects the text of a page, skipping scripts and styles; tags never reach the text."""
+    """Collects the text of a page, and apart the text of its article (``<article>``, ``<main>`` or
+    a container named like one), leaving out scripts, styles and page furniture (menus, footers,
+    cookie and share boxes). Tags never reach the text."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.main: list[str] = []
         self.title: list[str] = []
         self.headings: list[str] = []
-        self._skip: list[str] = []
+        self._depth: dict[str, int] = {}
+        self._skip: list[tuple[str, int]] = []   # open skipped elements: (tag, its nesting depth)
+        self._inside: list[tuple[str, int]] = []  # open article containers
         self._in: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIPPED and tag not in _VOID:
-            self._skip.append(tag)
+        if tag not in _VOID:
+            self._depth[tag] = self._depth.get(tag, 0) + 1
+            names = " ".join(v or "" for k, v in attrs if k in ("class", "id", "role"))
+            if tag in _SKIPPED or _FURNITURE.search(names):
+                self._skip.append((tag, self._depth[tag]))
+            elif tag in ("article", "main") or _MAIN.search(names):
+                self._inside.append((tag, self._depth[tag]))
         if tag in ("title", "h1"):
             self._in = tag
         if tag in _BLOCKS:
-            self.parts.append("\n")
+            self._add("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if self._skip and self._skip[-1] == tag:
-            self._skip.pop()
+        depth = self._depth.get(tag, 0)
+        for stack in (self._skip, self._inside):
+            if stack and stack[-1] == (tag, depth):
+                stack.pop()
+        if depth:
+            self._depth[tag] = depth - 1
         if tag == self._in:
             self._in = None
         if tag in _BLOCKS:
-            self.parts.append("\n")
+            self._add("\n")
 
     def handle_data(self, data: str) -> None:
         if self._in == "title":
@@ -141,17 +163,33 @@ class _TextOfHtml(HTMLParser):
             return
         if self._in == "h1":
             self.headings.append(data)
-        self.parts.append(data)
+        self._add(data)
+
+    def _add(self, text: str) -> None:
+        self.parts.append(text)
+        if self._inside:
+            self.main.append(text)
 
 
 def _html_article(content: str) -> Article:
     parser = _TextOfHtml()
     parser.feed(content)
     parser.close()
-    lines = (re.sub(r"[ \t\r\f\v\xa0]+", " ", line).strip() for line in "".join(parser.parts).split("\n"))
-    text = "\n".join(line for line in lines if line)
-    title = " ".join("".join(parser.title).split()) or " ".join("".join(parser.headings).split()) or None
+    heading = " ".join("".join(parser.headings).split())
+    main = _lines("".join(parser.main))
+    # The article's own container when the page has one with some text; else the whole page.
+    if len(main) >= 200:
+        text = main if not heading or heading in main else heading + "\n" + main
+    else:
+        text = _lines("".join(parser.parts))
+    title = " ".join("".join(parser.title).split()) or heading or None
     return Article(text, title, "html")
+
+
+def _lines(text: str) -> str:
+    """Text with runs of spaces made one, one block per line, no empty lines."""
+    lines = (re.sub(r"[ \t\r\f\v\xa0]+", " ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 #: Markdown markup, blanked out with spaces so that offsets still index the file.

@@ -13,7 +13,7 @@ from ecosystem_graph.cli import main
 from ecosystem_graph.extract import extract_text
 from ecosystem_graph.extract_dates import DateRules, find_dates
 from ecosystem_graph.extract_known import Known
-from ecosystem_graph.extract_text import read_article
+from ecosystem_graph.extract_text import article_from_text, read_article
 from ecosystem_graph.records import load_records
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,6 +104,16 @@ def test_evidence_offsets_point_at_the_sentence(tmp_path: Path, name: str, conte
         assert text[item["start"]:item["end"]] == item["sentence"]
     werk1 = next(r for r in draft_of(tmp_path / "d.draft.yaml")["organizations"] if r["label"] == "Werk1 Innovation Hub")
     assert "met Werk1 Innovation Hub" in " ".join(werk1["review"]["evidence"][0]["sentence"].split())
+
+
+def test_html_page_furniture_is_not_article_text() -> None:
+    page = ('<html><body><div class="top-menu">Home Partners Acme Widgets Ltd</div><div id="main-content">'
+            '<h1>Visit</h1><p>' + "On 5 May 2020 the team met Werk1 Innovation Hub in Munich. " * 5 + '</p>'
+            '<div class="share-buttons">Facebook LinkedIn</div></div><div class="sidebar">Related: Nasty Labs GmbH'
+            '</div><div class="cookie-banner">We use cookies</div></body></html>')
+    text = article_from_text(page, "html").text
+    assert text.startswith("Visit\nOn 5 May 2020") and "Acme" not in text and "LinkedIn" not in text
+    assert "Nasty" not in text and "cookies" not in text
 
 
 def test_text_option_prints_the_text_the_offsets_index(tmp_path: Path) -> None:
