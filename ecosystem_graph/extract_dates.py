@@ -51,9 +51,11 @@ class DateRules:
         of = r"(?:\s+of)?\s+"
         forms = {
             "iso-range": rf"\b(\d{{4}})-(\d{{2}})-(\d{{2}}){joiner}(\d{{4}})-(\d{{2}})-(\d{{2}})\b",
-            "iso": r"\b(\d{4})-(\d{2})-(\d{2})\b",
+            "iso": r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)",  # also "2018-10-17T10:00"
             "numeric-range": rf"\b(\d{{1,2}})[./](\d{{1,2}})(?:[./]{_YEAR}?)?\.?{joiner}"
                              rf"(\d{{1,2}})[./](\d{{1,2}})(?:[./]{_YEAR})?(?![\d])",
+            # "17-19.10.2018", "17.-19.10.": a year or a closing dot, so that "pages 10-12.5" is no date
+            "numeric-day-range": rf"\b(\d{{1,2}})\.?{joiner}(\d{{1,2}})[./](\d{{1,2}})(?:[./]{_YEAR}|\.(?!\d))",
             "numeric": rf"\b(\d{{1,2}})[./](\d{{1,2}})[./]{_YEAR}\b",
             "day-pair": rf"\b{_DAY}\s+(?:{'|'.join(map(re.escape, self.after_between)) or 'and'})\s+{_DAY}{of}{month}(?:,?\s+{_YEAR})?",
             "day-month-range": rf"\b{_DAY}(?:{of}{month})?(?:,?\s+{_YEAR})?{joiner}{_DAY}{of}{month}(?:,?\s+{_YEAR})?",
@@ -210,6 +212,8 @@ _READERS = {
     "iso": lambda g, rules: [(_int(g[0]), int(g[1] or 0), _int(g[2]))],
     "numeric-range": _numeric_range,
     "numeric": _numeric,
+    "numeric-day-range": lambda g, rules: [(_int(g[3]), int(g[2] or 0), int(g[0] or 0)),
+                                           (_int(g[3]), int(g[2] or 0), int(g[1] or 0))],
     "day-pair": lambda g, rules: [(_int(g[3]), _month(g[2], rules), int(g[0] or 0)),
                                   (_int(g[3]), _month(g[2], rules), int(g[1] or 0))],
     "day-month-range": _day_month_range,

@@ -204,6 +204,9 @@ def test_an_empty_graph_knows_no_names(empty: Known) -> None:
     ("on 16 and 17 September 2021", ["2021-09-16", "2021-09-17"]),
     ("30 December 2018 – 3 January 2019", ["2018-12-30/2019-01-03"]),
     ("07/30/2018", ["2018-07-30"]),
+    ("on 17-19.10.2018 in Graz", ["2018-10-17/2018-10-19"]),
+    ("at 2018-10-17T10:00", ["2018-10-17"]),
+    ("pages 10-12.5 of the 2018 report", []),
     ("the 31st of June 2018, and 1,200 participants", []),  # no such day; a count is not a year
 ])
 def test_date_forms(text: str, values: list[str]) -> None:
