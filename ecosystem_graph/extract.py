@@ -21,6 +21,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from . import geo
 from .extract_dates import DateMention, find_dates
 from .extract_known import Known, Place, gazetteer_place
 from .extract_text import Article, Sentence, article_from_text, sentences
@@ -131,7 +132,7 @@ def extract_article(article: Article, known: Known, default_year: int | None = N
     result.themes = _themes(article.text, found, known, names)
     _add_countries_of_cities(result, known)
     _known_cities(result, known)
-    from .extract_meetings import find_meetings
+    from .extract_meetings import find_meetings  # here: extract_meetings imports this module's classes
 
     find_meetings(result, known)
     _link_people(result, reader, known)
@@ -740,9 +741,8 @@ def _opens(before: list[tuple[int, str]]) -> bool:
     return all(not re.match(r"\w", w) for _, w in before)
 
 
+@lru_cache(maxsize=1)
 def _country_names() -> tuple[str, ...]:
-    from . import geo
-
     return tuple(c["name"] for c in geo.countries_by_id().values())
 
 
@@ -812,8 +812,6 @@ def _known_cities(result: Extraction, known: Known) -> None:
 
 
 def _country_by_code(code: str, known: Known) -> Place | None:
-    from . import geo
-
     entry = geo.find_country(code)
     return gazetteer_place(entry["name"], known.rules) if entry else None
 
