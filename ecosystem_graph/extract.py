@@ -788,7 +788,7 @@ def _add_countries_of_cities(result: Extraction, known: Known) -> None:
     for city in [e for e in result.places if e.attrs["place"].kind == "city"]:
         code = city.attrs["place"].country
         if code not in countries:
-            country = gazetteer_place(code, known.rules) or _country_by_code(code, known)
+            country = _country_by_code(code, known)
             if country is None:
                 continue
             entity = Entity("places", country.name, f"geonames:{country.geonames_id}", None,

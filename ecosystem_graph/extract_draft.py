@@ -25,6 +25,7 @@ import yaml
 
 from .extract import Entity, Extraction, Fact, Mention
 from .extract_known import Known
+from .triples import slug as role_iri_slug
 
 HEADER = """\
 # Draft records drafted by `ecosystem-graph extract` from {article}.
@@ -173,12 +174,26 @@ def _membership(entity: Entity, ids: _Ids, known: Known, src: list[str]) -> dict
     org, role = entity.attrs.get("organization"), entity.attrs.get("role")
     if not org or not role:
         return None
+    role = _role_as_known(role, known)
     person_id, org_id = ids.of[("people", entity.key)], ids.of[("organizations", org)]
     existing = known.records.index.get("memberships", {}).get(f"{person_id}--{org_id}") if known.records else None
     record = {"person": person_id, "organization": org_id, "role": role, "source": src}
     record["review"] = _review(min(entity.confidence, 0.8), f"{person_id}--{org_id}" if existing else None,
                                f"role {role!r} written next to the name", entity.mentions[:1])
     return record
+
+
+def _role_as_known(role: str, known: Known) -> str:
+    """A role written as the graph writes it: roles become entities named after their text, so
+    "chairman" and "Chairman" must not be two spellings of one role.
+
+    >>> _role_as_known("marketing and PR expert", Known.from_data())
+    'Marketing and PR Expert'
+    """
+    for record in known.records.all("memberships") if known.records else []:
+        if role_iri_slug(record.get("role")) == role_iri_slug(role):
+            return record.get("role")
+    return role[:1].upper() + role[1:]
 
 
 def _event(entity: Entity, ids: _Ids, result: Extraction, src: list[str]) -> dict[str, Any]:
@@ -280,13 +295,21 @@ def about(result: Extraction, article: str, known: Known) -> dict[str, Any]:
             "rules": str(known.rules.path)}
 
 
+class _Dumper(yaml.SafeDumper):
+    """Writes every value out: no YAML anchors (&id001) for lists that records share."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def render_draft(draft: dict[str, Any], article: str) -> str:
     """The draft as YAML text with the reviewer's instructions on top.
 
     >>> print(render_draft({"organizations": []}, "a.txt").splitlines()[-1])
     organizations: []
     """
-    body = yaml.safe_dump(draft, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    body = yaml.dump(draft, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
+                     default_flow_style=False)
     return HEADER.format(article=article) + body
 
 

@@ -227,7 +227,10 @@ def _place_and_day(result: Extraction, meeting: Fact, org: Entity, known: Known)
         if city:
             meeting.attrs.update(city=city, city_from=source)
             break
-    days = [d.value for d in result.dates if d.mention.sentence == sentence and len(d.value) == 10]
+    first, last = result.visit.value.split("/") if result.visit else ("0000", "9999")
+    # A day of the sentence, if it falls within the visit ("published on 19 September" does not).
+    days = [d.value for d in result.dates if d.mention.sentence == sentence and len(d.value) == 10
+            and first <= d.value <= last]
     if days:
         meeting.attrs["date"] = days[0]
     elif result.visit is not None and has_word(sentence.text, known.rules.last_day_words):

@@ -65,7 +65,7 @@ def extract(article: Path, out: Path | None, data_dir: Path | None, fmt: str, so
 
 
 def _new_source_id(known: Known, title: str) -> str:
-    base = "news-" + (slug(title)[:50].strip("-") or "article")
+    base = "news-" + ("-".join(slug(title).split("-")[:6]) or "article")
     taken, ident, n = known.all_ids("sources"), base, 2
     while ident in taken:
         ident, n = f"{base}-{n}", n + 1
