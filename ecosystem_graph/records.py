@@ -12,7 +12,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 import yaml
 
 from .errors import RecordError, RecordProblem
-from .schema import PROJECT_FIELDS, TABLES, TABLES_BY_NAME, Field, Table
+from .schema import DRAFT_FILES, DRAFT_INFO_KEYS, PROJECT_FIELDS, REVIEW_FIELDS, TABLES, TABLES_BY_NAME, Field, Table
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -120,6 +120,8 @@ def load_records(data_dir: str | Path, relations: Iterable[str] | None = None) -
             records.unreadable.add(table.name)
         for record in rows or []:
             records.add(record)
+    for record in _read_drafts(data_dir, problems, records):
+        records.add(record)
     _check(records, problems, relations)
     if problems.items:
         raise RecordError(problems.items)
@@ -293,6 +295,52 @@ def _read_yaml_table(path: Path, table: Table, key: str, problems: _Problems,
         problems.add(shown, document["__line__"], key, "a list of records", type(items).__name__)
         return None
     return list(_yaml_records(items, shown, table, key, problems))
+
+
+def _read_drafts(data_dir: Path, problems: _Problems, records: Records) -> Iterator[Record]:
+    """The accepted new records of the draft files of ``data_dir`` (see docs/extraction.md)."""
+    for path in sorted(data_dir.glob(DRAFT_FILES)):
+        records.files.append(path)
+        document, shown = _load_yaml(path, problems, {}), _display(path)
+        if document is None:
+            continue
+        if not isinstance(document, dict):
+            problems.add(shown, 1, None, "a mapping of lists of records", type(document).__name__)
+            continue
+        document.pop("__line__", None)
+        for key, items in document.items():
+            table = TABLES_BY_NAME.get(key)
+            if key in DRAFT_INFO_KEYS:
+                continue
+            if table is None or not isinstance(items, list):
+                problems.add(shown, None, key, "a list of records named after a table ("
+                             + ", ".join(TABLES_BY_NAME) + ") or a note (" + ", ".join(DRAFT_INFO_KEYS) + ")",
+                             "an unknown key" if table is None else type(items).__name__)
+                continue
+            yield from _yaml_records([i for i in items if _accepted(i, shown, problems)], shown, table, key,
+                                     problems)
+
+
+def _accepted(item: Any, shown: str, problems: _Problems) -> bool:
+    """Whether a drafted record enters the graph: reviewed as accepted and not a link to an existing one."""
+    if not isinstance(item, dict):
+        return True  # reported by _yaml_records
+    review = item.pop("review", None)
+    line = item.get("__line__")
+    if not isinstance(review, dict):
+        problems.add(shown, line, "review", "a review block (status, match, confidence, why, evidence)",
+                     "none" if review is None else type(review).__name__)
+        return False
+    review_line = review.pop("__line__", line)
+    for spec in REVIEW_FIELDS:
+        if not (spec.required or spec.kind in ("enum", "decimal")):
+            continue  # notes for the reviewer: any value will do
+        text = _yaml_scalar_text(review.get(spec.name)).strip()
+        if spec.required and not text:
+            problems.add(shown, review_line, f"review.{spec.name}", describe_field(spec), "an empty value")
+        elif text and spec.kind in ("enum", "decimal"):
+            _parse_one(shown, review_line, replace(spec, name=f"review.{spec.name}"), text, problems)
+    return review.get("status") == "accepted" and review.get("match") == "new"
 
 
 def _yaml_records(items: list[Any], shown: str, table: Table, key: str,

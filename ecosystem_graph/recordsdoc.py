@@ -7,7 +7,7 @@ True
 from __future__ import annotations
 
 from .records import describe_field
-from .schema import LIST_SEPARATOR_NOTE, PROJECT_FIELDS, TABLES, Field
+from .schema import DRAFTS_NOTE, LIST_SEPARATOR_NOTE, PROJECT_FIELDS, REVIEW_FIELDS, TABLES, Field
 
 
 def _row(field: Field) -> str:
@@ -26,6 +26,8 @@ def records_markdown() -> str:
         where = table.file.replace("#", "`, list `")
         lines += [f"## {table.name}", "", f"`{where}`: {table.description}", "",
                   "| field | | value |", "|---|---|---|", *(_row(f) for f in table.fields), ""]
+    lines += ["## Draft files", "", DRAFTS_NOTE, "", "Keys of a record's `review` block:", "",
+              "| field | | value |", "|---|---|---|", *(_row(f) for f in REVIEW_FIELDS), ""]
     return "\n".join(lines)
 
 

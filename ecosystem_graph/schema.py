@@ -190,3 +190,24 @@ PROJECT_FIELDS: tuple[Field, ...] = (
     Field("title", required=True), Field("description"), Field("base_iri", "url"),
     Field("home_organization", "ref", ref=ORG_REF),
 )
+
+#: Draft files: records drafted by ``ecosystem-graph extract``, read alongside the record files.
+DRAFT_FILES = "*.draft.yaml"
+#: Top-level keys of a draft file that hold notes for the reviewer, not records.
+DRAFT_INFO_KEYS = ("draft", "mentioned_dates", "mentioned_themes")
+#: Keys of the ``review`` block every record of a draft file carries.
+REVIEW_FIELDS: tuple[Field, ...] = (
+    Field("status", "enum", required=True, choices=("proposed", "accepted", "rejected")),
+    Field("match", required=True),
+    Field("confidence", "decimal", minimum=0, maximum=1),
+    Field("why"),
+    Field("evidence"),
+)
+DRAFTS_NOTE = (
+    "A draft file (`*.draft.yaml` in the data folder, written by `ecosystem-graph extract`) holds lists of "
+    "records named after the tables above (`organizations:`, `meetings:`...), each record with the fields of "
+    "its table and a `review` block. Only records whose review `status` is `accepted` and whose `match` is "
+    "`new` are read; `match` names the existing record a drafted one is the same as. The keys "
+    + ", ".join(f"`{k}`" for k in DRAFT_INFO_KEYS) + " hold notes for the reviewer and are not read. "
+    "`evidence` lists the sentences (`start`, `end` offsets into the article's text, `sentence`) the record "
+    "was drafted from.")

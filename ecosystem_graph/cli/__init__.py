@@ -32,10 +32,10 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import analysis, core, remote, scale, serve, views
+    from . import analysis, core, extract, remote, scale, serve, views
 
     for command in [*core.COMMANDS, *analysis.COMMANDS, *views.COMMANDS, *scale.COMMANDS, *serve.COMMANDS,
-                    *remote.COMMANDS]:
+                    *remote.COMMANDS, *extract.COMMANDS]:
         main.add_command(command)
 
 

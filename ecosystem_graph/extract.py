@@ -1,0 +1,909 @@
+"""Draft facts from a news article with transparent rules: names, cue words, a gazetteer, context.
+
+Capitalized word sequences are the candidate names. Each is read as a known entity of the graph,
+a place of the gazetteer, an event, a person or an organization by the rules of
+``extraction.yaml``; dates, themes and meetings are read from the sentences around them.
+
+>>> from .extract_known import Known
+>>> found = extract_text("Cluster Sofia Knowledge City met the Collider Accelerator in London "
+...                      "on 30 July 2018.", Known.from_data(empty=True))
+>>> [(e.label, e.attrs.get("type")) for e in found.organizations]
+[('Cluster Sofia Knowledge City', 'cluster-organization'), ('Collider Accelerator', 'accelerator')]
+>>> [p.label for p in found.places if p.mentioned], [d.value for d in found.dates]
+(['London'], ['2018-07-30'])
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from . import geo
+from .extract_dates import DateMention, find_dates
+from .extract_known import Known, Place, gazetteer_place
+from .extract_text import Article, Sentence, article_from_text, sentences
+
+#: Lowercase words that may join the capitalized words of one name ("University of Plovdiv").
+_CONNECTORS = frozenset({"of", "for", "and", "&", "de", "du", "des", "la", "le", "für", "der", "von", "van",
+                         "den", "the", "di", "del", "y", "i", "na", "za", "und", "et", "degli", "della",
+                         "delle", "dei", "dello", "do", "dos", "da"})
+#: Particles of family names: "Willem van den Berg", "Laura De Santis", "Anouk de Jong".
+_PARTICLES = frozenset({"van", "von", "de", "der", "den", "del", "della", "di", "da", "dos", "du", "le", "la",
+                        "ten", "ter", "zu", "al", "bin"})
+#: Connectors that join words only after an organization word: "Handelskammer zu Leipzig", not "Plovdiv zu Gast".
+_CUE_CONNECTORS = frozenset({"zu"})
+#: Connectors that join two names as often as they join the words of one ("Slovenia and Italy").
+_AND = ("and", "und", "et", "&")
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "der", "die", "das", "des", "dem", "den", "ein", "eine",
+                          "le", "la", "les", "l", "un", "une", "du"})
+_ARTICLES = frozenset({"the", "la", "le", "l", "die", "der", "des", "den"})
+_TOKEN = re.compile(r"(?:[dlDLjJnNsScC]|[Qq]u)['’](?=[^\W\d_])"  # French elision: "d'Aderly", "l'INSA"
+                    r"|[^\W_][\w'’\-]*(?:\.(?:com|io|ai|net|org|eu|co)\b)?|&|\S")
+_POSSESSIVE = re.compile(r"['’]s?$")
+#: Words before a place's name that make a doubtful name a place: "in Martin", "the city of Julia".
+_LOCATIVE = re.compile(r"(?i)(?:\b(?:in|to|from|near|of|at|via|nach|aus|bei|von|à|en|de|au|city|town|capital)"
+                       r"|\bcity of)$")
+
+
+@dataclass
+class Mention:
+    """Where a name or fact was read: the span of its words and the sentence around them."""
+
+    start: int
+    end: int
+    text: str
+    sentence: Sentence
+    why: str
+    confidence: float
+
+
+@dataclass
+class Entity:
+    """An organization, person, place or event the article names, with every mention of it."""
+
+    kind: str            # organizations, people, places, events
+    label: str
+    key: str
+    match: str | None    # id of the graph's entity, None when it is new
+    mentions: list[Mention] = field(default_factory=list)
+    attrs: dict[str, Any] = field(default_factory=dict)
+    mentioned: bool = True  # False for a country drafted only because a city needs it
+
+    @property
+    def confidence(self) -> float:
+        return max((m.confidence for m in self.mentions), default=0.5)
+
+    @property
+    def first(self) -> Mention:
+        return self.mentions[0]
+
+
+@dataclass
+class Fact:
+    """A date, theme or meeting, with the mention it was read from."""
+
+    kind: str
+    value: str
+    mention: Mention
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Extraction:
+    """Everything drafted from one article."""
+
+    article: Article
+    sentences: list[Sentence]
+    organizations: list[Entity]
+    people: list[Entity]
+    places: list[Entity]
+    events: list[Entity]
+    dates: list[Fact]
+    themes: list[Fact]
+    meetings: list[Fact]
+    visit: Fact | None
+    home: str | None  # key of the organization whose visit the article reports
+
+    def entity(self, kind: str, key: str) -> Entity | None:
+        return next((e for e in getattr(self, kind) if e.key == key), None)
+
+
+def extract_text(text: str, known: Known, fmt: str = "text", default_year: int | None = None) -> Extraction:
+    """Extract from ``text`` read as ``fmt`` (text, markdown, html)."""
+    return extract_article(article_from_text(text, fmt), known, default_year)
+
+
+def extract_article(article: Article, known: Known, default_year: int | None = None) -> Extraction:
+    """Extract every kind of fact from ``article``, linking names to ``known`` entities."""
+    found = sentences(article.text, lines=article.format == "html")
+    reader = _Reader(article.text, known)
+    for sentence in found:
+        reader.read_sentence(sentence)
+    reader.merge_short_forms()
+    dates = [Fact("date", d.value, _date_mention(d, found), {"year_from_context": d.year_from_context})
+             for d in find_dates(article.text, known.rules.dates, default_year)]
+    result = Extraction(article, found, *(reader.entities(kind) for kind in
+                                          ("organizations", "people", "places", "events")),
+                        dates, [], [], None, None)
+    names = [(m.start, m.end) for e in [*result.organizations, *result.events] for m in e.mentions]
+    result.themes = _themes(article.text, found, known, names)
+    _add_countries_of_cities(result, known)
+    _known_cities(result, known)
+    from .extract_meetings import find_meetings  # here: extract_meetings imports this module's classes
+
+    find_meetings(result, known)
+    _link_people(result, reader, known)
+    _attendance(result, known)
+    return result
+
+
+def _date_mention(date: DateMention, found: list[Sentence]) -> Mention:
+    return Mention(date.start, date.end, date.text, sentence_at(found, date.start),
+                   f"date written {date.text!r}" + (", year from the text around it" if date.year_from_context
+                                                    else ""), 0.75 if date.year_from_context else 0.95)
+
+
+def sentence_at(found: list[Sentence], offset: int) -> Sentence:
+    """The sentence holding ``offset``."""
+    for sentence in found:
+        if sentence.start <= offset < sentence.end:
+            return sentence
+    return found[-1]
+
+
+# -- names -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Chunk:
+    """A run of capitalized words (and the small words joining them) in a sentence."""
+
+    start: int
+    end: int
+    words: list[str]
+    sentence: Sentence
+    initial: bool  # at the start of its sentence
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text[self.start - self.sentence.start:self.end - self.sentence.start]
+
+
+class _Reader:
+    """Reads the names of each sentence and keeps one entity per name key."""
+
+    def __init__(self, text: str, known: Known) -> None:
+        self.text, self.known, self.rules = text, known, known.rules
+        self.found: dict[tuple[str, str], Entity] = {}
+        self.aliases: dict[str, str] = {}  # acronym in brackets -> key of the name before it
+        self.role_before: dict[int, str] = {}  # start of a person's name -> role written before it
+        self.last_org: tuple[int, Entity | None] = (-1, None)  # end of the last organization named
+        self.legal_form = re.compile(r",?\s+(" + "|".join(re.escape(f) for f in self.rules.legal_forms if "." in f or " " in f)
+                                     + r")(?!\w)")
+
+    def entities(self, kind: str) -> list[Entity]:
+        return [e for (k, _), e in self.found.items() if k == kind]
+
+    def read_sentence(self, sentence: Sentence) -> None:
+        for chunk in self._refined(_chunks(sentence, self.rules.legal_suffixes,
+                                           lambda word: self._type_in([word, word]) is not None, self.legal_form)):
+            self._classify(chunk)
+
+    # Chunking refinements: names never start with a sentence's "The" or a month, roles are cut off.
+    def _refined(self, chunks: list[_Chunk]) -> list[_Chunk]:
+        result: list[_Chunk] = []
+        for chunk in chunks:
+            for part in self._split_and(self._split_role(self._trim(chunk))):
+                if part is not None and part.words:
+                    result.append(part)
+        return result
+
+    def _trim(self, chunk: _Chunk) -> _Chunk | None:
+        words = list(chunk.words)
+        start = chunk.start
+        initial = chunk.initial
+        while words and (words[0] in self.rules.not_names or words[0].lower() in _CONNECTORS):
+            # "met The Bakery": a capital "The" inside a sentence is part of the name.
+            if words[0] == "The" and len(words) > 1 and not initial:
+                break
+            start = self._after(chunk, start, words.pop(0))
+            initial = False
+        if self._leading_noun(words):
+            start = self._after(chunk, start, words.pop(0), words.pop(0))
+            initial = False
+        while words and words[-1].lower() in _CONNECTORS:
+            words.pop()
+        if not words or all(w.lower() in self.rules.dates.months for w in words):
+            return None
+        end = self._end_of(chunk, start, words)
+        return _Chunk(start, end, words, chunk.sentence, chunk.initial and start == chunk.start)
+
+    def _leading_noun(self, words: list[str]) -> bool:
+        """'CEO of Eurix Srl', 'Vertreter der Stadt Graz': a role or a noun before the name proper."""
+        if len(words) < 3 or words[1].lower() not in _CONNECTORS or words[1].lower() in _AND:
+            return False
+        head = words[0].lower()
+        if head in self.known.type_cues:
+            return False
+        # "CEO of Eurix Srl", "Direktor der Štajerska Technology Park"; but "Port of Rotterdam Authority".
+        return head in self.rules.role_words and (self._type_in(words[2:]) is not None or len(words) == 3 or
+                                                  _legal_key(words[-1]) in self.rules.legal_suffixes)
+
+    def _split_role(self, chunk: _Chunk | None) -> _Chunk | None:
+        """'Marketing and PR Expert Deyan Pushkarov': the role is kept aside, the name is the chunk."""
+        if chunk is None:
+            return None
+        lowered = [w.lower() for w in chunk.words]
+        for i in range(len(lowered) - 2, -1, -1):
+            rest = chunk.words[i + 1:]
+            if lowered[i] in self.rules.role_words and _person_shaped(rest) and not self._has_cue(rest):
+                start = self._after(chunk, chunk.start, *chunk.words[:i + 1])
+                self.role_before[start] = " ".join(chunk.words[:i + 1])
+                return _Chunk(start, chunk.end, rest, chunk.sentence, False)
+        return chunk
+
+    def _split_and(self, chunk: _Chunk | None) -> list[_Chunk | None]:
+        """'Slovenia and Italy' is two names; 'Institute of Science and Technology' is one."""
+        joints = [i for i, w in enumerate(chunk.words) if w in _AND[:3]] if chunk is not None else []
+        if chunk is None or not joints or self.known.match("organizations", chunk.text):
+            return [chunk]
+        i = joints[0]
+        left, right = chunk.words[:i], chunk.words[i + 1:]
+        if not left or not right:
+            return [chunk]
+        if self._has_cue(chunk.words) and not self._two_names(left, right):
+            return [chunk]
+        left_end = self._end_of(chunk, chunk.start, left)
+        right_start = self._after(chunk, chunk.start, *chunk.words[:i + 1])
+        return [_Chunk(chunk.start, left_end, left, chunk.sentence, chunk.initial),
+                *self._split_and(_Chunk(right_start, chunk.end, right, chunk.sentence, False))]
+
+    def _two_names(self, left: list[str], right: list[str]) -> bool:
+        """Whether 'LEFT and RIGHT' joins two names ("Erste Group and A1 Telekom Austria", "Invest
+        Lithuania and Enterprise Lithuania"), not one ("Institute of Information and Communication")."""
+        if self._type_in(left[-1:]) or _legal_key(left[-1]) in self.rules.legal_suffixes:
+            return True  # "Skeleton Technologies and Nortal": the first name ends with its head word
+        if len(right) < 2 and not self._has_cue(right):
+            return False
+        found = {e.key for e in self.found.values()}
+        return bool(self._clear_place(left[-1]) or self.known.key(" ".join(left)) in found
+                    or self.known.key(" ".join(right)) in found)
+
+    def _after(self, chunk: _Chunk, start: int, *words: str) -> int:
+        """The offset after ``words`` read from ``start`` in the chunk's sentence."""
+        position = start
+        for word in words:
+            position = self.text.index(word, position) + len(word)
+        match = re.compile(r"[\s,]*").match(self.text, position)
+        return match.end() if match else position
+
+    def _end_of(self, chunk: _Chunk, start: int, words: list[str]) -> int:
+        position = start
+        for word in words:
+            position = self.text.index(word, position) + len(word)
+        return position
+
+    def _has_cue(self, words: list[str]) -> bool:
+        return self._type_in(words) is not None or any(w.lower() in self.rules.event_cues for w in words[1:])
+
+    def _type_in(self, words: list[str]) -> tuple[str, str] | None:
+        """(cue, type) of the organization cue among ``words``, the last one winning."""
+        lowered = [w.lower() for w in words]
+        for size in (3, 2, 1):
+            for i in range(len(lowered) - size, -1, -1):
+                phrase = " ".join(lowered[i:i + size])
+                if phrase in self.known.type_cues:
+                    return phrase, self.known.type_cues[phrase]
+        # German compounds end with their organization word: "Handelskammer", "Fraunhofer-Institut"
+        # (in a name of several words: a lone "Familienunternehmen" is a common noun).
+        for word in reversed(lowered if len(lowered) > 1 else []):
+            for cue, type_id in self.known.type_cues.items():
+                if len(cue) >= 6 and " " not in cue and word.endswith(cue) and word != cue:
+                    return cue, type_id
+        return None
+
+    # Classification.
+    def _classify(self, chunk: _Chunk) -> None:
+        name = chunk.text
+        for table in ("organizations", "people", "places", "events"):
+            ident = self.known.match(table, name) or (self._known_short_form(chunk) if table == "organizations" else None)
+            if ident is not None:
+                entity = self._add(table, chunk, f"known {table[:-1] if table != 'people' else 'person'} {ident}",
+                                   0.95, match=ident)
+                if table == "places":
+                    entity.attrs.setdefault("place", self.known.place(ident))
+                return
+        if self._seen(chunk):
+            return
+        if self._is_theme(name) or len(name) < 2 or (len(name) == 2 and not name.isupper()) or \
+                self.known.match("products", name) or \
+                self.text[chunk.end:chunk.end + 1] in ("™", "®"):
+            return  # a theme or a product, not an entity of its own
+        if len(chunk.words) > 1 and chunk.words[0] in self.rules.region_words and \
+                gazetteer_place(" ".join(chunk.words[1:]), self.rules):
+            return  # "Western Greece": a region
+        if self._demonym(chunk):
+            return  # "Greek partners": an adjective
+        alias = self.aliases.get(name)
+        if alias is not None:
+            entity = self.found[("organizations", alias)]
+            entity.mentions.append(self._mention(chunk, f"short name of {entity.label}", 0.85))
+            return
+        if self._generic(chunk):
+            return
+        for rule in (self._place, self._event, self._legal, self._titled_person, self._cued_organization,
+                     self._person, self._acronym, self._described, self._with_place, self._weak_person, self._met):
+            if rule(chunk):
+                return
+
+    def _known_short_form(self, chunk: _Chunk) -> str | None:
+        """The graph's one organization that a two-word name is a part of ("Knowledge City")."""
+        if len(chunk.words) != 2 or not all(_titlecase(w) or w.isupper() for w in chunk.words):
+            return None
+        found = {ident for (table, ident), label in self.known.labels.items() if table == "organizations"
+                 and label and len(label.split()) > 2 and _short_form(chunk.words, label.split())}
+        return found.pop() if len(found) == 1 else None
+
+    def _seen(self, chunk: _Chunk) -> bool:
+        """A name the article used before, or a person's family name alone ("Petrova" after "Mariya
+        Petrova"): another mention of the same entity."""
+        key = self.known.key(chunk.text)
+        same = [e for (_, k), e in self.found.items() if k == key]
+        if not same and len(chunk.words) == 1:
+            same = [e for (kind, _), e in self.found.items() if kind == "people" and e.label.split()[-1] == chunk.text]
+        if len(same) != 1:
+            return False
+        same[0].mentions.append(self._mention(chunk, f"named again: {same[0].label}", same[0].confidence))
+        return True
+
+    def _generic(self, chunk: _Chunk) -> bool:
+        """'Cluster', 'Smart Cluster Partners': organization words alone name no one; nor does a project,
+        nor a headline in capitals ("WORK MEETINGS IN THE UNITED KINGDOM")."""
+        if all(w.lower() in self.known.type_cues or w.lower() in self.rules.event_cues for w in chunk.words):
+            return True
+        if len(chunk.words) > 2 and all(w.isupper() for w in chunk.words if len(w) > 3):
+            return True
+        project = "|".join(map(re.escape, self.rules.project_words))
+        described = re.match(rf"[\"”]?(?:\s*,\s*(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}|\s+)(?:{project})\b",
+                             self.text[chunk.end:chunk.end + 60], re.I)
+        return bool(described or re.search(rf"\b(?:{project})\s+[\"“]?$", self.text[max(0, chunk.start - 12):chunk.start], re.I))
+
+    def _place(self, chunk: _Chunk) -> bool:
+        place = gazetteer_place(chunk.text, self.rules, self._countries())
+        if place is None:
+            return False
+        # A small town's name or a city's other name is often an ordinary word or a given name
+        # ("Martin", "Julia"): it is a place only after a word that introduces one.
+        if (place.by_alternate_name or place.kind == "city" and place.population < 100000) and \
+                not re.search(_LOCATIVE, " ".join(self._words_before(chunk, 3))):
+            return False
+        known = self.known.places_by_geonames.get(place.geonames_id)
+        entity = self._add("places", chunk, f"{place.kind} of the gazetteer (GeoNames {place.geonames_id})",
+                           0.9, match=known, label=place.name)
+        entity.attrs.update(place=place)
+        return True
+
+    def _countries(self) -> list[str]:
+        return [e.attrs["place"].country for (k, _), e in self.found.items()
+                if k == "places" and e.attrs["place"].kind == "country"]
+
+    def _event(self, chunk: _Chunk) -> bool:
+        # "London Tech Week", "Smart City Forum Ljubljana"; but "Forum Virium Helsinki" is named, not an event.
+        cues = [w for w in chunk.words[1:] if w.lower() in self.rules.event_cues]
+        if not cues:
+            return False
+        self._add("events", chunk, f"event word {cues[-1]!r}", 0.8)
+        return True
+
+    def _legal(self, chunk: _Chunk) -> bool:
+        suffix = chunk.words[-1]
+        if len(chunk.words) < 2 or suffix.lower().replace(".", "") not in self.rules.legal_suffixes:
+            return False
+        cue = self._type_in(chunk.words[:-1])
+        self._org(chunk, f"legal form {suffix!r}", 0.9, cue[1] if cue else None)
+        return True
+
+    def _titled_person(self, chunk: _Chunk) -> bool:
+        before = self._words_before(chunk, 1)
+        if not before or before[-1] not in self.rules.person_titles or self._type_in(chunk.words[-1:]):
+            return False  # "Prof. Dr. Assen Zlatarov University" is a university
+        self._add("people", chunk, f"title {before[-1]!r} before the name", 0.9)
+        return True
+
+    def _cued_organization(self, chunk: _Chunk) -> bool:
+        cue = self._type_in(chunk.words)
+        # A lone "Cluster" or "Gruppe" (German nouns are capitalized) is a word, not a name.
+        if cue is None or (len(chunk.words) == 1 and (chunk.initial or chunk.words[0].lower() == cue[0])):
+            return False
+        self._org(chunk, f"organization word {cue[0]!r} in the name", 0.85, cue[1])
+        return True
+
+    def _person(self, chunk: _Chunk) -> bool:
+        if not _person_shaped(chunk.words):
+            return False
+        if chunk.start not in self.role_before:
+            role = self._lowercase_role_before(chunk)
+            if role:
+                self.role_before[chunk.start] = role
+        if chunk.start in self.role_before:
+            return bool(self._add("people", chunk, f"role {self.role_before[chunk.start]!r} before the name", 0.9))
+        if re.search(r"\b(?:said|says|according to|sagte|a déclaré)\s*$", self.text[chunk.sentence.start:chunk.start]):
+            return bool(self._add("people", chunk, "quoted as saying", 0.8))
+        after = self.text[chunk.end:chunk.end + 60].lower()
+        role = re.match(r"\s*(?:,|\(|–|-)\s*(?:the\s+|our\s+|a\s+|its\s+)?([\w\s&'’-]+)", after)
+        if role and any(w in self.rules.role_words for w in role.group(1).split()[:5]):
+            return bool(self._add("people", chunk, "role after the name", 0.85))
+        return False
+
+    def _weak_person(self, chunk: _Chunk) -> bool:
+        """A two- or three-word name with weaker signs of a person: a family name's ending, a verb."""
+        if not _person_shaped(chunk.words):
+            return False
+        after = self.text[chunk.end:chunk.end + 60].lower()
+        if chunk.words[-1].lower().endswith(self.rules.surname_endings):
+            return bool(self._add("people", chunk, "family name ending", 0.7))
+        if any(self._clear_place(w) for w in chunk.words):
+            return False  # "Opportunity Peterborough presented": an organization named after its city
+        if re.match(r"\s*(?:" + "|".join(map(re.escape, self.rules.person_verbs)) + r")\b", after):
+            return bool(self._add("people", chunk, "a person's verb after the name", 0.75))
+        if len(chunk.words) <= 4 and re.match(r"\s+(?:of|from|at)\s+(?:the\s+)?[A-Z]", self.text[chunk.end:chunk.end + 30]):
+            return bool(self._add("people", chunk, "a name followed by its organization", 0.6))
+        return False
+
+    def _lowercase_role_before(self, chunk: _Chunk) -> str | None:
+        """'deputy mayor Janez Koželj': the lowercase role words right before a name."""
+        words = self._words_before(chunk, 3)
+        if not words or words[-1].lower() not in self.rules.role_words or not words[-1].islower():
+            return None
+        role = [words.pop()]
+        while words and words[-1].islower() and words[-1] not in _CONNECTORS and len(words[-1]) > 3:
+            role.insert(0, words.pop())
+        return " ".join(role)
+
+    def _acronym(self, chunk: _Chunk) -> bool:
+        word = chunk.words[0]
+        if len(chunk.words) != 1 or not re.fullmatch(r"[A-Z][A-Z0-9&]{1,7}", word) or \
+                word in self.rules.not_acronyms:
+            return False
+        self._org(chunk, "name in capitals", 0.65, None)
+        return True
+
+    def _described(self, chunk: _Chunk) -> bool:
+        """'X, a business accelerator', 'X is a technology company', 'the accelerator X'."""
+        cue = self._described_type(chunk)
+        if cue is None:
+            if any(_camel(w) or _alphanumeric(w) for w in chunk.words):
+                self._org(chunk, "name written in mixed case", 0.6, None)
+                return True
+            return False
+        self._org(chunk, f"described as {cue[0]!r}", 0.8, cue[1])
+        return True
+
+    def _described_type(self, chunk: _Chunk) -> tuple[str, str] | None:
+        after = self.text[chunk.end:chunk.end + 120]
+        match = re.match(r"(?:\s*,|\s*\(|\s+(?:is|was|are|ist|est|–|-))\s*"
+                         r"(?:(?:an?|the|one of the|its|der|die|das|ein|eine|le|la|un|une)\s+|l['’])?([^,.;()]{0,80})", after)
+        if match:
+            cue = self._type_in(match.group(1).split()[:6])
+            if cue:
+                return cue
+        head = re.match(r"\s+((?:[a-zà-ÿ][\w-]*\s*){1,3})", after)
+        # "the Zaragoza Activa incubator", "the Polo Meccatronica technology park"; a single word so
+        # placed is a modifier ("the Piedmont cluster").
+        cue = self._type_in(head.group(1).split()) if head else None
+        if cue and (len(chunk.words) > 1 or _camel(chunk.words[0]) or chunk.words[0].isupper()) and \
+                not self._only_place_and_topic(chunk) and head.group(1).lower().split()[0] == cue[0].split()[0]:
+            return cue
+        # "the regional development agency (Aragón Exterior)"
+        bracketed = re.search(r"([\w-]+)\s*\($", self.text[max(0, chunk.start - 40):chunk.start])
+        if bracketed and bracketed.group(1).islower() and self._type_in([bracketed.group(1)]):
+            return self._type_in([bracketed.group(1)])
+        # "the Bulgarian software company Scalefocus", "l'entreprise Infodis SAS"
+        before = self._words_before(chunk, 5)
+        if before and before[-1].islower() and any(w.lower() in _DETERMINERS for w in before[:-1]):
+            return self._type_in(before[-1:])
+        return None
+
+    def _with_place(self, chunk: _Chunk) -> bool:
+        """'Opportunity Peterborough', 'Invest Sofia': a place and other words name an organization."""
+        if len(chunk.words) < 2 or chunk.initial and len(chunk.words) < 2:
+            return False
+        if not any(self._clear_place(w) for w in chunk.words) or self._only_place_and_topic(chunk):
+            return False
+        self._org(chunk, "a place's name with other words", 0.6, None)
+        return True
+
+    def _only_place_and_topic(self, chunk: _Chunk) -> bool:
+        """'Plovdiv IT': a place and a theme's label or a common abbreviation do not make a name."""
+        return all(self._clear_place(w) or self._is_theme(w) or w in self.rules.not_acronyms for w in chunk.words)
+
+    def _clear_place(self, word: str) -> bool:
+        """Whether ``word`` is a place the article names, or a large city's own name."""
+        if any(e.label == word for (k, _), e in self.found.items() if k == "places"):
+            return True
+        place = gazetteer_place(word, self.rules)
+        return place is not None and not place.by_alternate_name and place.population >= 100000
+
+    def _met(self, chunk: _Chunk) -> bool:
+        """'met Siemens', 'companies such as Siemens and BMW': a name where organizations are named."""
+        before = " ".join(self._words_before(chunk, 3)).lower()
+        if self._demonym(chunk):
+            return False
+        after = self.text[chunk.end:chunk.end + 30]
+        if re.match(r"['’]s?\s+[a-z]", after):  # "met Aragon's regional agency": Aragon is not what was met
+            reason = self._org_context(chunk)
+            return bool(reason and self._org(chunk, reason, 0.55, None))
+        verbs = "|".join(map(re.escape, self.rules.organization_verbs))
+        if re.match(rf",?\s+(?:{verbs})\b", after) and not _person_shaped(chunk.words):
+            self._org(chunk, "a name doing what organizations do", 0.55, None)  # "Navibulgar hosted a lunch"
+            return True
+        if chunk.initial:
+            return False
+        if re.search(r"\b(?:met|meeting with|visited|visit to|hosted by|received by|talks with|with|at)$", before):
+            self._org(chunk, "name after a meeting word", 0.55, None)
+            return True
+        listed = self._listed(chunk) or self._org_context(chunk)
+        if listed:
+            self._org(chunk, listed, 0.55, None)
+            return True
+        return False
+
+    def _org_context(self, chunk: _Chunk) -> str | None:
+        """'president of AIT', 'Nortal's director': a name whose people hold roles is an organization."""
+        head = self.text[chunk.sentence.start:chunk.start]
+        roles = "|".join(map(re.escape, self.rules.role_words))
+        # One word after "CEO of" is a company; more ("Head of International Affairs") a department.
+        if len(chunk.words) == 1 and \
+                re.search(rf"(?<!\w)(?:{roles})\s+(?:of|at|from|bei|der|de|du|chez)\s+(?:the\s+)?$", head, re.I):
+            return "a role's organization"
+        if re.match(rf"['’]s?\s+(?:[a-z-]+\s+)?(?:{roles}|team|board|staff|office|headquarters|campus|researchers)\b",
+                    self.text[chunk.end:chunk.end + 40], re.I):
+            return "a name whose team or staff is named"
+        return None
+
+    def _listed(self, chunk: _Chunk) -> str | None:
+        """Why ``chunk`` is in a list of organizations: after 'such as', or coordinated with one."""
+        head = self.text[chunk.sentence.start:chunk.start]
+        if re.search(r"(?:such as|like|including|includes|included|wie|comme|notamment)\s+$", head, re.I):
+            return "name in a list of examples"
+        # "speakers from Cisco", "Mikko Laine from Business Finland"; but "firms from Transylvania"
+        if re.search(r"(?:\b(?:speakers|experts|representatives|guests|participants|delegates|colleagues|researchers|"
+                     r"engineers|founders|visitors|members|officials|team)|[A-Z][\w-]+)\s+from\s+$", head):
+            return "name in a list of examples"
+        if re.search(r";\s*(?:and\s+)?$", head) and self.last_org[1] is not None and \
+                self.last_org[0] >= chunk.sentence.start:
+            return "name in a list of organizations"
+        if re.search(r"(?:companies|firms|members|partners|organi[sz]ations|startups|start-ups|institutions|"
+                     r"clients|customers|unternehmen|entreprises)\s*:\s*$", head, re.I):
+            return "name in a list of organizations"
+        end, previous = self.last_org
+        if previous is not None and re.fullmatch(r"(?:\s*,\s*|\s+(?:and|und|et|or)\s+)", self.text[end:chunk.start]):
+            return f"named together with {previous.label}"
+        return None
+
+    def _demonym(self, chunk: _Chunk) -> bool:
+        """'Austrian clients': a single word that is a country's name changed into an adjective."""
+        word = chunk.words[0]
+        if len(chunk.words) == 1 and word in self.rules.demonyms:
+            return True
+        return len(chunk.words) == 1 and re.search(r"(?:an|ish|ese|ic|ch|ek|i)$", word) is not None and any(
+            word[:4].casefold() == name[:4].casefold() and word.casefold() != name.casefold()
+            for name in _country_names())
+
+    def _words_before(self, chunk: _Chunk, count: int) -> list[str]:
+        head = chunk.sentence.text[:chunk.start - chunk.sentence.start]
+        return re.findall(r"[\w.'’&-]+", head)[-count:]
+
+    def _is_theme(self, name: str) -> bool:
+        lowered = name.lower()
+        return any(lowered == label.lower() for _, labels in self.known.themes for label in labels)
+
+    # Recording.
+    def _org(self, chunk: _Chunk, why: str, confidence: float, type_id: str | None) -> Entity:
+        appositive = self._apposition(chunk)
+        if appositive is not None:
+            appositive.mentions.append(self._mention(chunk, f"another name of {appositive.label}", confidence))
+            appositive.attrs.setdefault("alt_labels", set()).add(_clean_label(chunk.text))
+            return appositive
+        entity = self._add("organizations", chunk, why, confidence)
+        self.last_org = (chunk.end, entity)
+        described = self._described_type(chunk) if type_id is None else None
+        guess = type_id or (described[1] if described else None)
+        if guess and (not entity.attrs.get("type") or entity.attrs.get("type_guessed")):
+            entity.attrs.update(type=guess, type_guessed=False)
+        entity.attrs.setdefault("type", self.rules.default_organization_type)
+        entity.attrs.setdefault("type_guessed", True)
+        self._acronym_alias(chunk, entity)
+        return entity
+
+    def _apposition(self, chunk: _Chunk) -> Entity | None:
+        """'WKO, the Austrian Economic Chamber,': the second name is the first one's."""
+        end, entity = self.last_org
+        # Only a short name is explained so ("WKO, the ..."); "X B.V., the University of Y" is a list.
+        if entity is None or len(entity.label.split()) > 1 or not re.fullmatch(r",\s+the\s+", self.text[end:chunk.start]):
+            return None
+        return entity if re.match(r"\s*[,(]", self.text[chunk.end:chunk.end + 2]) else None
+
+    def _acronym_alias(self, chunk: _Chunk, entity: Entity) -> None:
+        # "(BASSCOM)", "(Tehnopol)": a short name in brackets after the full one
+        match = re.match(r"\s*\(([A-Z][\w&-]{1,20})\)", self.text[chunk.end:chunk.end + 26])
+        if match and gazetteer_place(match.group(1), self.rules) is None:
+            self.aliases[match.group(1)] = entity.key
+            entity.attrs.setdefault("alt_labels", set()).add(match.group(1))
+
+    def _mention(self, chunk: _Chunk, why: str, confidence: float) -> Mention:
+        return Mention(chunk.start, chunk.end, chunk.text, chunk.sentence, why, confidence)
+
+    def _add(self, kind: str, chunk: _Chunk, why: str, confidence: float, match: str | None = None,
+             key: str | None = None, label: str | None = None) -> Entity:
+        key = key or (f"id:{match}" if match else self.known.key(chunk.text))
+        entity = self.found.get((kind, key))
+        if entity is None:
+            shown = self.known.labels.get((kind, match)) if match else None
+            entity = self.found[(kind, key)] = Entity(kind, shown or label or _clean_label(chunk.text), key, match)
+        elif not match and len(chunk.words) > len(entity.label.split()) and kind != "places":
+            entity.label = _clean_label(chunk.text)
+        if not match and kind != "places" and _clean_label(chunk.text) != entity.label:
+            entity.attrs.setdefault("alt_labels", set()).add(_clean_label(chunk.text))
+        entity.mentions.append(self._mention(chunk, why, confidence))
+        return entity
+
+    def merge_short_forms(self) -> None:
+        """'Collider' after 'Collider Accelerator', 'Knowledge City' beside 'Cluster Sofia Knowledge City':
+        one organization, the short form an alternative label."""
+        orgs = self.entities("organizations")
+        for short in list(orgs):
+            words = short.label.split()
+            if short.match or len(words) > 2:
+                continue
+            longer = [o for o in orgs if o is not short and len(o.label.split()) > len(words)
+                      and _short_form(words, o.label.split())]
+            if len(longer) == 1:
+                longer[0].mentions.extend(short.mentions)
+                longer[0].attrs.setdefault("alt_labels", set()).add(short.label)
+                del self.found[("organizations", short.key)]
+
+
+def _chunks(sentence: Sentence, legal_suffixes: frozenset[str], is_cue: Callable[[str], bool],
+            legal_form: re.Pattern[str] | None = None) -> list[_Chunk]:
+    """Runs of capitalized words of ``sentence``, a legal form after a name kept with it;
+    "of the" joins words only after an organization word (``is_cue``)."""
+    tokens = [(m.start() + sentence.start, _POSSESSIVE.sub("", m.group(0)) if "'" in m.group(0) or "’" in m.group(0)
+               else m.group(0)) for m in _TOKEN.finditer(sentence.text)]
+    chunks: list[_Chunk] = []
+    i = 0
+    while i < len(tokens):
+        if not _name_word(tokens[i][1]):
+            i += 1
+            continue
+        j, legal = _run_end(tokens, i, sentence, legal_suffixes, is_cue, legal_form)
+        words = [w for _, w in tokens[i:j]]
+        end = tokens[j - 1][0] + len(tokens[j - 1][1])
+        if legal:  # "Biotronic Hellas S.A.": a legal form written with dots or spaces
+            words.append(legal.group(1))
+            end = sentence.start + legal.end()
+            while j < len(tokens) and tokens[j][0] < end:
+                j += 1
+        chunks.append(_Chunk(tokens[i][0], end, words, sentence, i == 0 or _opens(tokens[:i])))
+        i = j
+    return chunks
+
+
+def _run_end(tokens: list[tuple[int, str]], i: int, sentence: Sentence, legal_suffixes: frozenset[str],
+             is_cue: Callable[[str], bool], legal_form: re.Pattern[str] | None) -> tuple[int, re.Match[str] | None]:
+    """Where the name starting at token ``i`` ends, and the legal form written after it, if any."""
+    text = sentence.text
+
+    def possessive(token: tuple[int, str]) -> bool:
+        after = token[0] - sentence.start + len(token[1])
+        return text[after:after + 1] in ("'", "’") and text[after + 1:after + 2] in ("s", " ", "")
+
+    j = i + 1
+    while j < len(tokens):
+        end = tokens[j - 1][0] + len(tokens[j - 1][1]) - sentence.start
+        legal = legal_form.match(sentence.text, end) if legal_form else None
+        if legal:
+            return j, legal
+        word = tokens[j][1]
+        if possessive(tokens[j - 1]):
+            break  # "Imperial College London's White City campus": the name ends at the possessive
+        if _name_word(word) or (word.lower().replace(".", "") in legal_suffixes):
+            j += 1
+        elif (word.lower() in _CONNECTORS or word in _CUE_CONNECTORS and any(is_cue(w) for _, w in tokens[i:j])) \
+                and j + 1 < len(tokens) and _name_word(tokens[j + 1][1]):
+            j += 2
+        elif word in _PARTICLES and j + 2 < len(tokens) and tokens[j + 1][1] in _PARTICLES and \
+                _name_word(tokens[j + 2][1]):
+            j += 3  # "van den Berg"
+        elif word.lower() in _CONNECTORS - set(_AND) and j + 2 < len(tokens) and \
+                tokens[j + 1][1].lower() in _ARTICLES and _name_word(tokens[j + 2][1]) and \
+                any(is_cue(w) for _, w in tokens[i:j]):
+            j += 3  # "Cluster for ... of the Black Sea Region", but not "Cristina Popa of the ..."
+        else:
+            break
+    return j, None
+
+
+def _short_form(short: list[str], long: list[str]) -> bool:
+    """Whether ``short`` names ``long``: its first word ("Collider"), its acronym at the end ("MASIT"),
+    or two of its words in a row ("Knowledge City")."""
+    first = long[1] if long[0] == "The" else long[0]
+    if len(short) == 1:
+        return short[0] == first or (short[0].isupper() and long[-1] == short[0])
+    return any(long[i:i + len(short)] == short for i in range(len(long) - len(short) + 1))
+
+
+def _opens(before: list[tuple[int, str]]) -> bool:
+    """Whether the tokens before a name are only punctuation: the name opens its sentence."""
+    return all(not re.match(r"\w", w) for _, w in before)
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> tuple[str, ...]:
+    return tuple(c["name"] for c in geo.countries_by_id().values())
+
+
+def _legal_key(word: str) -> str:
+    return word.lower().replace(".", "")
+
+
+def _name_word(word: str) -> bool:
+    return bool(word) and (word[0].isupper() or _camel(word)) and word[0].isalpha()
+
+
+def _person_shaped(words: list[str]) -> bool:
+    """Two to four capitalized words, with family-name particles between them: 'Willem van den Berg'."""
+    names = [w for w in words if w not in _PARTICLES]
+    return 2 <= len(names) <= 4 and words[0] not in _PARTICLES and words[-1] not in _PARTICLES and \
+        all(_titlecase(w) for w in names)
+
+
+def _titlecase(word: str) -> bool:
+    return word[:1].isupper() and (len(word) == 1 or word[1:].replace("-", "").replace("'", "").islower())
+
+
+def _camel(word: str) -> bool:
+    """'PlanIT', 'TrustMe', 'eBay': capitals after the first letter, not all capitals."""
+    return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word) and word.isalpha()
+
+
+def _alphanumeric(word: str) -> bool:
+    """'Outfit7', 'Lift99', 'Kiwi.com': letters with digits or a web suffix make a brand name."""
+    return bool(re.fullmatch(r"[^\W\d_]+\d+|[^\W\d_][\w-]*\.(?:com|io|ai|net|org|eu|co)", word))
+
+
+def _clean_label(text: str) -> str:
+    return " ".join(_POSSESSIVE.sub("", text).split())
+
+
+# -- places, people, events -------------------------------------------------------------------
+
+
+def _add_countries_of_cities(result: Extraction, known: Known) -> None:
+    """Every city needs its country: one the article does not name is drafted, marked unmentioned."""
+    countries = {e.attrs["place"].country: e for e in result.places if e.attrs["place"].kind == "country"}
+    for city in [e for e in result.places if e.attrs["place"].kind == "city"]:
+        code = city.attrs["place"].country
+        if code not in countries:
+            country = _country_by_code(code, known)
+            if country is None:
+                continue
+            entity = Entity("places", country.name, f"geonames:{country.geonames_id}", None,
+                            [Mention(city.first.start, city.first.end, city.first.text, city.first.sentence,
+                                     f"country of {city.label}", 0.9)], {"place": country}, mentioned=False)
+            result.places.append(entity)
+            countries[code] = entity
+        city.attrs["country_key"] = countries[code].key
+    for place in result.places:
+        ident = known.places_by_geonames.get(place.attrs["place"].geonames_id)
+        if ident is not None:
+            place.match = ident
+
+
+def _known_cities(result: Extraction, known: Known) -> None:
+    """An organization of the graph is where the graph says it is."""
+    for org in result.organizations:
+        city = known.values.get(("organizations", org.match or ""), {}).get("city")
+        if city:
+            org.attrs.update(city=f"id:{city}", city_from="graph")
+
+
+def _country_by_code(code: str, known: Known) -> Place | None:
+    entry = geo.find_country(code)
+    return gazetteer_place(entry["name"], known.rules) if entry else None
+
+
+def _link_people(result: Extraction, reader: _Reader, known: Known) -> None:
+    """Roles and affiliations: 'Name, Role at Org', 'Role Name', 'Org's Role Name'."""
+    for person in result.people:
+        mention = person.first
+        role = reader.role_before.get(mention.start) or _role_after(result.article.text, mention.end, known)
+        if not role:
+            continue
+        person.attrs["role"] = role
+        org = _affiliation(result, mention)
+        if org is not None:
+            person.attrs["organization"] = org.key
+
+
+def _role_after(text: str, end: int, known: Known) -> str | None:
+    match = re.match(r"\s*(?:,|\(|–|-)\s*(?:the\s+|our\s+|a\s+)?([^,.;()]{2,80})", text[end:end + 100])
+    if not match:
+        return None
+    words = match.group(1).split()
+    # The role runs up to its last role word: "Marketing and PR Expert at the Cluster" -> "Marketing and PR Expert".
+    last = max((i for i, w in enumerate(words[:8]) if w.lower().strip("'’s") in known.rules.role_words), default=None)
+    return " ".join(words[:last + 1]) if last is not None else None
+
+
+def _affiliation(result: Extraction, mention: Mention) -> Entity | None:
+    """The organization named right after the person's role, else the visitor when it sends the person."""
+    window = result.article.text[mention.end:mention.end + 120]
+    orgs = [(m.start, e) for e in result.organizations for m in e.mentions
+            if m.sentence == mention.sentence and m.start > mention.end]
+    near = [e for start, e in sorted(orgs, key=lambda pair: pair[0])
+            if re.search(r"\b(?:at|of|from|with|bei|von|de|du|chez)\s+(?:the\s+)?$",
+                         result.article.text[mention.end:start][-25:]) and start - mention.end < len(window)]
+    if near:
+        return near[0]
+    before = sorted((m.start, e) for e in result.organizations for m in e.mentions
+                    if m.sentence == mention.sentence and m.end <= mention.start)
+    if re.search(r"represent|deleg|team|experts?|vertreten|représent", mention.sentence.text, re.I):
+        # "The cluster was represented by ...": the people sent are the visitor's.
+        return before[0][1] if before else result.entity("organizations", result.home or "")
+    return None
+
+
+def _attendance(result: Extraction, known: Known) -> None:
+    """'over 55,000 attendees' in an event's sentence: at least that many attended."""
+    nouns = "|".join(map(re.escape, known.rules.attendance_nouns))
+    bounds = "|".join(map(re.escape, known.rules.lower_bound_words))
+    pattern = re.compile(rf"(?:({bounds})\s+)?(\d{{1,3}}(?:[,. \u202f]\d{{3}})+|\d+)\s*\+?\s+(?:[\w-]+\s+)?(?:{nouns})\b",
+                         re.I)
+    for event in result.events:
+        for mention in event.mentions:
+            match = pattern.search(mention.sentence.text)
+            if match:
+                event.attrs["attendees_at_least"] = int(re.sub(r"\D", "", match.group(2)))
+                break
+
+
+# -- themes ----------------------------------------------------------------------------------
+
+
+def _weak_label(label: str, ident: str, known: Known) -> bool:
+    """A one-word label that other themes' labels contain ("innovation" in "social innovation",
+    "infrastructure innovation"...) says too little to name a theme on its own."""
+    if " " in label:
+        return False
+    pattern = re.compile(rf"(?<![\w-]){re.escape(label)}(?![\w-])", re.I)
+    others = {other for other, names in known.themes if other != ident for name in names if pattern.search(name)}
+    return len(others) >= 2
+
+
+def _themes(text: str, found: list[Sentence], known: Known, names: list[tuple[int, int]]) -> list[Fact]:
+    """Themes whose label or alternative label the text uses outside ``names`` (spans of names of
+    organizations and events: "Cluj IT Cluster" is not about IT), first mention each."""
+    labels = sorted(((label, ident) for ident, names in known.themes for label in names
+                     if not _weak_label(label, ident, known)), key=lambda pair: -len(pair[0]))
+    taken: list[tuple[int, int]] = list(names)
+    first: dict[str, Fact] = {}
+    for label, ident in labels:
+        # Labels in capitals ("IT", "IoT") match only as written; others in any case, singular or plural.
+        flags = 0 if label.isupper() or _camel(label) else re.IGNORECASE
+        plural = r"(?:s|es)?" if label[-1:].isalpha() else ""
+        # "smart city" is also written "smart-city".
+        written = r"[\s-]+".join(map(re.escape, label.split()))
+        for match in re.finditer(rf"(?<![\w-]){written}{plural}(?![\w-])", text, flags):
+            if any(match.start() < e and s < match.end() for s, e in taken):
+                continue
+            taken.append((match.start(), match.end()))
+            fact = first.get(ident)
+            if fact is None or match.start() < fact.mention.start:
+                first[ident] = Fact("theme", ident, Mention(match.start(), match.end(), match.group(0),
+                                                            sentence_at(found, match.start()),
+                                                            f"theme label {label!r}", 0.85 if len(label) > 4 else 0.7))
+    return sorted(first.values(), key=lambda f: f.mention.start)

@@ -1,0 +1,224 @@
+"""Dates and date ranges in text, in the forms news items write them, in several languages.
+
+A date without a year ("30.07-03.08", "30 July") takes the year written nearest before it in
+the text, else the nearest after it, else ``default_year``.
+
+>>> rules = DateRules.default()
+>>> [d.value for d in find_dates("The trip (30.07-03.08) ended in 2018.", rules)]
+['2018-07-30/2018-08-03']
+>>> [d.value for d in find_dates("July 30 – August 3, 2018; 5. September 2019; 2020-01-02", rules)]
+['2018-07-30/2018-08-03', '2019-09-05', '2020-01-02']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+#: Dashes and slashes that join the ends of a numeric range.
+_DASH = r"\s*[-–—‒]\s*"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th|er|\.)?"
+_YEAR = r"((?:19|20)\d{2})"
+
+
+@dataclass(frozen=True)
+class DateRules:
+    """Month names (lowercase name -> month number) and the words joining a range's ends.
+
+    ``after_between`` words ("and") join a range only after a ``between`` word ("between 2 and 4 May").
+    """
+
+    months: dict[str, int]
+    range_words: tuple[str, ...]
+    between: tuple[str, ...] = ()
+    after_between: tuple[str, ...] = ()
+
+    @classmethod
+    def default(cls) -> DateRules:
+        """The rules of the project's ``data/extraction.yaml``."""
+        from .extract_rules import load_rules
+
+        return load_rules().dates
+
+    @cached_property
+    def patterns(self) -> list[tuple[str, re.Pattern[str]]]:
+        """(form, pattern) pairs, longest forms first so that a range is not read as two dates."""
+        month = "(" + "|".join(sorted(map(re.escape, self.months), key=len, reverse=True)) + r")(?!\w)\.?"
+        words = (*self.range_words, *self.after_between)
+        joiner = r"(?:" + _DASH + "|" + "|".join(r"\s+" + re.escape(w) + r"\s+" for w in words) + ")"
+        of = r"(?:\s+of)?\s+"
+        forms = {
+            "iso-range": rf"\b(\d{{4}})-(\d{{2}})-(\d{{2}}){joiner}(\d{{4}})-(\d{{2}})-(\d{{2}})\b",
+            "iso": r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)",  # also "2018-10-17T10:00"
+            "numeric-range": rf"\b(\d{{1,2}})[./](\d{{1,2}})(?:[./]{_YEAR}?)?\.?{joiner}"
+                             rf"(\d{{1,2}})[./](\d{{1,2}})(?:[./]{_YEAR})?(?![\d])",
+            # "17-19.10.2018", "17.-19.10.": a year or a closing dot, so that "pages 10-12.5" is no date
+            "numeric-day-range": rf"\b(\d{{1,2}})\.?{joiner}(\d{{1,2}})[./](\d{{1,2}})(?:[./]{_YEAR}|\.(?!\d))",
+            "numeric": rf"\b(\d{{1,2}})[./](\d{{1,2}})[./]{_YEAR}\b",
+            "day-pair": rf"\b{_DAY}\s+(?:{'|'.join(map(re.escape, self.after_between)) or 'and'})\s+{_DAY}{of}{month}(?:,?\s+{_YEAR})?",
+            "day-month-range": rf"\b{_DAY}(?:{of}{month})?(?:,?\s+{_YEAR})?{joiner}{_DAY}{of}{month}(?:,?\s+{_YEAR})?",
+            "month-day-range": rf"\b{month}\s+{_DAY}(?:,\s*{_YEAR})?{joiner}(?:{month}\s+)?{_DAY}(?:,?\s+{_YEAR})?",
+            "day-month": rf"\b{_DAY}{of}{month}(?:,?\s+{_YEAR})?",
+            "month-day": rf"\b{month}\s+{_DAY}(?!\d)(?:,?\s+{_YEAR})?",
+            "month-year": rf"\b{month}(?:\s+of)?\s+{_YEAR}\b",
+        }
+        return [(form, re.compile(text, re.IGNORECASE)) for form, text in forms.items()]
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date or range found at ``start:end``: ``value`` is YYYY-MM-DD, YYYY-MM, or START/END."""
+
+    start: int
+    end: int
+    text: str
+    value: str
+    year_from_context: bool
+
+    @property
+    def first(self) -> str:
+        return self.value.split("/")[0]
+
+    @property
+    def last(self) -> str:
+        return self.value.split("/")[-1]
+
+
+def find_dates(text: str, rules: DateRules, default_year: int | None = None) -> list[DateMention]:
+    """Every date and date range in ``text``, in order; a span is read once, by its longest form."""
+    years = [(m.start(), int(m.group(0))) for m in re.finditer(r"(?<![\d,])(?:19|20)\d{2}(?![\d]|[.,]\d)", text)]
+    taken: list[tuple[int, int]] = []
+    found: list[DateMention] = []
+    for form, pattern in rules.patterns:
+        for match in pattern.finditer(text):
+            if any(match.start() < end and start < match.end() for start, end in taken) or \
+                    not _joined_rightly(form, text, match, rules):
+                continue
+            mentions = _mentions(form, match, rules, _context_year(years, match.start(), default_year))
+            if mentions is not None:  # [] for "31 June": no date, and no shorter reading of it either
+                taken.append((match.start(), match.end()))
+                found.extend(mentions)
+    return sorted(found, key=lambda d: d.start)
+
+
+def _joined_rightly(form: str, text: str, match: re.Match[str], rules: DateRules) -> bool:
+    """"between 2 and 4 May" is a range, while "on 16 and 17 September" names two days."""
+    before = text[max(0, match.start() - 12):match.start()].lower().split()
+    after_between = bool(before) and before[-1] in rules.between
+    if form == "day-pair":
+        return not after_between
+    joined_by_and = bool(rules.after_between) and re.search(
+        r"\s(?:" + "|".join(map(re.escape, rules.after_between)) + r")\s", match.group(0), re.I) is not None
+    return after_between or not joined_by_and
+
+
+def _context_year(years: list[tuple[int, int]], at: int, default: int | None) -> int | None:
+    before = [year for position, year in years if position < at]
+    after = [year for position, year in years if position >= at]
+    return before[-1] if before else after[0] if after else default
+
+
+def _mentions(form: str, match: re.Match[str], rules: DateRules, context: int | None) -> list[DateMention] | None:
+    """The date (or the two dates of "16 and 17 September") ``match`` writes: ``[]`` when it is no
+    valid date, ``None`` when its year is unknown."""
+    groups = [g for g in match.groups()]
+    try:
+        parts = _READERS[form](groups, rules)
+        if form == "day-pair":  # two days of one month: each its own date
+            values = [_value([part], context) for part in parts]
+            first_end = match.start() + len(re.match(r"\S+", match.group(0)).group(0))  # type: ignore[union-attr]
+            spans = [(match.start(), first_end), (match.start(2), match.end())]
+        else:
+            values, spans = [_value(parts, context)], [(match.start(), match.end())]
+    except (ValueError, KeyError):
+        return []
+    if all(value is None for value in values):
+        return None
+    explicit = any(part[0] is not None for part in parts)
+    text = match.string
+    return [DateMention(start, end, text[start:end], value, not explicit)
+            for (start, end), value in zip(spans, values) if value is not None]
+
+
+#: A date as read: (year or None, month, day or None).
+_Part = tuple[int | None, int, int | None]
+
+
+def _value(parts: list[_Part], context: int | None) -> str | None:
+    """The ISO value of one date or a range, filling missing years from the end or the context."""
+    year = next((p[0] for p in reversed(parts) if p[0] is not None), context)
+    if year is None:
+        return None
+    if len(parts) == 1:
+        y, m, d = parts[0]
+        return _iso(y or year, m, d)
+    (y1, m1, d1), (y2, m2, d2) = parts
+    end_year = y2 or year
+    # "30 December – 3 January 2019": the start is in the year before the end.
+    start_year = y1 or (end_year - 1 if (m1, d1 or 1) > (m2, d2 or 1) else end_year)
+    first, last = _iso(start_year, m1, d1), _iso(end_year, m2, d2)
+    if first > last:
+        return None
+    return f"{first}/{last}"
+
+
+def _iso(year: int, month: int, day: int | None) -> str:
+    if day is None:
+        if not 1 <= month <= 12:
+            raise ValueError(month)
+        return f"{year:04d}-{month:02d}"
+    return date(year, month, day).isoformat()
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text else None
+
+
+def _month(name: str | None, rules: DateRules) -> int:
+    return rules.months[(name or "").lower().rstrip(".")]
+
+
+def _iso_range(g: list[str | None], rules: DateRules) -> list[_Part]:
+    return [(_int(g[0]), int(g[1] or 0), _int(g[2])), (_int(g[3]), int(g[4] or 0), _int(g[5]))]
+
+
+def _numeric(g: list[str | None], rules: DateRules) -> list[_Part]:
+    day, month = int(g[0] or 0), int(g[1] or 0)
+    if month > 12 >= day:  # 07/30/2018: month first
+        day, month = month, day
+    return [(_int(g[2]), month, day)]
+
+
+def _numeric_range(g: list[str | None], rules: DateRules) -> list[_Part]:
+    return [(_int(g[2]), int(g[1] or 0), int(g[0] or 0)), (_int(g[5]), int(g[4] or 0), int(g[3] or 0))]
+
+
+def _day_month_range(g: list[str | None], rules: DateRules) -> list[_Part]:
+    end_month = _month(g[4], rules)
+    start_month = _month(g[1], rules) if g[1] else end_month
+    return [(_int(g[2]), start_month, int(g[0] or 0)), (_int(g[5]), end_month, int(g[3] or 0))]
+
+
+def _month_day_range(g: list[str | None], rules: DateRules) -> list[_Part]:
+    start_month = _month(g[0], rules)
+    end_month = _month(g[3], rules) if g[3] else start_month
+    return [(_int(g[2]), start_month, int(g[1] or 0)), (_int(g[5]), end_month, int(g[4] or 0))]
+
+
+_READERS = {
+    "iso-range": _iso_range,
+    "iso": lambda g, rules: [(_int(g[0]), int(g[1] or 0), _int(g[2]))],
+    "numeric-range": _numeric_range,
+    "numeric": _numeric,
+    "numeric-day-range": lambda g, rules: [(_int(g[3]), int(g[2] or 0), int(g[0] or 0)),
+                                           (_int(g[3]), int(g[2] or 0), int(g[1] or 0))],
+    "day-pair": lambda g, rules: [(_int(g[3]), _month(g[2], rules), int(g[0] or 0)),
+                                  (_int(g[3]), _month(g[2], rules), int(g[1] or 0))],
+    "day-month-range": _day_month_range,
+    "month-day-range": _month_day_range,
+    "day-month": lambda g, rules: [(_int(g[2]), _month(g[1], rules), int(g[0] or 0))],
+    "month-day": lambda g, rules: [(_int(g[2]), _month(g[0], rules), int(g[1] or 0))],
+    "month-year": lambda g, rules: [(_int(g[1]), _month(g[0], rules), None)],
+}

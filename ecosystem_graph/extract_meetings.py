@@ -1,0 +1,241 @@
+"""Who met whom, where, when and in what order: the visit and its meetings in an extraction.
+
+A sentence holding a meeting word ("met", "visited", "hosted") names the organizations met, in
+the order the article reports them; the visitor is the graph's home organization when the
+article names it, else the organization named before the first visit word.
+
+>>> from .extract import extract_text
+>>> from .extract_known import Known
+>>> found = extract_text("From 3 to 5 May 2021 Cluster Plovdiv Tech Network visited Munich. "
+...                      "The team met the Munich Digital Hub. Later that day they met "
+...                      "Isar Robotics GmbH.", Known.from_data(empty=True))
+>>> [(m.attrs["order"], m.mention.text, m.attrs.get("same_day_as")) for m in found.meetings]
+[(1, 'Munich Digital Hub', None), (2, 'Isar Robotics GmbH', 1)]
+>>> found.visit.value, found.visit.attrs["cities"]
+('2021-05-03/2021-05-05', ['munich'])
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .extract_known import Known
+
+if TYPE_CHECKING:
+    from .extract import Entity, Extraction, Fact, Mention
+    from .extract_text import Sentence
+
+
+def find_meetings(result: Extraction, known: Known) -> None:
+    """Fill ``result.home``, ``result.visit`` and ``result.meetings``."""
+    _organization_cities(result)
+    visitor = _visitor(result, known)
+    result.home = visitor.key if visitor else None
+    result.visit = _visit(result, visitor, known)
+    _meetings(result, visitor, known)
+    if result.visit is not None:
+        cities = result.visit.attrs["cities"]
+        for meeting in result.meetings:
+            city = meeting.attrs.get("city")
+            if city and meeting.attrs.get("city_from") == "sentence" and city not in cities:
+                cities.append(city)
+
+
+def has_word(text: str, words: tuple[str, ...]) -> re.Match[str] | None:
+    """The first of ``words`` in ``text``, matched whole and in any case."""
+    if not words:
+        return None
+    return re.search(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)", text, re.I)
+
+
+def _mentions_in(result: Extraction, kind: str, sentence_start: int) -> list[tuple[Mention, Entity]]:
+    return sorted(((m, e) for e in getattr(result, kind) for m in e.mentions
+                   if m.sentence.start == sentence_start and e.mentioned), key=lambda pair: pair[0].start)
+
+
+def _organization_cities(result: Extraction) -> None:
+    """An organization's city: one in its name, or 'X in/from/based in Y' in its sentences."""
+    cities = {e.label.casefold(): e for e in result.places if e.attrs["place"].kind == "city"}
+    for org in result.organizations:
+        in_name = [cities[w.casefold()] for w in re.findall(r"[\w-]+", org.label) if w.casefold() in cities]
+        if in_name:
+            org.attrs.update(city=in_name[0].key, city_from="its name")
+            continue
+        for mention in org.mentions:
+            after = result.article.text[mention.end:mention.end + 40]
+            match = re.match(r"\s*(?:,\s*)?(?:(?:which is\s+)?based in|in|from|headquartered in|aus|de|à)\s+"
+                             r"(?:the city of\s+)?([\w-]+)", after)
+            if match and match.group(1).casefold() in cities:
+                org.attrs.update(city=cities[match.group(1).casefold()].key, city_from="sentence")
+                break
+
+
+def _visitor(result: Extraction, known: Known) -> Entity | None:
+    """The home organization if named; else the one right after the first visit word ("a delegation
+    of X", "Work meetings of X") or before it ("X visited"); else the same around a meeting word."""
+    home = next((o for o in result.organizations if known.home and o.match == known.home), None)
+    if home is not None:
+        return home
+    # Visit words ("delegation", "trip") name the visitor before meeting words ("met") do.
+    for cues in (known.rules.visit_cues, known.rules.meeting_cues):
+        for sentence in result.sentences:
+            cue = has_word(sentence.text, cues)
+            if cue is None:
+                continue
+            orgs = _mentions_in(result, "organizations", sentence.start)
+            head = sentence.text[:cue.start()]
+            # "MASIT hosts a delegation of AIT": the organization before a host word is the host.
+            before = [] if has_word(head, known.rules.host_words) else \
+                [e for m, e in orgs if m.start < sentence.start + cue.start()]
+            after = [e for m, e in orgs if m.start > sentence.start + cue.start() and (
+                re.fullmatch(r"\s+(?:of|from|by|des|der|von|de|du)\s+(?:the\s+)?",
+                             result.article.text[sentence.start + cue.end():m.start])
+                or re.search(r"(?<!\w)(?:" + "|".join(map(re.escape, known.rules.leader_words)) +
+                             r")\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,4}$", result.article.text[sentence.start:m.start]))]
+            if after or before:
+                return (after or before)[0]
+    return None
+
+
+def _visit(result: Extraction, visitor: Entity | None, known: Known) -> Fact | None:
+    """The visit: the date range of a sentence with a visit word (else the article's first range)."""
+    from .extract import Fact
+
+    ranges = [d for d in result.dates if "/" in d.value]
+    cued = [d for d in ranges if has_word(d.mention.sentence.text, known.rules.visit_cues)]
+    chosen = (cued or ranges or [None])[0]
+    if chosen is None or visitor is None:
+        return None
+    home_city = visitor.attrs.get("city")
+    cities = []
+    for sentence in result.sentences:
+        if has_word(sentence.text, known.rules.visit_cues) or has_word(sentence.text, known.rules.meeting_cues):
+            cities += [e.key for _, e in _mentions_in(result, "places", sentence.start)
+                       if e.attrs["place"].kind == "city" and e.key != home_city and e.key not in cities]
+    return Fact("visit", chosen.value, chosen.mention, {"organizer": visitor.key, "cities": cities})
+
+
+def _meetings(result: Extraction, visitor: Entity | None, known: Known) -> None:
+    from .extract import Fact
+
+    seen: set[str] = set()
+    for sentence in result.sentences:
+        for mention, org in _met_in(result, sentence, visitor, known):
+            if org.key in seen:
+                continue
+            seen.add(org.key)
+            meeting = Fact("meeting", org.key, mention, {"order": len(result.meetings) + 1})
+            _place_and_day(result, meeting, org, known)
+            result.meetings.append(meeting)
+
+
+#: What may stand between two organizations met in one sentence: "X and Y", "X, then Y", "X and by Y",
+#: "X, a systems integrator, and the shipyard Y"; {cue} is a lowercase organization word after X
+#: ("the INSAIT institute and the Academy").
+_COORDINATED = (r"(?:\s+(?:{cue}))?\)?(?:\s*,\s*(?:an?|the|one of the|its)\s[^,;()]{{0,60}}[,;])?"
+                r"\s*(?:,|;)?\s*(?:and|as well as|then|und|sowie|et|puis|&)?\s*"
+                r"(?:(?:by|with|at|to|of|par|avec|chez|mit|bei|des|du|de)\s+)*"
+                r"(?:(?:the|a|an|die|der|das|den|dem|le|la|les)\s+|l['’])?"
+                r"(?:(?!of\b|for\b|by\b|with\b|at\b)[a-zà-ÿ][\w-]*\s+){{0,2}}")
+
+
+def _coordinated(known: Known) -> re.Pattern[str]:
+    cues = "|".join(re.escape(c) for c in known.type_cues if " " not in c)
+    return re.compile(_COORDINATED.format(cue=cues))
+
+
+@dataclass
+class _Sentence:
+    """What decides, in one meeting sentence, which organizations were met."""
+
+    start: int
+    cue_at: int          # offset of the first meeting word
+    host_cue: bool       # it is a host's verb ("presented"): its subject was met
+    host_at: int         # offset of "X hosted a delegation": X is the visit's host, not a meeting
+    not_met: re.Pattern[str]
+    affiliation: re.Pattern[str]
+    coordinated: re.Pattern[str]
+
+
+def _reading(sentence: Sentence, known: Known) -> _Sentence | None:
+    rules = known.rules
+    cue = has_word(sentence.text, rules.meeting_cues)
+    if cue is None:
+        return None
+    host = re.search(r"(?<!\w)(?:" + "|".join(map(re.escape, rules.host_words)) + r")\s+(?:[\w'’-]+\s+){0,2}?(?:"
+                     + "|".join(map(re.escape, rules.visit_cues)) + r")(?!\w)", sentence.text, re.I)
+    return _Sentence(
+        sentence.start, sentence.start + cue.start(), has_word(cue.group(0), rules.host_verbs) is not None,
+        sentence.start + host.start() if host else -1,
+        # "such as X", "a partnership with the municipality, X": named, not met.
+        re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, rules.not_met_before)) +
+                   r")\s+(?:the\s+)?(?:[a-z][\w-]*\s*,\s*)?$", re.I),
+        # "Direktor der Štajerska Technology Park": where a person works, not whom the visitors met.
+        re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, rules.role_words)) +
+                   r")\s+(?:of|at|from|der|des|de|du|bei|von)\s+(?:the\s+)?$", re.I),
+        _coordinated(known))
+
+
+def _met_in(result: Extraction, sentence: Sentence, visitor: Entity | None, known: Known
+            ) -> list[tuple[Mention, Entity]]:
+    """The organizations a meeting sentence says were met: the subject of a host's verb, the first
+    one after the meeting word, and those joined to a met one ("X and Y", "X, then Y")."""
+    reading = _reading(sentence, known)
+    if reading is None:
+        return []
+    text = result.article.text
+    met: list[tuple[Mention, Entity]] = []
+    last_end, skipped_end, taken_after_cue = None, None, False
+    for mention, org in _mentions_in(result, "organizations", sentence.start):
+        after_cue = mention.start > reading.cue_at
+        if any(org is other for _, other in met):
+            last_end = mention.end  # "X (XYZ) and Y": the short name joins Y as X does
+            continue
+        if org is visitor or (known.home and org.match == known.home):
+            # "the cluster met X": the visitor can join X to the meeting word, and is not met itself.
+            last_end, taken_after_cue = mention.end, taken_after_cue or after_cue
+            continue
+        if _named_not_met(text, reading, mention, skipped_end):
+            skipped_end = mention.end  # "such as Siemens and BMW": neither is met
+            continue
+        if not after_cue and not reading.host_cue:
+            continue  # before "met", "visited": the visitors
+        between = text[last_end:mention.start] if last_end is not None else ""
+        if not after_cue or not taken_after_cue or reading.coordinated.fullmatch(between) or \
+                has_word(between, known.rules.meeting_cues):
+            met.append((mention, org))
+            last_end, taken_after_cue = mention.end, taken_after_cue or after_cue
+    return met
+
+
+def _named_not_met(text: str, reading: _Sentence, mention: Mention, skipped_end: int | None) -> bool:
+    head = text[reading.start:mention.start]
+    joined_to_skipped = skipped_end is not None and reading.coordinated.fullmatch(text[skipped_end:mention.start])
+    return bool(reading.not_met.search(head) or reading.affiliation.search(head) or joined_to_skipped
+                or mention.start < reading.host_at)
+
+
+def _place_and_day(result: Extraction, meeting: Fact, org: Entity, known: Known) -> None:
+    sentence = meeting.mention.sentence
+    cities = [e.key for _, e in _mentions_in(result, "places", sentence.start) if e.attrs["place"].kind == "city"]
+    visit_cities = result.visit.attrs["cities"] if result.visit else []
+    # The city the sentence names; else the organization's; else the visit's only city.
+    for city, source in ((cities[0] if cities else None, "sentence"), (org.attrs.get("city"), "organization"),
+                         (visit_cities[0] if len(visit_cities) == 1 else None, "visit")):
+        if city:
+            meeting.attrs.update(city=city, city_from=source)
+            break
+    first, last = result.visit.value.split("/") if result.visit else ("0000", "9999")
+    # A day of the sentence, if it falls within the visit ("published on 19 September" does not).
+    days = [d.value for d in result.dates if d.mention.sentence == sentence and len(d.value) == 10
+            and first <= d.value <= last]
+    if days:
+        meeting.attrs["date"] = days[0]
+    elif result.visit is not None and has_word(sentence.text, known.rules.last_day_words):
+        meeting.attrs["date"] = result.visit.value.split("/")[-1]
+    elif result.visit is not None and has_word(sentence.text, known.rules.first_day_words):
+        meeting.attrs["date"] = result.visit.value.split("/")[0]
+    if result.meetings and has_word(sentence.text, known.rules.same_day_words):
+        meeting.attrs["same_day_as"] = result.meetings[-1].attrs["order"]

@@ -1,0 +1,150 @@
+"""The cue words of the extractor, read from ``extraction.yaml`` of a data folder.
+
+>>> rules = load_rules()
+>>> rules.organization_cues["accelerator"], "gmbh" in rules.legal_suffixes
+('accelerator', True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import EcosystemGraphError
+from .extract_dates import DateRules
+from .resources import project_home
+
+RULES_FILE = "extraction.yaml"
+
+
+class RulesError(EcosystemGraphError):
+    """``extraction.yaml`` is missing a list or holds the wrong kind of value."""
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Cue words, lowercased unless their case matters (names, acronyms, titles)."""
+
+    path: Path
+    organization_cues: dict[str, str]
+    default_organization_type: str
+    legal_suffixes: frozenset[str]
+    legal_forms: tuple[str, ...]  # as written, longest first: "S.p.A.", "d.o.o."
+    event_cues: frozenset[str]
+    attendance_nouns: tuple[str, ...]
+    lower_bound_words: tuple[str, ...]
+    person_titles: frozenset[str]
+    role_words: frozenset[str]
+    person_verbs: tuple[str, ...]
+    organization_verbs: tuple[str, ...]
+    surname_endings: tuple[str, ...]
+    meeting_cues: tuple[str, ...]
+    host_verbs: tuple[str, ...]
+    visit_cues: tuple[str, ...]
+    not_met_before: tuple[str, ...]
+    host_words: tuple[str, ...]
+    leader_words: tuple[str, ...]
+    first_day_words: tuple[str, ...]
+    last_day_words: tuple[str, ...]
+    same_day_words: tuple[str, ...]
+    not_names: frozenset[str]
+    not_acronyms: frozenset[str]
+    country_aliases: dict[str, str]
+    alternate_name_population: int
+    not_cities: frozenset[str]
+    region_words: frozenset[str]
+    demonyms: frozenset[str]
+    project_words: tuple[str, ...]
+    dates: DateRules
+
+
+def rules_path(data_dir: Path | None = None) -> Path:
+    """``extraction.yaml`` of ``data_dir`` if it has one, else the project's."""
+    if data_dir is not None and (Path(data_dir) / RULES_FILE).is_file():
+        return Path(data_dir) / RULES_FILE
+    return project_home() / "data" / RULES_FILE
+
+
+def load_rules(data_dir: Path | None = None) -> Rules:
+    """The rules of ``data_dir`` (see :func:`rules_path`)."""
+    return _load(rules_path(data_dir))
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path) -> Rules:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise RulesError(f"{path}: cannot read the extraction rules ({exc})") from None
+    if not isinstance(document, dict):
+        raise RulesError(f"{path}: expected a mapping of rule lists, found {type(document).__name__}")
+    get = _Getter(path, document)
+    lowered = get.words
+    return Rules(
+        path=path,
+        organization_cues={str(k).lower(): str(v) for k, v in get.mapping("organization_cues").items()},
+        default_organization_type=str(get.value("default_organization_type")),
+        legal_suffixes=frozenset(_suffix_key(s) for s in get.words("legal_suffixes", lower=False)),
+        legal_forms=tuple(sorted(get.words("legal_suffixes", lower=False), key=len, reverse=True)),
+        event_cues=frozenset(lowered("event_cues")),
+        attendance_nouns=tuple(lowered("attendance_nouns")),
+        lower_bound_words=tuple(lowered("lower_bound_words")),
+        person_titles=frozenset(get.words("person_titles", lower=False)),
+        role_words=frozenset(lowered("role_words")),
+        person_verbs=tuple(lowered("person_verbs")),
+        organization_verbs=tuple(lowered("organization_verbs")),
+        surname_endings=tuple(lowered("surname_endings")),
+        meeting_cues=tuple(lowered("meeting_cues")),
+        host_verbs=tuple(lowered("host_verbs")),
+        visit_cues=tuple(lowered("visit_cues")),
+        not_met_before=tuple(lowered("not_met_before")),
+        host_words=tuple(lowered("host_words")),
+        leader_words=tuple(lowered("leader_words")),
+        first_day_words=tuple(lowered("first_day_words")),
+        last_day_words=tuple(lowered("last_day_words")),
+        same_day_words=tuple(lowered("same_day_words")),
+        not_names=frozenset(get.words("not_names", lower=False)),
+        not_acronyms=frozenset(get.words("not_acronyms", lower=False)),
+        country_aliases={str(k): str(v).upper() for k, v in get.mapping("country_aliases").items()},
+        alternate_name_population=int(get.value("alternate_name_population")),
+        not_cities=frozenset(get.words("not_cities", lower=False)),
+        region_words=frozenset(get.words("region_words", lower=False)),
+        demonyms=frozenset(get.words("demonyms", lower=False)),
+        project_words=tuple(lowered("project_words")),
+        dates=DateRules({str(name).lower(): int(month) for month, names in get.mapping("months").items()
+                         for name in names}, tuple(lowered("range_words")),
+                        tuple(lowered("between_words")), tuple(lowered("range_after_between"))),
+    )
+
+
+def _suffix_key(suffix: str) -> str:
+    """A legal suffix as compared: lowercase, without dots or spaces ("S.p.A." -> "spa")."""
+    return suffix.lower().replace(".", "").replace(" ", "")
+
+
+class _Getter:
+    """Reads one key of the rules, with a message naming the file and key when it is wrong."""
+
+    def __init__(self, path: Path, document: dict[str, Any]) -> None:
+        self.path, self.document = path, document
+
+    def value(self, key: str) -> Any:
+        if key not in self.document or self.document[key] in (None, ""):
+            raise RulesError(f"{self.path}: expected a value for '{key}', found none")
+        return self.document[key]
+
+    def words(self, key: str, lower: bool = True) -> list[str]:
+        value = self.value(key)
+        if not isinstance(value, list):
+            raise RulesError(f"{self.path}: expected '{key}' to be a list, found {type(value).__name__}")
+        return [str(v).lower() if lower else str(v) for v in value]
+
+    def mapping(self, key: str) -> dict[Any, Any]:
+        value = self.value(key)
+        if not isinstance(value, dict):
+            raise RulesError(f"{self.path}: expected '{key}' to be a mapping, found {type(value).__name__}")
+        return value

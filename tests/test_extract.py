@@ -1,0 +1,335 @@
+"""``ecosystem-graph extract``: articles in, reviewable drafts out, and drafts the build accepts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from ecosystem_graph.cli import main
+from ecosystem_graph.extract import extract_text
+from ecosystem_graph.extract_dates import DateRules, find_dates
+from ecosystem_graph.extract_known import Known
+from ecosystem_graph.extract_text import article_from_text, read_article
+from ecosystem_graph.records import load_records
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_ARTICLE = ROOT / "bench" / "extract" / "tuning" / "01-sofia-uk-visit.txt"
+
+TEXT = """Plovdiv cluster visits Munich
+
+From 12 to 14 March 2019 the Plovdiv Digital Cluster visited Munich, Germany. The delegation was led
+by Stoyan Georgiev, Chairman of the cluster. On the first day the team met Werk1 Innovation Hub and
+Isar Mobility GmbH. Later that day it met Nesta. Companies such as Siemens follow the exchange.
+"""
+
+MARKDOWN = """# Plovdiv cluster visits Munich
+
+*News*
+
+From 12 to 14 March 2019 the **Plovdiv Digital Cluster** visited [Munich](https://example.org), Germany.
+
+- On the first day the team met **Werk1 Innovation Hub** and Isar Mobility GmbH.
+"""
+
+HTML = """<!DOCTYPE html><html><head><title>Plovdiv cluster visits Munich</title>
+<script>var tracking = "Evil Tracker GmbH";</script></head><body>
+<nav>Home | Contact Us</nav>
+<h1>Plovdiv cluster visits Munich</h1>
+<p>From 12 to 14 March 2019 the <b>Plovdiv Digital Cluster</b> visited Munich, Germany.</p>
+<p>On the first day the team met Werk1 Innovation Hub and Isar Mobility GmbH.</p>
+</body></html>"""
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr + (repr(result.exception) if result.exception and
+                                                              not isinstance(result.exception, SystemExit) else "")
+
+
+@pytest.fixture(scope="module")
+def known() -> Known:
+    return Known.from_data(ROOT / "data")
+
+
+@pytest.fixture(scope="module")
+def empty() -> Known:
+    return Known.from_data(ROOT / "data", empty=True)
+
+
+def draft_of(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def labels(draft: dict, table: str) -> list[str]:
+    return [r.get("label") or r.get("name") for r in draft.get(table, [])]
+
+
+# -- the command on each format --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, content", [("a.txt", TEXT), ("a.md", MARKDOWN), ("a.html", HTML)])
+def test_extract_drafts_records_from_each_format(tmp_path: Path, name: str, content: str) -> None:
+    article = tmp_path / name
+    article.write_text(content, encoding="utf-8")
+    code, out, err = run("extract", str(article), "--out", str(tmp_path / "a.draft.yaml"))
+    assert code == 0, err
+    draft = draft_of(tmp_path / "a.draft.yaml")
+    assert {"Plovdiv Digital Cluster", "Werk1 Innovation Hub", "Isar Mobility GmbH"} <= set(labels(draft, "organizations"))
+    assert "Evil Tracker GmbH" not in labels(draft, "organizations")  # script text is not article text
+    assert {"Munich", "Germany"} <= set(labels(draft, "places"))
+    assert draft["visits"][0]["start"] == "2019-03-12" and draft["visits"][0]["end"] == "2019-03-14"
+    assert [m["organization"] for m in draft["meetings"]][:2] == ["werk1-innovation-hub", "isar-mobility-gmbh"]
+    assert draft["sources"][0]["title"] == "Plovdiv cluster visits Munich"
+    assert "drafted" in out and "a.draft.yaml" in out
+
+
+@pytest.mark.parametrize("name, content", [("a.txt", TEXT), ("a.md", MARKDOWN), ("a.html", HTML)])
+def test_evidence_offsets_point_at_the_sentence(tmp_path: Path, name: str, content: str) -> None:
+    article = tmp_path / name
+    article.write_text(content, encoding="utf-8")
+    assert run("extract", str(article), "--out", str(tmp_path / "d.draft.yaml"))[0] == 0
+    text = read_article(article).text
+    if name == "a.txt":
+        assert text == content  # plain text: offsets index the file itself
+    if name == "a.md":
+        assert len(text) == len(content)  # Markdown: markup blanked out, so offsets index the file too
+    evidence = [e for table, records in draft_of(tmp_path / "d.draft.yaml").items() if isinstance(records, list)
+                for r in records if isinstance(r, dict) and "review" in r for e in r["review"]["evidence"]]
+    assert len(evidence) > 5
+    for item in evidence:
+        assert text[item["start"]:item["end"]] == item["sentence"]
+    werk1 = next(r for r in draft_of(tmp_path / "d.draft.yaml")["organizations"] if r["label"] == "Werk1 Innovation Hub")
+    assert "met Werk1 Innovation Hub" in " ".join(werk1["review"]["evidence"][0]["sentence"].split())
+
+
+def test_html_page_furniture_is_not_article_text() -> None:
+    page = ('<html><body><div class="top-menu">Home Partners Acme Widgets Ltd</div><div id="main-content">'
+            '<h1>Visit</h1><p>' + "On 5 May 2020 the team met Werk1 Innovation Hub in Munich. " * 5 + '</p>'
+            '<div class="share-buttons">Facebook LinkedIn</div></div><div class="sidebar">Related: Nasty Labs GmbH'
+            '</div><div class="cookie-banner">We use cookies</div></body></html>')
+    text = article_from_text(page, "html").text
+    assert text.startswith("Visit\nOn 5 May 2020") and "Acme" not in text and "LinkedIn" not in text
+    assert "Nasty" not in text and "cookies" not in text
+
+
+def test_text_option_prints_the_text_the_offsets_index(tmp_path: Path) -> None:
+    article = tmp_path / "a.html"
+    article.write_text(HTML, encoding="utf-8")
+    code, out, _ = run("extract", str(article), "--text")
+    assert code == 0 and out == read_article(article).text + "\n"
+    assert run("extract", str(article), "--out", str(tmp_path / "a.draft.yaml"))[0] == 0
+    about = draft_of(tmp_path / "a.draft.yaml")["draft"]
+    assert about["characters"] == len(out) - 1 and about["format"] == "html" and len(about["text_sha256"]) == 64
+
+
+def test_the_seed_article_recovers_the_seed_records(tmp_path: Path) -> None:
+    records = load_records(ROOT / "data")
+    for graph in ([], ["--data", str(tmp_path / "empty")]):
+        if graph:
+            _empty_data(tmp_path / "empty")
+        out = tmp_path / f"seed{len(graph)}.draft.yaml"
+        assert run("extract", str(SEED_ARTICLE), "--out", str(out), *graph)[0] == 0
+        draft = draft_of(out)
+        found = {Known.from_data(ROOT / "data").key(label) for label in labels(draft, "organizations")}
+        for org in records.all("organizations"):
+            assert Known.from_data(ROOT / "data").key(org.get("label")) in found
+        assert {r.get("label") for r in records.all("places")} <= set(labels(draft, "places"))
+        assert (draft["visits"][0]["start"], draft["visits"][0]["end"]) == ("2018-07-30", "2018-08-03")
+        assert [d["value"] for d in draft["mentioned_dates"]] == ["2018-07-30/2018-08-03", "2018-09"]
+        assert len(draft["meetings"]) == 8
+
+
+def _empty_data(target: Path) -> None:
+    """A data folder with the seed's taxonomies and no named entity."""
+    target.mkdir()
+    for name in ("organization-types.csv", "extraction.yaml"):
+        (target / name).write_bytes((ROOT / "data" / name).read_bytes())
+    themes = (ROOT / "data" / "themes.csv").read_text(encoding="utf-8").splitlines()
+    (target / "themes.csv").write_text("\n".join(line.rsplit(",", 1)[0] for line in themes) + "\n", encoding="utf-8")
+    (target / "organizations.csv").write_text("id,label,type,source\n", encoding="utf-8")
+    (target / "sources.csv").write_text("id,title,kind\ngeonames,GeoNames,dataset\n", encoding="utf-8")
+
+
+# -- entity resolution -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("written, ident", [
+    ("Nesta", "nesta"), ("NESTA", "nesta"), ("Nesta Ltd", "nesta"), ("the Bakery", "the-bakery"),
+    ("London and Partners", "london-and-partners"), ("Living PlanIT GmbH", "living-planit"),
+    ("Universal TrustMe Engine EOOD", "universal-trustme-engine"), ("Sofia Knowledge City", "kc-sofia"),
+])
+def test_names_resolve_to_the_graph(known: Known, written: str, ident: str) -> None:
+    found = extract_text(f"The delegation met {written} in London.", known)
+    [org] = [o for o in found.organizations if o.match != "kc-sofia" or ident == "kc-sofia"]
+    assert org.match == ident
+
+
+def test_new_names_are_marked_new_and_get_unused_ids(tmp_path: Path, known: Known) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("The cluster met Nesta and the Collider Accelerator, then Zephyr Robotics Ltd in London.",
+                       encoding="utf-8")
+    assert run("extract", str(article), "--out", str(tmp_path / "a.draft.yaml"))[0] == 0
+    orgs = {r["label"]: r for r in draft_of(tmp_path / "a.draft.yaml")["organizations"]}
+    assert orgs["NESTA"]["review"]["match"] == "nesta" and orgs["Collider Accelerator"]["review"]["match"] == \
+        "collider-accelerator"
+    assert orgs["Zephyr Robotics Ltd"]["review"]["match"] == "new"
+    assert orgs["Zephyr Robotics Ltd"]["id"] not in known.all_ids("organizations")
+
+
+def test_an_empty_graph_knows_no_names(empty: Known) -> None:
+    found = extract_text("The delegation met Nesta Ltd in London.", empty)
+    assert [(o.label, o.match) for o in found.organizations] == [("Nesta Ltd", None)]
+
+
+# -- dates -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, values", [
+    ("From 30.07-03.08 the team travelled; the follow-up is in 2018.", ["2018-07-30/2018-08-03"]),
+    ("July 30 – August 3, 2018", ["2018-07-30/2018-08-03"]),
+    ("30 July 2018", ["2018-07-30"]),
+    ("2018-07-30", ["2018-07-30"]),
+    ("2019-11-04 to 2019-11-06", ["2019-11-04/2019-11-06"]),
+    ("30.07.2018 - 03.08.2018", ["2018-07-30/2018-08-03"]),
+    ("in September 2018", ["2018-09"]),
+    ("vom 19.10. bis 21.10.2020", ["2020-10-19/2020-10-21"]),
+    ("am 20. Oktober 2020", ["2020-10-20"]),
+    ("du 12 au 14 octobre 2021", ["2021-10-12/2021-10-14"]),
+    ("le 1er août 2021", ["2021-08-01"]),
+    ("between October 2 and October 4, 2019", ["2019-10-02/2019-10-04"]),
+    ("on 16 and 17 September 2021", ["2021-09-16", "2021-09-17"]),
+    ("30 December 2018 – 3 January 2019", ["2018-12-30/2019-01-03"]),
+    ("07/30/2018", ["2018-07-30"]),
+    ("on 17-19.10.2018 in Graz", ["2018-10-17/2018-10-19"]),
+    ("at 2018-10-17T10:00", ["2018-10-17"]),
+    ("pages 10-12.5 of the 2018 report", []),
+    ("the 31st of June 2018, and 1,200 participants", []),  # no such day; a count is not a year
+])
+def test_date_forms(text: str, values: list[str]) -> None:
+    assert [d.value for d in find_dates(text, DateRules.default())] == values
+
+
+def test_a_date_without_a_year_takes_the_nearest_year_or_the_default() -> None:
+    rules = DateRules.default()
+    dates = find_dates("In 2019 we planned; on 30.07-03.08 we went. In 2020, on 5 May, we returned.", rules)
+    assert [d.value for d in dates] == ["2019-07-30/2019-08-03", "2020-05-05"]
+    assert all(d.year_from_context for d in dates)
+    assert [d.value for d in find_dates("On 5 May we returned.", rules, default_year=2021)] == ["2021-05-05"]
+    assert find_dates("On 5 May we returned.", rules) == []
+
+
+# -- bad input ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "no such file"),
+    ("Caf\xe9 Sofia met Nesta.".encode("cp1252"), "expected UTF-8 text"),
+    (b"  \n\n ", "found no text"),
+    (b"<html><script>x()</script></html>", "found no text"),
+])
+def test_bad_article_is_a_clear_error_and_keeps_the_old_draft(tmp_path: Path, content: bytes | None,
+                                                                 message: str) -> None:
+    article = tmp_path / "article.html"
+    if content is not None:
+        article.write_bytes(content)
+    out = tmp_path / "kept.draft.yaml"
+    out.write_text("reviewed: true\n", encoding="utf-8")
+    code, _, err = run("extract", str(article), "--out", str(out), "--force")
+    assert code == 1 and message in err and "Traceback" not in err
+    assert out.read_text(encoding="utf-8") == "reviewed: true\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+
+
+def test_an_existing_draft_is_replaced_only_with_force(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "a.draft.yaml"
+    out.write_text("reviewed: true\n", encoding="utf-8")
+    code, _, err = run("extract", str(article), "--out", str(out))
+    assert code != 0 and "--force" in err and out.read_text(encoding="utf-8") == "reviewed: true\n"
+    assert run("extract", str(article), "--out", str(out), "--force")[0] == 0
+    assert "organizations" in draft_of(out)
+
+
+def test_broken_rules_file_is_a_clear_error(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("organizations.csv", "sources.csv", "organization-types.csv"):
+        (data / name).write_bytes((ROOT / "data" / name).read_bytes())
+    (data / "extraction.yaml").write_text("organization_cues: [a, b]\n", encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    code, _, err = run("extract", str(article), "--out", str(tmp_path / "a.draft.yaml"), "--data", str(data))
+    assert code == 1 and "extraction.yaml" in err and "expected 'organization_cues' to be a mapping" in err
+
+
+# -- review and build --------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def drafted(tmp_path: Path, data_copy: Path) -> Path:
+    """A copy of the seed data with the draft of an article about new organizations in it."""
+    article = tmp_path / "a.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    assert run("extract", str(article), "--out", str(data_copy / "munich.draft.yaml"), "--data", str(data_copy))[0] == 0
+    return data_copy / "munich.draft.yaml"
+
+
+def test_build_accepts_the_draft_unchanged_and_reads_only_accepted_records(drafted: Path, tmp_path: Path) -> None:
+    code, out, err = run("build", str(drafted.parent), "--out", str(tmp_path / "b1"))
+    assert code == 0, err
+    assert "Werk1 Innovation Hub" not in (tmp_path / "b1" / "ecosystem.ttl").read_text(encoding="utf-8")
+    accept_all(drafted)
+    code, out, err = run("build", str(drafted.parent), "--out", str(tmp_path / "b2"))
+    assert code == 0, err
+    graph = (tmp_path / "b2" / "ecosystem.ttl").read_text(encoding="utf-8")
+    assert "Werk1 Innovation Hub" in graph and "Isar Mobility GmbH" in graph
+    assert graph.count('"NESTA"') == 1  # a link to an existing organization adds nothing
+
+
+def accept_all(draft: Path) -> None:
+    draft.write_text(draft.read_text(encoding="utf-8").replace("status: proposed", "status: accepted"),
+                     encoding="utf-8")
+
+
+def test_rejecting_a_record_others_refer_to_is_reported_with_its_line(drafted: Path) -> None:
+    accept_all(drafted)
+    text = drafted.read_text(encoding="utf-8")
+    block = text.index("label: Werk1 Innovation Hub")
+    status = text.index("status: accepted", block)
+    drafted.write_text(text[:status] + "status: rejected" + text[status + len("status: accepted"):], encoding="utf-8")
+    code, _, err = run("validate", str(drafted.parent))
+    assert code == 1 and re.search(r"munich\.draft\.yaml:\d+: field 'organization': expected an id from "
+                                   r"organizations\.csv, found 'werk1-innovation-hub'", err)
+
+
+def test_a_draft_record_without_review_or_with_a_bad_status_is_reported(drafted: Path) -> None:
+    text = drafted.read_text(encoding="utf-8")
+    drafted.write_text(text.replace("status: proposed", "status: maybe", 1), encoding="utf-8")
+    code, _, err = run("validate", str(drafted.parent))
+    assert code == 1 and "field 'review.status': expected one of proposed, accepted, rejected, found 'maybe'" in err
+    draft = draft_of(drafted)
+    del draft["organizations"][0]["review"]
+    drafted.write_text(yaml.safe_dump(draft, allow_unicode=True), encoding="utf-8")
+    code, _, err = run("validate", str(drafted.parent))
+    assert code == 1 and "field 'review': expected a review block" in err
+
+
+def test_hostile_text_comes_out_as_plain_data(tmp_path: Path, data_copy: Path) -> None:
+    article = tmp_path / "evil.html"
+    article.write_text('<h1>Visit</h1><p>On 5 May 2020 the team met Evil<script>alert("x")</script> Corp Ltd '
+                       'and <img src=x onerror=alert(1)>Nasty Labs in Sofia.</p><p>Zed&lt;b&gt; Group</p>',
+                       encoding="utf-8")
+    out = data_copy / "evil.draft.yaml"
+    assert run("extract", str(article), "--out", str(out), "--data", str(data_copy))[0] == 0
+    draft = draft_of(out)
+    names = labels(draft, "organizations")
+    assert "Nasty Labs" in names and all("<" not in n and ">" not in n and "alert" not in n for n in names)
+    assert all(isinstance(v, (str, int, float, list, dict)) for r in draft["organizations"] for v in r.values())
+    accept_all(out)
+    code, _, err = run("build", str(data_copy), "--out", str(tmp_path / "b"))
+    assert code == 0, err
