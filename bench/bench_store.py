@@ -285,7 +285,7 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], command: str,
              "Each side runs in its own process; peak memory is that process's maximum resident set. Three "
              "sides: **plain rdflib** (`Graph().parse()` of the N-Triples file, then `g.query()`); this "
              "project's persistent store **oxigraph:PATH** (loading = the same file into a new generation: bulk "
-             "loader, compaction, fsync, atomic swap; querying = a fresh process opening the built store); and "
+             "loader, fsync, atomic swap; querying = a fresh process opening the built store); and "
              "this project's **oxigraph** store in memory (`--store oxigraph`, loaded from the same file). "
              "Query times are medians with every row read, of the same SPARQL text on all sides, through "
              "`Store.query` (results converted to rdflib); *engine* is Oxigraph's own result objects on the "

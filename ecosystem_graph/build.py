@@ -12,12 +12,14 @@ False
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -278,7 +280,6 @@ def build_store(data_dir: str | Path, store: str | Store, base_iri: str | None =
     >>> result.generation, result.shacl["mode"], result.triples > 1000
     ('gen-0001', 'full', True)
     """
-    from .sampled_shapes import check_sampled
     from .stores import Store as _Store, is_persistent, open_store
 
     if shacl not in SHACL_MODES:
@@ -288,7 +289,34 @@ def build_store(data_dir: str | Path, store: str | Store, base_iri: str | None =
         raise EcosystemGraphError(f"store {target.spec!r} keeps no graph of its own; build into files "
                                   "(ecosystem-graph build --out DIR) or into oxigraph:PATH")
     started = time.monotonic()
-    data = Path(data_dir)
+    with _records_kept_out_of_gc():
+        return _build_store(Path(data_dir), target, base_iri, shacl, progress, sample_per_target, started)
+
+
+@contextmanager
+def _records_kept_out_of_gc() -> Iterator[None]:
+    """Run a store build without Python's cyclic garbage collector walking the records.
+
+    A build holds a few million small objects (records, values, cached IRIs) that live until it
+    ends and form no cycles that matter; each full collection walks them all: ~1.5 s each at
+    100,000 organizations, and reading the records triggered many (19 s with, 13 s without).
+    Automatic collection is paused and the objects alive are frozen before the store's explicit
+    collections (which close databases); both are restored afterwards, also on errors.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
+def _build_store(data: Path, target: Store, base_iri: str | None, shacl: str, progress: Progress | None,
+                 sample_per_target: int, started: float) -> StoreBuildResult:
+    from .sampled_shapes import check_sampled
+
     if progress:
         progress.phase("checking records")
     inputs = _fingerprint(input_files(data)) if data.is_dir() else {}
@@ -297,6 +325,7 @@ def build_store(data_dir: str | Path, store: str | Store, base_iri: str | None =
     base = base_iri or records.project.get("base_iri") or DEFAULT_BASE_IRI
     total = sum(len(rows) for rows in records.tables.values())
     shapes = Graph().parse(resources.shapes_path(), format="turtle")
+    gc.freeze()  # what is alive now lives until the build ends (see _records_kept_out_of_gc)
 
     def chunks() -> Iterator[bytes]:
         yield ontology_ntriples(ontology)

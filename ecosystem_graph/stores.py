@@ -96,6 +96,30 @@ class MemoryStore:
         return len(self._graph) == 0
 
 
+def query_serialized(store: Store, sparql: str, fmt: str) -> bytes:
+    """``sparql``'s results serialized in ``fmt`` (``json``, ``xml``, ``csv``, ``tsv``; ``nt``,
+    ``turtle`` for graphs), natively when the store can (``query_serialized``), else through rdflib.
+
+    >>> query_serialized(open_store("memory"), "SELECT ?x WHERE { VALUES ?x { 1 } }", "csv").split()
+    [b'x', b'1']
+    """
+    native = getattr(store, "query_serialized", None)
+    if native is not None:
+        return native(sparql, fmt)
+    result = store.query(sparql)
+    graph_result = result.type in ("CONSTRUCT", "DESCRIBE")
+    allowed = ("nt", "turtle") if graph_result else ("json", "xml", "csv", "tsv")
+    if fmt not in allowed:
+        raise QueryError(f"format {fmt!r} does not suit this query's results; expected one of {', '.join(allowed)}")
+    if graph_result:
+        return result.graph.serialize(format=fmt, encoding="utf-8")  # type: ignore[union-attr]
+    if fmt == "tsv":
+        from .results import format_result
+
+        return format_result(result, "tsv").encode()
+    return result.serialize(format=fmt)  # type: ignore[return-value]
+
+
 def run_rdflib_query(graph: Graph, sparql: str) -> Result:
     """Parse and run ``sparql`` on an rdflib graph, turning parse errors into :class:`QueryError`."""
     from pyparsing import ParseException
