@@ -14,8 +14,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from xml.etree import ElementTree
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.query import Result
 
 from .errors import QueryError
@@ -36,7 +37,9 @@ def format_result(result: Result, fmt: str = "table",
     """
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         return _format_graph(result.graph, fmt, base_iri)
-    if fmt in ("csv", "json", "xml"):
+    if fmt == "xml":
+        return xml_results(result).decode("utf-8")
+    if fmt in ("csv", "json"):
         return result.serialize(format=fmt).decode("utf-8")
     if fmt == "tsv":
         return _tsv(result)
@@ -44,6 +47,50 @@ def format_result(result: Result, fmt: str = "table",
         return _table(result, compact or str)
     raise QueryError(f"format {fmt!r} does not suit a {result.type} query; "
                      f"expected one of {', '.join(TABULAR_FORMATS)}")
+
+
+def xml_results(result: Result) -> bytes:
+    """SPARQL Query Results XML of a SELECT or ASK result.
+
+    rdflib's own writer drops the text of literals that are false in Python (0, "", false), so
+    this one writes every term itself.
+
+    >>> from xml.etree import ElementTree
+
+from rdflib import BNode, Graph, Literal, URIRef
+    >>> print(xml_results(Graph().query("SELECT ?n WHERE { BIND (0 AS ?n) }")).decode())
+    <?xml version="1.0" encoding="utf-8"?>
+    <sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="n" /></head><results><result><binding name="n"><literal datatype="http://www.w3.org/2001/XMLSchema#integer">0</literal></binding></result></results></sparql>
+    """
+    root = ElementTree.Element("sparql", xmlns="http://www.w3.org/2005/sparql-results#")
+    head = ElementTree.SubElement(root, "head")
+    if result.type == "ASK":
+        ElementTree.SubElement(root, "boolean").text = "true" if result.askAnswer else "false"
+    else:
+        names = [str(v) for v in result.vars or []]
+        for name in names:
+            ElementTree.SubElement(head, "variable", name=name)
+        results = ElementTree.SubElement(root, "results")
+        for row in result.bindings:
+            element = ElementTree.SubElement(results, "result")
+            for variable, term in row.items():
+                if term is not None:
+                    _xml_term(ElementTree.SubElement(element, "binding", name=str(variable)), term)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(root, encoding="utf-8",
+                                                                               xml_declaration=False)
+
+
+def _xml_term(binding: ElementTree.Element, term: object) -> None:
+    if isinstance(term, URIRef):
+        ElementTree.SubElement(binding, "uri").text = str(term)
+    elif isinstance(term, BNode):
+        ElementTree.SubElement(binding, "bnode").text = str(term)
+    else:
+        assert isinstance(term, Literal)
+        attributes = {"datatype": str(term.datatype)} if term.datatype else {}
+        if term.language:
+            attributes["{http://www.w3.org/XML/1998/namespace}lang"] = term.language
+        ElementTree.SubElement(binding, "literal", attributes).text = str(term)
 
 
 def _format_graph(graph: Graph, fmt: str, base_iri: str | None) -> str:

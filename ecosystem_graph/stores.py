@@ -113,10 +113,10 @@ def query_serialized(store: Store, sparql: str, fmt: str) -> bytes:
         raise QueryError(f"format {fmt!r} does not suit this query's results; expected one of {', '.join(allowed)}")
     if graph_result:
         return result.graph.serialize(format=fmt, encoding="utf-8")  # type: ignore[union-attr]
-    if fmt == "tsv":
+    if fmt in ("tsv", "xml"):
         from .results import format_result
 
-        return format_result(result, "tsv").encode()
+        return format_result(result, fmt).encode()
     return result.serialize(format=fmt)  # type: ignore[return-value]
 
 

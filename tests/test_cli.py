@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+from xml.etree import ElementTree
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,16 @@ def test_sparql_json_results_follow_the_w3c_format(run) -> None:
     document = json.loads(out)
     assert document["head"]["vars"] == ["o", "l"]
     assert document["results"]["bindings"][0]["o"]["type"] == "uri"
+
+
+def test_sparql_xml_results_keep_literals_that_python_finds_false(run) -> None:
+    # rdflib's own XML writer drops the text of 0, "" and false: a count of nothing came out empty.
+    code, out, _ = run("query", 'SELECT (COUNT(?x) AS ?n) ("" AS ?e) WHERE { ?x a schema:Nothing }',
+                       "--format", "xml")
+    namespace = {"r": "http://www.w3.org/2005/sparql-results#"}
+    bindings = ElementTree.fromstring(out).findall("r:results/r:result/r:binding", namespace)
+    assert code == 0 and [(b.get("name"), b.find("r:literal", namespace).text or "") for b in bindings] == \
+        [("n", "0"), ("e", "")]
 
 
 def test_tsv_uses_ntriples_terms(run) -> None:

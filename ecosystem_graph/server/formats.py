@@ -11,14 +11,12 @@ Turtle, N-Triples, JSON-LD or RDF/XML. A ``format`` parameter wins over the ``Ac
 
 from __future__ import annotations
 
-from xml.etree import ElementTree
-
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.query import Result
 
 from ..errors import QueryError
 from ..namespaces import bind_prefixes
-from ..results import _tsv
+from ..results import _tsv, xml_results
 
 #: Media types of SELECT and ASK results, the first the default.
 RESULT_TYPES = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
@@ -142,50 +140,6 @@ def serialize_result(result: Result, media_type: str, row_cap: int, base_iri: st
         return f"_askResult\r\n{'true' if result.askAnswer else 'false'}\r\n".encode(), truncated
     name = {"application/sparql-results+json": "json", "text/csv": "csv"}[media_type]
     return result.serialize(format=name), truncated
-
-
-def xml_results(result: Result) -> bytes:
-    """SPARQL Query Results XML of a SELECT or ASK result.
-
-    rdflib's own writer drops the text of literals that are false in Python (0, "", false), so
-    this one writes every term itself.
-
-    >>> from xml.etree import ElementTree
-
-from rdflib import BNode, Graph, Literal, URIRef
-    >>> print(xml_results(Graph().query("SELECT ?n WHERE { BIND (0 AS ?n) }")).decode())
-    <?xml version="1.0" encoding="utf-8"?>
-    <sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="n" /></head><results><result><binding name="n"><literal datatype="http://www.w3.org/2001/XMLSchema#integer">0</literal></binding></result></results></sparql>
-    """
-    root = ElementTree.Element("sparql", xmlns="http://www.w3.org/2005/sparql-results#")
-    head = ElementTree.SubElement(root, "head")
-    if result.type == "ASK":
-        ElementTree.SubElement(root, "boolean").text = "true" if result.askAnswer else "false"
-    else:
-        names = [str(v) for v in result.vars or []]
-        for name in names:
-            ElementTree.SubElement(head, "variable", name=name)
-        results = ElementTree.SubElement(root, "results")
-        for row in result.bindings:
-            element = ElementTree.SubElement(results, "result")
-            for variable, term in row.items():
-                if term is not None:
-                    _xml_term(ElementTree.SubElement(element, "binding", name=str(variable)), term)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(root, encoding="utf-8",
-                                                                               xml_declaration=False)
-
-
-def _xml_term(binding: ElementTree.Element, term: object) -> None:
-    if isinstance(term, URIRef):
-        ElementTree.SubElement(binding, "uri").text = str(term)
-    elif isinstance(term, BNode):
-        ElementTree.SubElement(binding, "bnode").text = str(term)
-    else:
-        assert isinstance(term, Literal)
-        attributes = {"datatype": str(term.datatype)} if term.datatype else {}
-        if term.language:
-            attributes["{http://www.w3.org/XML/1998/namespace}lang"] = term.language
-        ElementTree.SubElement(binding, "literal", attributes).text = str(term)
 
 
 def _graph_bytes(graph: Graph, media_type: str, base_iri: str | None) -> bytes:
