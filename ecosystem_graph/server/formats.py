@@ -11,6 +11,8 @@ Turtle, N-Triples, JSON-LD or RDF/XML. A ``format`` parameter wins over the ``Ac
 
 from __future__ import annotations
 
+import itertools
+
 from rdflib import Graph
 from rdflib.query import Result
 
@@ -128,10 +130,7 @@ def serialize_result(result: Result, media_type: str, row_cap: int, base_iri: st
             graph, truncated = kept, True
         return _graph_bytes(graph, media_type, base_iri), truncated
     if result.type == "SELECT":
-        # rdflib's own engine leaves unbound variables as None, which its XML writer cannot write.
-        rows = [{k: v for k, v in row.items() if v is not None} for row in result.bindings[:row_cap + 1]]
-        truncated = len(rows) > row_cap
-        result.bindings = rows[:row_cap]
+        result, truncated = _capped(result, row_cap)
     if media_type == "text/tab-separated-values":
         return _tsv(result).encode("utf-8"), truncated
     if media_type == "application/sparql-results+xml":
@@ -140,6 +139,17 @@ def serialize_result(result: Result, media_type: str, row_cap: int, base_iri: st
         return f"_askResult\r\n{'true' if result.askAnswer else 'false'}\r\n".encode(), truncated
     name = {"application/sparql-results+json": "json", "text/csv": "csv"}[media_type]
     return result.serialize(format=name), truncated
+
+
+def _capped(result: Result, row_cap: int) -> tuple[Result, bool]:
+    """A copy of the SELECT ``result`` with at most ``row_cap`` rows (reading only one more), and
+    whether rows were left out. Stores may hand out results whose rows cannot be replaced."""
+    rows = list(itertools.islice(iter(result), row_cap + 1))
+    capped = Result("SELECT")
+    capped.vars = result.vars
+    # rdflib's own engine leaves unbound variables as None, which its XML writer cannot write.
+    capped.bindings = [{v: t for v, t in zip(result.vars or [], row) if t is not None} for row in rows[:row_cap]]
+    return capped, len(rows) > row_cap
 
 
 def _graph_bytes(graph: Graph, media_type: str, base_iri: str | None) -> bytes:
