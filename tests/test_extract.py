@@ -185,6 +185,78 @@ def test_an_empty_graph_knows_no_names(empty: Known) -> None:
     assert [(o.label, o.match) for o in found.organizations] == [("Nesta Ltd", None)]
 
 
+# -- names: the shapes real articles write them in ----------------------------------------------
+
+
+def _orgs(text: str, known: Known, fmt: str = "text") -> list[str]:
+    return [o.label for o in extract_text(text, known, fmt).organizations]
+
+
+@pytest.mark.parametrize("text, names", [
+    # digits before a capital start a name
+    ("The delegation met the 5G Lab Germany team in Berlin.", ["5G Lab Germany"]),
+    # "in" joins only after the words the rules list for it
+    ("Visitors met Invest in Pomerania and the Gdansk Science Park in Gdansk.",
+     ["Invest in Pomerania", "Gdansk Science Park"]),
+    # an "of" phrase going on as a list of single words
+    ("The visitors met the Ministry of Education, Youth and Sports in Prague.",
+     ["Ministry of Education, Youth and Sports"]),
+    # ... but not over places or organization words
+    ("They met the Ministry of Economy, Invest Lithuania and Enterprise Lithuania.",
+     ["Ministry of Economy", "Invest Lithuania", "Enterprise Lithuania"]),
+    ("They met the University of Zagreb, Rijeka and Split.", ["University of Zagreb"]),
+    # a lowercase word before a legal form is the company's
+    ("Startups on stage were eCaptureDtech and 2D fab AB.", ["eCaptureDtech", "2D fab AB"]),
+    # "the X team" names an organization
+    ("The Region Halland team opened the afternoon.", ["Region Halland"]),
+    # "researchers of A and of B": B is listed with A
+    ("The group met researchers of the Delft University of Technology and of Deltares.",
+     ["Delft University of Technology", "Deltares"]),
+])
+def test_organization_name_shapes(empty: Known, text: str, names: list[str]) -> None:
+    assert _orgs(text, empty) == names
+
+
+@pytest.mark.parametrize("text, label, short", [
+    ("They visited Eindhoven University of Technology (TU/e) and left.", "Eindhoven University of Technology", "TU/e"),
+    ("They visited Kaunas University of Technology (KTU) today.", "Kaunas University of Technology", "KTU"),
+    ("They visited the Czech Technical University in Prague (CTU) today.", "Czech Technical University", "CTU"),
+])
+def test_an_acronym_in_brackets_is_the_names_short_form(empty: Known, text: str, label: str, short: str) -> None:
+    """Even when it contains a slash or is some city's code in the gazetteer ("KTU")."""
+    found = extract_text(text, empty)
+    assert [(o.label, short in o.attrs.get("alt_labels", set())) for o in found.organizations] == [(label, True)]
+
+
+def test_a_headline_in_capitals_is_read_in_title_case(empty: Known) -> None:
+    text = "# CZECH SMART CITY CLUSTER MEETS NEW PARTNERS IN VILNIUS\n\nThe Czech Smart City Cluster met Vilnius Tech Park."
+    found = extract_text(text, empty, "markdown")
+    # "New Partners" is named only by the headline and dropped; the headline's place is kept.
+    assert [o.label for o in found.organizations] == ["Czech Smart City Cluster", "Vilnius Tech Park"]
+    assert [p.label for p in found.places if p.mentioned] == ["Vilnius"]
+    # the evidence is the sentence as written
+    assert found.organizations[0].first.sentence.text.startswith("CZECH SMART CITY CLUSTER MEETS")
+
+
+@pytest.mark.parametrize("written", ["the Netherlands", "the Czech Republic"])
+def test_country_names_the_gazetteer_lacks(empty: Known, written: str) -> None:
+    found = extract_text(f"The cluster travelled to {written} in May 2023.", empty)
+    assert [p.label for p in found.places if p.mentioned] and not found.organizations and not found.people
+
+
+def test_a_connector_rule_that_is_not_a_list_is_a_clear_error(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("organizations.csv", "sources.csv", "organization-types.csv"):
+        (data / name).write_bytes((ROOT / "data" / name).read_bytes())
+    rules = (ROOT / "data" / "extraction.yaml").read_text(encoding="utf-8").replace("  in: [invest]", "  in: invest")
+    (data / "extraction.yaml").write_text(rules, encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    code, _, err = run("extract", str(article), "--out", str(tmp_path / "a.draft.yaml"), "--data", str(data))
+    assert code == 1 and "expected the values of 'cue_connectors' to be lists" in err
+
+
 # -- dates -------------------------------------------------------------------------------------
 
 
