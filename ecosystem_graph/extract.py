@@ -304,6 +304,9 @@ class _Reader:
         Lithuania and Enterprise Lithuania"), not one ("Institute of Information and Communication")."""
         if self._type_in(left[-1:]) or _legal_key(left[-1]) in self.rules.legal_suffixes:
             return True  # "Skeleton Technologies and Nortal": the first name ends with its head word
+        if len(right) == 1 and _acronym_word(right[0]) and right[0] not in self.rules.not_acronyms and \
+                not self._is_theme(right[0]):
+            return True  # "VTT Technical Research Centre of Finland and SINTEF": an acronym names its own
         if len(right) < 2 and not self._has_cue(right):
             return False
         found = {e.key for e in self.found.values()}
@@ -675,7 +678,8 @@ class _Reader:
         # "(BASSCOM)", "(Tehnopol)", "(TU/e)": a short name in brackets after the full one, or after its
         # city ("Czech Technical University in Prague (CTU)"). A place's other name does not stop it:
         # many acronyms are some city's code ("KTU", "IPA").
-        match = re.match(r"(?:\s+in\s+[A-Z][\w-]+)?\s*\(([A-Z][\w&/.-]{1,20})\)", self.text[chunk.end:chunk.end + 50])
+        match = re.match(r"(?:\s+in\s+[A-Z][\w-]+)?\s*\(([A-Z][\w&/.-]{1,20}(?: [A-Z][\w&/.-]{1,12})?)\)",
+                         self.text[chunk.end:chunk.end + 60])
         place = gazetteer_place(match.group(1), self.rules) if match else None
         if match and (place is None or place.by_alternate_name and place.kind == "city"):
             short = match.group(1)
@@ -848,6 +852,15 @@ def _person_shaped(words: list[str]) -> bool:
     names = [w for w in words if w not in _PARTICLES]
     return 2 <= len(names) <= 4 and words[0] not in _PARTICLES and words[-1] not in _PARTICLES and \
         all(_titlecase(w) for w in names)
+
+
+def _acronym_word(word: str) -> bool:
+    """'SINTEF', 'KTU': three or more capitals, perhaps with digits.
+
+    >>> [w for w in ("SINTEF", "KTU", "IT", "Sofia", "5G") if _acronym_word(w)]
+    ['SINTEF', 'KTU']
+    """
+    return re.fullmatch(r"[A-Z][A-Z0-9&]{2,}", word) is not None
 
 
 def _titlecase(word: str) -> bool:

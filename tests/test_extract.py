@@ -209,6 +209,10 @@ def _orgs(text: str, known: Known, fmt: str = "text") -> list[str]:
     ("Startups on stage were eCaptureDtech and 2D fab AB.", ["eCaptureDtech", "2D fab AB"]),
     # "the X team" names an organization
     ("The Region Halland team opened the afternoon.", ["Region Halland"]),
+    # an acronym after "and" names an organization of its own
+    ("Experts of VTT Technical Research Centre of Finland and SINTEF shared their experience.",
+     ["VTT Technical Research Centre of Finland", "SINTEF"]),
+    ("They visited the Institute of Science and Technology in Vienna.", ["Institute of Science and Technology"]),
     # "researchers of A and of B": B is listed with A
     ("The group met researchers of the Delft University of Technology and of Deltares.",
      ["Delft University of Technology", "Deltares"]),
@@ -221,6 +225,8 @@ def test_organization_name_shapes(empty: Known, text: str, names: list[str]) -> 
     ("They visited Eindhoven University of Technology (TU/e) and left.", "Eindhoven University of Technology", "TU/e"),
     ("They visited Kaunas University of Technology (KTU) today.", "Kaunas University of Technology", "KTU"),
     ("They visited the Czech Technical University in Prague (CTU) today.", "Czech Technical University", "CTU"),
+    ("It met the Polish-German Chamber of Industry and Commerce (AHK Polen).",
+     "Polish-German Chamber of Industry and Commerce", "AHK Polen"),
 ])
 def test_an_acronym_in_brackets_is_the_names_short_form(empty: Known, text: str, label: str, short: str) -> None:
     """Even when it contains a slash or is some city's code in the gazetteer ("KTU")."""
