@@ -472,8 +472,13 @@ class _Reader:
                 self.role_before[chunk.start] = role
         if chunk.start in self.role_before:
             return bool(self._add("people", chunk, f"role {self.role_before[chunk.start]!r} before the name", 0.9))
-        if re.search(r"\b(?:said|says|according to|sagte|a déclaré)\s*$", self.text[chunk.sentence.start:chunk.start]):
+        head = self.text[chunk.sentence.start:chunk.start]
+        if re.search(r"\b(?:said|says|according to|sagte|a déclaré)\s*$", head):
             return bool(self._add("people", chunk, "quoted as saying", 0.8))
+        roles = "|".join(map(re.escape, self.rules.role_words))
+        # "the Mayor of Gdynia, Wojciech Szczurek": the role and its organization, then the name.
+        if re.search(rf"(?<!\w)(?:{roles})\s+(?:of|at)\s+[^,.;()]{{2,60}},\s*$", head, re.I):
+            return bool(self._add("people", chunk, "role written before the name", 0.8))
         after = self.text[chunk.end:chunk.end + 60].lower()
         role = re.match(r"\s*(?:,|\(|–|-)\s*(?:the\s+|our\s+|a\s+|its\s+)?([\w\s&'’-]+)", after)
         if role and any(w in self.rules.role_words for w in role.group(1).split()[:5]):

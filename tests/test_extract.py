@@ -221,6 +221,12 @@ def test_organization_name_shapes(empty: Known, text: str, names: list[str]) -> 
     assert _orgs(text, empty) == names
 
 
+def test_a_name_after_a_role_of_an_organization_and_a_comma_is_a_person(empty: Known) -> None:
+    found = extract_text("The guests were welcomed by the Mayor of Gdynia, Wojciech Szczurek.", empty)
+    assert [p.label for p in found.people] == ["Wojciech Szczurek"]
+    assert "Wojciech Szczurek" not in [o.label for o in found.organizations]
+
+
 @pytest.mark.parametrize("text, label, short", [
     ("They visited Eindhoven University of Technology (TU/e) and left.", "Eindhoven University of Technology", "TU/e"),
     ("They visited Kaunas University of Technology (KTU) today.", "Kaunas University of Technology", "KTU"),
