@@ -609,6 +609,10 @@ class _Reader:
         if re.match(rf"['’]s?\s+(?:[a-z-]+\s+)?(?:{roles}|team|board|staff|office|headquarters|campus|researchers)\b",
                     self.text[chunk.end:chunk.end + 40], re.I):
             return "a name whose team or staff is named"
+        # "met the team of Grand Garage", "experts from Sirris": people of an organization.
+        if re.search(r"\b(?:team|teams|staff|management|representatives|experts|researchers|engineers|employees)"
+                     r"\s+(?:of|from|at)\s+(?:the\s+)?$", head, re.I):
+            return "a name whose team or staff is named"
         # "the Region Västra Götaland team": a team named after its organization.
         if re.search(r"\bthe\s+$", head, re.I) and re.match(r"\s+(?:team|staff|management)\b", self.text[chunk.end:chunk.end + 20]):
             return "a name whose team or staff is named"

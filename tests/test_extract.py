@@ -207,7 +207,8 @@ def _orgs(text: str, known: Known, fmt: str = "text") -> list[str]:
     ("They met the University of Zagreb, Rijeka and Split.", ["University of Zagreb"]),
     # a lowercase word before a legal form is the company's
     ("Startups on stage were eCaptureDtech and 2D fab AB.", ["eCaptureDtech", "2D fab AB"]),
-    # "the X team" names an organization
+    # "the team of X", "the X team" name an organization
+    ("In Linz the partners met the team of Grand Garage.", ["Grand Garage"]),
     ("The Region Halland team opened the afternoon.", ["Region Halland"]),
     # an acronym after "and" names an organization of its own
     ("Experts of VTT Technical Research Centre of Finland and SINTEF shared their experience.",
