@@ -200,9 +200,10 @@ class _Reader:
     def _refined(self, chunks: list[_Chunk]) -> list[_Chunk]:
         result: list[_Chunk] = []
         for chunk in self._join_enumerations(chunks):
-            for part in self._split_and(self._split_role(self._trim(chunk))):
-                if part is not None and part.words:
-                    result.append(part)
+            for joined in self._split_person_of(self._split_role(self._trim(chunk))):
+                for part in self._split_and(joined):
+                    if part is not None and part.words:
+                        result.append(part)
         return result
 
     def _join_enumerations(self, chunks: list[_Chunk]) -> list[_Chunk]:
@@ -282,6 +283,22 @@ class _Reader:
                 self.role_before[start] = " ".join(chunk.words[:i + 1])
                 return _Chunk(start, chunk.end, rest, chunk.sentence, False)
         return chunk
+
+    def _split_person_of(self, chunk: _Chunk | None) -> list[_Chunk | None]:
+        """'Maria Rossi of Fondazione Bruno Kessler', 'the Demo Day of Chalmers Ventures AB': a person's
+        name or an event's, then "of" and an organization with an organization word or legal form, is
+        two names ("Royal Institute of Technology" is one)."""
+        if chunk is None or len(chunk.words) < 4 or "of" not in chunk.words[2:4]:
+            return [chunk]
+        i = chunk.words.index("of", 2)
+        left, right = chunk.words[:i], chunk.words[i + 1:]
+        person = _person_shaped(left) and not self._has_cue(left) and not any(self._clear_place(w) for w in left)
+        event = left[-1].lower() in self.rules.event_cues
+        if not (person or event) or not (self._type_in(right) or _legal_key(right[-1]) in self.rules.legal_suffixes):
+            return [chunk]
+        right_start = self._after(chunk, chunk.start, *chunk.words[:i + 1])
+        return [_Chunk(chunk.start, self._end_of(chunk, chunk.start, left), left, chunk.sentence, chunk.initial),
+                _Chunk(right_start, chunk.end, right, chunk.sentence, False)]
 
     def _split_and(self, chunk: _Chunk | None) -> list[_Chunk | None]:
         """'Slovenia and Italy' is two names; 'Institute of Science and Technology' is one."""
@@ -480,6 +497,9 @@ class _Reader:
         if re.search(rf"(?<!\w)(?:{roles})\s+(?:of|at)\s+[^,.;()]{{2,60}},\s*$", head, re.I):
             return bool(self._add("people", chunk, "role written before the name", 0.8))
         after = self.text[chunk.end:chunk.end + 60].lower()
+        # "Anna Schmidt, who presented", "Lukas Weber and Anna Schmidt, who": only people are "who".
+        if re.match(r"(?:\s+and\s+[^\W\d_][\w-]*\s+[^\W\d_][\w-]*)?\s*,?\s+who\b", after):
+            return bool(self._add("people", chunk, "'who' after the name", 0.8))
         role = re.match(r"\s*(?:,|\(|–|-)\s*(?:the\s+|our\s+|a\s+|its\s+)?([\w\s&'’-]+)", after)
         if role and any(w in self.rules.role_words for w in role.group(1).split()[:5]):
             return bool(self._add("people", chunk, "role after the name", 0.85))

@@ -228,6 +228,18 @@ def test_a_name_after_a_role_of_an_organization_and_a_comma_is_a_person(empty: K
     assert "Wojciech Szczurek" not in [o.label for o in found.organizations]
 
 
+@pytest.mark.parametrize("text, people, orgs", [
+    ("In Munich the delegation met Lukas Weber and Anna Schmidt, who presented the strategy.",
+     ["Lukas Weber", "Anna Schmidt"], []),
+    ("The group was welcomed by Maria Rossi of Fondazione Bruno Kessler.", ["Maria Rossi"], ["Fondazione Bruno Kessler"]),
+    ("They visited the Royal Institute of Technology in Stockholm.", [], ["Royal Institute of Technology"]),
+    ("The Demo Day of Chalmers Ventures AB gathered 300 guests.", [], ["Chalmers Ventures AB"]),
+])
+def test_people_are_not_read_as_organizations(empty: Known, text: str, people: list[str], orgs: list[str]) -> None:
+    found = extract_text(text, empty)
+    assert ([p.label for p in found.people], [o.label for o in found.organizations]) == (people, orgs)
+
+
 @pytest.mark.parametrize("text, label, short", [
     ("They visited Eindhoven University of Technology (TU/e) and left.", "Eindhoven University of Technology", "TU/e"),
     ("They visited Kaunas University of Technology (KTU) today.", "Kaunas University of Technology", "KTU"),
