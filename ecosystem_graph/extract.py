@@ -42,7 +42,7 @@ _TOKEN = re.compile(r"(?:[dlDLjJnNsScC]|[Qq]u)['’](?=[^\W\d_])"  # French elis
                     r"|[^\W_][\w'’\-]*(?:\.(?:com|io|ai|net|org|eu|co)\b)?|&|\S")
 _POSSESSIVE = re.compile(r"['’]s?$")
 #: Words before a place's name that make a doubtful name a place: "in Martin", "the city of Julia".
-_LOCATIVE = re.compile(r"(?i)(?:\b(?:in|to|from|near|of|at|via|nach|aus|bei|von|à|en|de|au|city|town|capital)"
+_LOCATIVE = re.compile(r"(?i)(?:\b(?:in|to|from|near|of|at|via|nach|aus|bei|von|à|en|de|au|city|town|capital|visits?|visited|visiting)"
                        r"|\bcity of)$")
 
 
@@ -190,6 +190,8 @@ class _Reader:
     def read_sentence(self, sentence: Sentence) -> None:
         # Names are read in the text with headlines calmed; mentions keep the sentence as written.
         self.written[sentence.start] = sentence
+        if sentence.text.lstrip(" *#>-").lower().startswith(self.rules.boilerplate_starts):
+            return  # "Share this: Facebook Twitter", "Tags: ...": page furniture names no one
         calm = Sentence(sentence.start, sentence.end, self.text[sentence.start:sentence.end])
         for chunk in self._refined(_chunks(calm, self.rules.legal_suffixes,
                                            lambda word: self._type_in([word, word]) is not None, self.legal_form,

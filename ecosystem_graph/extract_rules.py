@@ -60,6 +60,7 @@ class Rules:
     demonyms: frozenset[str]
     project_words: tuple[str, ...]
     headline_small_words: frozenset[str]
+    boilerplate_starts: tuple[str, ...]
     cue_connectors: dict[str, frozenset[str]]  # word -> the words it may follow (empty: any organization word)
     dates: DateRules
 
@@ -118,6 +119,7 @@ def _load(path: Path) -> Rules:
         demonyms=frozenset(get.words("demonyms", lower=False)),
         project_words=tuple(lowered("project_words")),
         headline_small_words=frozenset(lowered("headline_small_words")),
+        boilerplate_starts=tuple(lowered("boilerplate_starts")),
         cue_connectors={str(k): frozenset(get.listed("cue_connectors", v)) for k, v in get.mapping("cue_connectors").items()},
         dates=DateRules({str(name).lower(): int(month) for month, names in get.mapping("months").items()
                          for name in names}, tuple(lowered("range_words")),

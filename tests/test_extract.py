@@ -263,6 +263,20 @@ def test_a_headline_in_capitals_is_read_in_title_case(empty: Known) -> None:
     assert found.organizations[0].first.sentence.text.startswith("CZECH SMART CITY CLUSTER MEETS")
 
 
+def test_page_furniture_lines_name_no_one_but_keep_their_dates(empty: Known) -> None:
+    text = ("Posted on 14.03.2022\nOn 10 March 2022 the members visited Tartu Science Park.\n"
+            "Share this: Facebook Twitter LinkedIn\nTags: Estonia, Smart Health\n")
+    found = extract_text(text, empty, "html")
+    assert [o.label for o in found.organizations] == ["Tartu Science Park"]
+    assert [p.label for p in found.places if p.mentioned] == []
+    assert [d.value for d in found.dates] == ["2022-03-14", "2022-03-10"]
+
+
+def test_a_small_city_after_a_visit_word_is_a_place(empty: Known) -> None:
+    found = extract_text("Latvian companies visit Tartu\n\nThey met the team of Sensus Health.", empty)
+    assert [p.label for p in found.places if p.mentioned] == ["Tartu"]
+
+
 @pytest.mark.parametrize("written", ["the Netherlands", "the Czech Republic"])
 def test_country_names_the_gazetteer_lacks(empty: Known, written: str) -> None:
     found = extract_text(f"The cluster travelled to {written} in May 2023.", empty)
