@@ -417,6 +417,8 @@ class _Reader:
         if len(same) != 1:
             return False
         same[0].mentions.append(self._mention(chunk, f"named again: {same[0].label}", same[0].confidence))
+        if same[0].kind == "organizations":
+            self._acronym_alias(chunk, same[0])  # a title names it, the body adds "(ACRONYM)"
         return True
 
     def _generic(self, chunk: _Chunk) -> bool:

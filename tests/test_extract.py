@@ -253,6 +253,11 @@ def test_an_acronym_in_brackets_is_the_names_short_form(empty: Known, text: str,
     assert [(o.label, short in o.attrs.get("alt_labels", set())) for o in found.organizations] == [(label, True)]
 
 
+def test_an_acronym_after_a_second_mention_is_the_names_short_form(empty: Known) -> None:
+    text = "Gdansk Science Park hosts guests\n\nGdansk Science Park (GSP) welcomed the group. Later GSP showed its labs."
+    assert _orgs(text, empty, "markdown") == ["Gdansk Science Park"]
+
+
 def test_a_headline_in_capitals_is_read_in_title_case(empty: Known) -> None:
     text = "# CZECH SMART CITY CLUSTER MEETS NEW PARTNERS IN VILNIUS\n\nThe Czech Smart City Cluster met Vilnius Tech Park."
     found = extract_text(text, empty, "markdown")
