@@ -203,8 +203,8 @@ def render(results: dict[tuple[str, bool], tuple[dict[str, Score], int, float]])
     lines = ["## Extraction", "",
              "Command: `python bench/bench_extract.py --write` (from the repository root). Articles and gold "
              "annotations: `bench/extract/tuning/` (the rules were tuned on these; 01 is the seed article restated) "
-             "and `bench/extract/heldout/` (only scored; what was seen when is stated below). Goal on held-out articles, also with an empty graph: "
-             "recall ≥ 0.9 and precision ≥ 0.8 for organizations, places and dates.", "",
+             "and `bench/extract/heldout/` (only scored; what was seen when is stated below). Goal on held-out "
+             "articles, also with an empty graph: recall ≥ 0.9 and precision ≥ 0.8 for organizations, places and dates.", "",
              "Held-out articles 11–18 were written with the first tuning articles, before the rules were tuned; "
              "21–23 were written after most rules, and all eleven were only scored, never tuned on (their "
              "misses were not read while the rules were changed). One exception to state: while writing the "

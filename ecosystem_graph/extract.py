@@ -42,7 +42,8 @@ _TOKEN = re.compile(r"(?:[dlDLjJnNsScC]|[Qq]u)['’](?=[^\W\d_])"  # French elis
                     r"|[^\W_][\w'’\-]*(?:\.(?:com|io|ai|net|org|eu|co)\b)?|&|\S")
 _POSSESSIVE = re.compile(r"['’]s?$")
 #: Words before a place's name that make a doubtful name a place: "in Martin", "the city of Julia".
-_LOCATIVE = re.compile(r"(?i)(?:\b(?:in|to|from|near|of|at|via|nach|aus|bei|von|à|en|de|au|city|town|capital|visits?|visited|visiting)"
+_LOCATIVE = re.compile(r"(?i)(?:\b(?:in|to|from|near|of|at|via|nach|aus|bei|von|à|en|de|au|city|town|capital"
+                       r"|visits?|visited|visiting)"
                        r"|\bcity of)$")
 
 
@@ -638,7 +639,8 @@ class _Reader:
                      r"\s+(?:of|from|at)\s+(?:the\s+)?$", head, re.I):
             return "a name whose team or staff is named"
         # "the Region Västra Götaland team": a team named after its organization.
-        if re.search(r"\bthe\s+$", head, re.I) and re.match(r"\s+(?:team|staff|management)\b", self.text[chunk.end:chunk.end + 20]):
+        if re.search(r"\bthe\s+$", head, re.I) and \
+                re.match(r"\s+(?:team|staff|management)\b", self.text[chunk.end:chunk.end + 20]):
             return "a name whose team or staff is named"
         return None
 
@@ -659,8 +661,8 @@ class _Reader:
             return "name in a list of organizations"
         end, previous = self.last_org
         # "Siemens and Bosch", "researchers of TNO and of Deltares", "X (XY), and the Y"
-        if previous is not None and re.fullmatch(r"(?:\s*\([^()]{1,25}\))?(?:\s*,\s*|\s*,?\s+(?:and|und|et|or)\s+)(?:(?:of|from|at|with)\s+)?"
-                                                 r"(?:the\s+)?", self.text[end:chunk.start]):
+        if previous is not None and re.fullmatch(r"(?:\s*\([^()]{1,25}\))?(?:\s*,\s*|\s*,?\s+(?:and|und|et|or)\s+)"
+                                                 r"(?:(?:of|from|at|with)\s+)?(?:the\s+)?", self.text[end:chunk.start]):
             return f"named together with {previous.label}"
         return None
 

@@ -120,7 +120,8 @@ def _load(path: Path) -> Rules:
         project_words=tuple(lowered("project_words")),
         headline_small_words=frozenset(lowered("headline_small_words")),
         boilerplate_starts=tuple(lowered("boilerplate_starts")),
-        cue_connectors={str(k): frozenset(get.listed("cue_connectors", v)) for k, v in get.mapping("cue_connectors").items()},
+        cue_connectors={str(k): frozenset(get.listed("cue_connectors", v))
+                        for k, v in get.mapping("cue_connectors").items()},
         dates=DateRules({str(name).lower(): int(month) for month, names in get.mapping("months").items()
                          for name in names}, tuple(lowered("range_words")),
                         tuple(lowered("between_words")), tuple(lowered("range_after_between"))),

@@ -231,7 +231,8 @@ def test_a_name_after_a_role_of_an_organization_and_a_comma_is_a_person(empty: K
 @pytest.mark.parametrize("text, people, orgs", [
     ("In Munich the delegation met Lukas Weber and Anna Schmidt, who presented the strategy.",
      ["Lukas Weber", "Anna Schmidt"], []),
-    ("The group was welcomed by Maria Rossi of Fondazione Bruno Kessler.", ["Maria Rossi"], ["Fondazione Bruno Kessler"]),
+    ("The group was welcomed by Maria Rossi of Fondazione Bruno Kessler.",
+     ["Maria Rossi"], ["Fondazione Bruno Kessler"]),
     ("They visited the Royal Institute of Technology in Stockholm.", [], ["Royal Institute of Technology"]),
     ("The Demo Day of Chalmers Ventures AB gathered 300 guests.", [], ["Chalmers Ventures AB"]),
 ])
@@ -259,7 +260,8 @@ def test_an_acronym_after_a_second_mention_is_the_names_short_form(empty: Known)
 
 
 def test_a_headline_in_capitals_is_read_in_title_case(empty: Known) -> None:
-    text = "# CZECH SMART CITY CLUSTER MEETS NEW PARTNERS IN VILNIUS\n\nThe Czech Smart City Cluster met Vilnius Tech Park."
+    text = ("# CZECH SMART CITY CLUSTER MEETS NEW PARTNERS IN VILNIUS\n\n"
+            "The Czech Smart City Cluster met Vilnius Tech Park.")
     found = extract_text(text, empty, "markdown")
     # "New Partners" is named only by the headline and dropped; the headline's place is kept.
     assert [o.label for o in found.organizations] == ["Czech Smart City Cluster", "Vilnius Tech Park"]
