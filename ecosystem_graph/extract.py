@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
 from . import geo
 from .extract_dates import DateMention, find_dates
 from .extract_known import Known, Place, gazetteer_place
-from .extract_text import Article, Sentence, article_from_text, sentences
+from .extract_text import Article, Sentence, article_from_text, calm_capitals, sentences
 
 #: Lowercase words that may join the capitalized words of one name ("University of Plovdiv").
 _CONNECTORS = frozenset({"of", "for", "and", "&", "de", "du", "des", "la", "le", "für", "der", "von", "van",
@@ -33,8 +33,6 @@ _CONNECTORS = frozenset({"of", "for", "and", "&", "de", "du", "des", "la", "le",
 #: Particles of family names: "Willem van den Berg", "Laura De Santis", "Anouk de Jong".
 _PARTICLES = frozenset({"van", "von", "de", "der", "den", "del", "della", "di", "da", "dos", "du", "le", "la",
                         "ten", "ter", "zu", "al", "bin"})
-#: Connectors that join words only after an organization word: "Handelskammer zu Leipzig", not "Plovdiv zu Gast".
-_CUE_CONNECTORS = frozenset({"zu"})
 #: Connectors that join two names as often as they join the words of one ("Slovenia and Italy").
 _AND = ("and", "und", "et", "&")
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "der", "die", "das", "des", "dem", "den", "ein", "eine",
@@ -44,7 +42,8 @@ _TOKEN = re.compile(r"(?:[dlDLjJnNsScC]|[Qq]u)['’](?=[^\W\d_])"  # French elis
                     r"|[^\W_][\w'’\-]*(?:\.(?:com|io|ai|net|org|eu|co)\b)?|&|\S")
 _POSSESSIVE = re.compile(r"['’]s?$")
 #: Words before a place's name that make a doubtful name a place: "in Martin", "the city of Julia".
-_LOCATIVE = re.compile(r"(?i)(?:\b(?:in|to|from|near|of|at|via|nach|aus|bei|von|à|en|de|au|city|town|capital)"
+_LOCATIVE = re.compile(r"(?i)(?:\b(?:in|to|from|near|of|at|via|nach|aus|bei|von|à|en|de|au|city|town|capital"
+                       r"|visits?|visited|visiting)"
                        r"|\bcity of)$")
 
 
@@ -119,9 +118,10 @@ def extract_text(text: str, known: Known, fmt: str = "text", default_year: int |
 def extract_article(article: Article, known: Known, default_year: int | None = None) -> Extraction:
     """Extract every kind of fact from ``article``, linking names to ``known`` entities."""
     found = sentences(article.text, lines=article.format == "html")
-    reader = _Reader(article.text, known)
+    reader = _Reader(calm_capitals(article.text, known.rules.headline_small_words, known.rules.not_acronyms), known)
     for sentence in found:
         reader.read_sentence(sentence)
+    reader.drop_headline_only()
     reader.merge_short_forms()
     dates = [Fact("date", d.value, _date_mention(d, found), {"year_from_context": d.year_from_context})
              for d in find_dates(article.text, known.rules.dates, default_year)]
@@ -181,6 +181,7 @@ class _Reader:
         self.aliases: dict[str, str] = {}  # acronym in brackets -> key of the name before it
         self.role_before: dict[int, str] = {}  # start of a person's name -> role written before it
         self.last_org: tuple[int, Entity | None] = (-1, None)  # end of the last organization named
+        self.written: dict[int, Sentence] = {}  # start -> the sentence as the article writes it
         self.legal_form = re.compile(r",?\s+(" + "|".join(re.escape(f) for f in self.rules.legal_forms if "." in f or " " in f)
                                      + r")(?!\w)")
 
@@ -188,18 +189,59 @@ class _Reader:
         return [e for (k, _), e in self.found.items() if k == kind]
 
     def read_sentence(self, sentence: Sentence) -> None:
-        for chunk in self._refined(_chunks(sentence, self.rules.legal_suffixes,
-                                           lambda word: self._type_in([word, word]) is not None, self.legal_form)):
+        # Names are read in the text with headlines calmed; mentions keep the sentence as written.
+        self.written[sentence.start] = sentence
+        if sentence.text.lstrip(" *#>-").lower().startswith(self.rules.boilerplate_starts):
+            return  # "Share this: Facebook Twitter", "Tags: ...": page furniture names no one
+        calm = Sentence(sentence.start, sentence.end, self.text[sentence.start:sentence.end])
+        for chunk in self._refined(_chunks(calm, self.rules.legal_suffixes,
+                                           lambda word: self._type_in([word, word]) is not None, self.legal_form,
+                                           self.rules.cue_connectors)):
             self._classify(chunk)
 
     # Chunking refinements: names never start with a sentence's "The" or a month, roles are cut off.
     def _refined(self, chunks: list[_Chunk]) -> list[_Chunk]:
         result: list[_Chunk] = []
-        for chunk in chunks:
-            for part in self._split_and(self._split_role(self._trim(chunk))):
-                if part is not None and part.words:
-                    result.append(part)
+        for chunk in self._join_enumerations(chunks):
+            for joined in self._split_person_of(self._split_role(self._trim(chunk))):
+                for part in self._split_and(joined):
+                    if part is not None and part.words:
+                        result.append(part)
         return result
+
+    def _join_enumerations(self, chunks: list[_Chunk]) -> list[_Chunk]:
+        """'Ministry of Education, Youth and Sports', 'Chamber of Commerce, Industry and Crafts': an
+        organization word's "of" phrase may go on as a list of single words ending in "W and W"."""
+        result: list[_Chunk] = []
+        i = 0
+        while i < len(chunks):
+            head, j = chunks[i], i + 1
+            if self._enumerable(head):
+                while j < len(chunks) and len(chunks[j].words) == 1 and self._enumerated(chunks[j - 1], chunks[j]):
+                    j += 1
+                last = chunks[j] if j < len(chunks) else None
+                if last is not None and len(last.words) == 3 and last.words[1] in _AND and \
+                        self._enumerated(chunks[j - 1], last):
+                    result.append(_Chunk(head.start, last.end, [w for c in chunks[i:j + 1] for w in c.words],
+                                         head.sentence, head.initial))
+                    i = j + 1
+                    continue
+            result.append(head)
+            i += 1
+        return result
+
+    def _enumerable(self, chunk: _Chunk) -> bool:
+        """A name ending 'of Word' whose words hold an organization word: 'Ministry of Education'."""
+        return len(chunk.words) >= 3 and chunk.words[-2] in ("of", "for") and \
+            self._type_in(chunk.words[:-2]) is not None
+
+    def _enumerated(self, previous: _Chunk, chunk: _Chunk) -> bool:
+        """Whether ``chunk`` goes on the list after ``previous``: a comma between, and only words in
+        title case that are no large place nor organization word. (Two companies named in one word,
+        "the Ministry of Economy, Siemens and Bosch", still pass: a known limit, see docs/extraction.md.)"""
+        words = [w for w in chunk.words if w not in _AND]
+        return re.fullmatch(r"\s*,\s*", self.text[previous.end:chunk.start]) is not None and \
+            all(_titlecase(w) and not self._clear_place(w) and self._type_in([w]) is None for w in words)
 
     def _trim(self, chunk: _Chunk) -> _Chunk | None:
         words = list(chunk.words)
@@ -245,6 +287,22 @@ class _Reader:
                 return _Chunk(start, chunk.end, rest, chunk.sentence, False)
         return chunk
 
+    def _split_person_of(self, chunk: _Chunk | None) -> list[_Chunk | None]:
+        """'Maria Rossi of Fondazione Bruno Kessler', 'the Demo Day of Chalmers Ventures AB': a person's
+        name or an event's, then "of" and an organization with an organization word or legal form, is
+        two names ("Royal Institute of Technology" is one)."""
+        if chunk is None or len(chunk.words) < 4 or "of" not in chunk.words[2:4]:
+            return [chunk]
+        i = chunk.words.index("of", 2)
+        left, right = chunk.words[:i], chunk.words[i + 1:]
+        person = _person_shaped(left) and not self._has_cue(left) and not any(self._clear_place(w) for w in left)
+        event = left[-1].lower() in self.rules.event_cues
+        if not (person or event) or not (self._type_in(right) or _legal_key(right[-1]) in self.rules.legal_suffixes):
+            return [chunk]
+        right_start = self._after(chunk, chunk.start, *chunk.words[:i + 1])
+        return [_Chunk(chunk.start, self._end_of(chunk, chunk.start, left), left, chunk.sentence, chunk.initial),
+                _Chunk(right_start, chunk.end, right, chunk.sentence, False)]
+
     def _split_and(self, chunk: _Chunk | None) -> list[_Chunk | None]:
         """'Slovenia and Italy' is two names; 'Institute of Science and Technology' is one."""
         joints = [i for i, w in enumerate(chunk.words) if w in _AND[:3]] if chunk is not None else []
@@ -266,6 +324,9 @@ class _Reader:
         Lithuania and Enterprise Lithuania"), not one ("Institute of Information and Communication")."""
         if self._type_in(left[-1:]) or _legal_key(left[-1]) in self.rules.legal_suffixes:
             return True  # "Skeleton Technologies and Nortal": the first name ends with its head word
+        if len(right) == 1 and _acronym_word(right[0]) and right[0] not in self.rules.not_acronyms and \
+                not self._is_theme(right[0]):
+            return True  # "VTT Technical Research Centre of Finland and SINTEF": an acronym names its own
         if len(right) < 2 and not self._has_cue(right):
             return False
         found = {e.key for e in self.found.values()}
@@ -357,6 +418,8 @@ class _Reader:
         if len(same) != 1:
             return False
         same[0].mentions.append(self._mention(chunk, f"named again: {same[0].label}", same[0].confidence))
+        if same[0].kind == "organizations":
+            self._acronym_alias(chunk, same[0])  # a title names it, the body adds "(ACRONYM)"
         return True
 
     def _generic(self, chunk: _Chunk) -> bool:
@@ -364,7 +427,8 @@ class _Reader:
         nor a headline in capitals ("WORK MEETINGS IN THE UNITED KINGDOM")."""
         if all(w.lower() in self.known.type_cues or w.lower() in self.rules.event_cues for w in chunk.words):
             return True
-        if len(chunk.words) > 2 and all(w.isupper() for w in chunk.words if len(w) > 3):
+        long_words = [w for w in chunk.words if len(w) > 3]
+        if len(chunk.words) > 2 and long_words and all(w.isupper() for w in long_words):
             return True
         project = "|".join(map(re.escape, self.rules.project_words))
         described = re.match(rf"[\"”]?(?:\s*,\s*(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}|\s+)(?:{project})\b",
@@ -430,9 +494,17 @@ class _Reader:
                 self.role_before[chunk.start] = role
         if chunk.start in self.role_before:
             return bool(self._add("people", chunk, f"role {self.role_before[chunk.start]!r} before the name", 0.9))
-        if re.search(r"\b(?:said|says|according to|sagte|a déclaré)\s*$", self.text[chunk.sentence.start:chunk.start]):
+        head = self.text[chunk.sentence.start:chunk.start]
+        if re.search(r"\b(?:said|says|according to|sagte|a déclaré)\s*$", head):
             return bool(self._add("people", chunk, "quoted as saying", 0.8))
+        roles = "|".join(map(re.escape, self.rules.role_words))
+        # "the Mayor of Gdynia, Wojciech Szczurek": the role and its organization, then the name.
+        if re.search(rf"(?<!\w)(?:{roles})\s+(?:of|at)\s+[^,.;()]{{2,60}},\s*$", head, re.I):
+            return bool(self._add("people", chunk, "role written before the name", 0.8))
         after = self.text[chunk.end:chunk.end + 60].lower()
+        # "Anna Schmidt, who presented", "Lukas Weber and Anna Schmidt, who": only people are "who".
+        if re.match(r"(?:\s+and\s+[^\W\d_][\w-]*\s+[^\W\d_][\w-]*)?\s*,?\s+who\b", after):
+            return bool(self._add("people", chunk, "'who' after the name", 0.8))
         role = re.match(r"\s*(?:,|\(|–|-)\s*(?:the\s+|our\s+|a\s+|its\s+)?([\w\s&'’-]+)", after)
         if role and any(w in self.rules.role_words for w in role.group(1).split()[:5]):
             return bool(self._add("people", chunk, "role after the name", 0.85))
@@ -562,6 +634,14 @@ class _Reader:
         if re.match(rf"['’]s?\s+(?:[a-z-]+\s+)?(?:{roles}|team|board|staff|office|headquarters|campus|researchers)\b",
                     self.text[chunk.end:chunk.end + 40], re.I):
             return "a name whose team or staff is named"
+        # "met the team of Grand Garage", "experts from Sirris": people of an organization.
+        if re.search(r"\b(?:team|teams|staff|management|representatives|experts|researchers|engineers|employees)"
+                     r"\s+(?:of|from|at)\s+(?:the\s+)?$", head, re.I):
+            return "a name whose team or staff is named"
+        # "the Region Västra Götaland team": a team named after its organization.
+        if re.search(r"\bthe\s+$", head, re.I) and \
+                re.match(r"\s+(?:team|staff|management)\b", self.text[chunk.end:chunk.end + 20]):
+            return "a name whose team or staff is named"
         return None
 
     def _listed(self, chunk: _Chunk) -> str | None:
@@ -580,7 +660,9 @@ class _Reader:
                      r"clients|customers|unternehmen|entreprises)\s*:\s*$", head, re.I):
             return "name in a list of organizations"
         end, previous = self.last_org
-        if previous is not None and re.fullmatch(r"(?:\s*,\s*|\s+(?:and|und|et|or)\s+)", self.text[end:chunk.start]):
+        # "Siemens and Bosch", "researchers of TNO and of Deltares", "X (XY), and the Y"
+        if previous is not None and re.fullmatch(r"(?:\s*\([^()]{1,25}\))?(?:\s*,\s*|\s*,?\s+(?:and|und|et|or)\s+)"
+                                                 r"(?:(?:of|from|at|with)\s+)?(?:the\s+)?", self.text[end:chunk.start]):
             return f"named together with {previous.label}"
         return None
 
@@ -628,14 +710,21 @@ class _Reader:
         return entity if re.match(r"\s*[,(]", self.text[chunk.end:chunk.end + 2]) else None
 
     def _acronym_alias(self, chunk: _Chunk, entity: Entity) -> None:
-        # "(BASSCOM)", "(Tehnopol)": a short name in brackets after the full one
-        match = re.match(r"\s*\(([A-Z][\w&-]{1,20})\)", self.text[chunk.end:chunk.end + 26])
-        if match and gazetteer_place(match.group(1), self.rules) is None:
-            self.aliases[match.group(1)] = entity.key
-            entity.attrs.setdefault("alt_labels", set()).add(match.group(1))
+        # "(BASSCOM)", "(Tehnopol)", "(TU/e)": a short name in brackets after the full one, or after its
+        # city ("Czech Technical University in Prague (CTU)"). A place's other name does not stop it:
+        # many acronyms are some city's code ("KTU", "IPA").
+        match = re.match(r"(?:\s+in\s+[A-Z][\w-]+)?\s*\(([A-Z][\w&/.-]{1,20}(?: [A-Z][\w&/.-]{1,12})?)\)",
+                         self.text[chunk.end:chunk.end + 60])
+        place = gazetteer_place(match.group(1), self.rules) if match else None
+        if match and (place is None or place.by_alternate_name and place.kind == "city"):
+            short = match.group(1)
+            # The tokenizer cuts "TU/e" at the slash: its first part is read as the same name.
+            for alias in {short, re.match(r"[\w&-]+", short).group(0)}:
+                self.aliases[alias] = entity.key
+            entity.attrs.setdefault("alt_labels", set()).add(short)
 
     def _mention(self, chunk: _Chunk, why: str, confidence: float) -> Mention:
-        return Mention(chunk.start, chunk.end, chunk.text, chunk.sentence, why, confidence)
+        return Mention(chunk.start, chunk.end, chunk.text, self.written[chunk.sentence.start], why, confidence)
 
     def _add(self, kind: str, chunk: _Chunk, why: str, confidence: float, match: str | None = None,
              key: str | None = None, label: str | None = None) -> Entity:
@@ -650,6 +739,16 @@ class _Reader:
             entity.attrs.setdefault("alt_labels", set()).add(_clean_label(chunk.text))
         entity.mentions.append(self._mention(chunk, why, confidence))
         return entity
+
+    def drop_headline_only(self) -> None:
+        """A headline in capitals, read in title case, turns common nouns into names ("Czech
+        Partners"): an organization, person or event named only in such headlines is dropped, since
+        the article's body names again whom the headline is about."""
+        calmed = {start for start, sentence in self.written.items()
+                  if sentence.text != self.text[sentence.start:sentence.end]}
+        for (kind, key), entity in list(self.found.items()):
+            if kind != "places" and all(m.sentence.start in calmed for m in entity.mentions):
+                del self.found[(kind, key)]
 
     def merge_short_forms(self) -> None:
         """'Collider' after 'Collider Accelerator', 'Knowledge City' beside 'Cluster Sofia Knowledge City':
@@ -668,9 +767,10 @@ class _Reader:
 
 
 def _chunks(sentence: Sentence, legal_suffixes: frozenset[str], is_cue: Callable[[str], bool],
-            legal_form: re.Pattern[str] | None = None) -> list[_Chunk]:
+            legal_form: re.Pattern[str] | None = None,
+            cue_connectors: Mapping[str, frozenset[str]] | None = None) -> list[_Chunk]:
     """Runs of capitalized words of ``sentence``, a legal form after a name kept with it;
-    "of the" joins words only after an organization word (``is_cue``)."""
+    "of the" and the ``cue_connectors`` join words only after an organization word (``is_cue``)."""
     tokens = [(m.start() + sentence.start, _POSSESSIVE.sub("", m.group(0)) if "'" in m.group(0) or "’" in m.group(0)
                else m.group(0)) for m in _TOKEN.finditer(sentence.text)]
     chunks: list[_Chunk] = []
@@ -679,7 +779,7 @@ def _chunks(sentence: Sentence, legal_suffixes: frozenset[str], is_cue: Callable
         if not _name_word(tokens[i][1]):
             i += 1
             continue
-        j, legal = _run_end(tokens, i, sentence, legal_suffixes, is_cue, legal_form)
+        j, legal = _run_end(tokens, i, sentence, legal_suffixes, is_cue, legal_form, cue_connectors or {})
         words = [w for _, w in tokens[i:j]]
         end = tokens[j - 1][0] + len(tokens[j - 1][1])
         if legal:  # "Biotronic Hellas S.A.": a legal form written with dots or spaces
@@ -693,7 +793,8 @@ def _chunks(sentence: Sentence, legal_suffixes: frozenset[str], is_cue: Callable
 
 
 def _run_end(tokens: list[tuple[int, str]], i: int, sentence: Sentence, legal_suffixes: frozenset[str],
-             is_cue: Callable[[str], bool], legal_form: re.Pattern[str] | None) -> tuple[int, re.Match[str] | None]:
+             is_cue: Callable[[str], bool], legal_form: re.Pattern[str] | None,
+             cue_connectors: Mapping[str, frozenset[str]]) -> tuple[int, re.Match[str] | None]:
     """Where the name starting at token ``i`` ends, and the legal form written after it, if any."""
     text = sentence.text
 
@@ -712,7 +813,10 @@ def _run_end(tokens: list[tuple[int, str]], i: int, sentence: Sentence, legal_su
             break  # "Imperial College London's White City campus": the name ends at the possessive
         if _name_word(word) or (word.lower().replace(".", "") in legal_suffixes):
             j += 1
-        elif (word.lower() in _CONNECTORS or word in _CUE_CONNECTORS and any(is_cue(w) for _, w in tokens[i:j])) \
+        elif word.isalpha() and word.islower() and word not in _CONNECTORS and word not in _DETERMINERS and \
+                j + 1 < len(tokens) and tokens[j + 1][1].lower() in legal_suffixes and tokens[j + 1][1][0].isupper():
+            j += 2  # "2D fab AB": a lowercase word before a legal form is part of the company's name
+        elif (word.lower() in _CONNECTORS or _cue_joins(word, [w for _, w in tokens[i:j]], is_cue, cue_connectors)) \
                 and j + 1 < len(tokens) and _name_word(tokens[j + 1][1]):
             j += 2
         elif word in _PARTICLES and j + 2 < len(tokens) and tokens[j + 1][1] in _PARTICLES and \
@@ -725,6 +829,22 @@ def _run_end(tokens: list[tuple[int, str]], i: int, sentence: Sentence, legal_su
         else:
             break
     return j, None
+
+
+def _cue_joins(word: str, run: list[str], is_cue: Callable[[str], bool],
+               cue_connectors: Mapping[str, frozenset[str]]) -> bool:
+    """Whether ``word`` joins the name ``run`` to the next word: after the words it may follow
+    ("Invest in"), or after any organization word when none are listed ("Handelskammer zu").
+
+    >>> _cue_joins("in", ["Invest"], lambda w: False, {"in": frozenset({"invest"})})
+    True
+    >>> _cue_joins("in", ["Business", "Agency"], lambda w: True, {"in": frozenset({"invest"})})
+    False
+    """
+    if word not in cue_connectors:
+        return False
+    heads = cue_connectors[word]
+    return run[-1].lower() in heads if heads else any(is_cue(w) for w in run)
 
 
 def _short_form(short: list[str], long: list[str]) -> bool:
@@ -751,6 +871,14 @@ def _legal_key(word: str) -> str:
 
 
 def _name_word(word: str) -> bool:
+    """A word that may be part of a name: capitalized, camel-cased, or digits before a capital
+    ("5G Lab Germany", "3D Hubs"); plain numbers and "2nd" are not.
+
+    >>> [w for w in ("Lab", "eBay", "5G", "3D", "2019", "2nd", "the") if _name_word(w)]
+    ['Lab', 'eBay', '5G', '3D']
+    """
+    if re.fullmatch(r"\d+[A-Z][\w-]*", word):
+        return True
     return bool(word) and (word[0].isupper() or _camel(word)) and word[0].isalpha()
 
 
@@ -759,6 +887,15 @@ def _person_shaped(words: list[str]) -> bool:
     names = [w for w in words if w not in _PARTICLES]
     return 2 <= len(names) <= 4 and words[0] not in _PARTICLES and words[-1] not in _PARTICLES and \
         all(_titlecase(w) for w in names)
+
+
+def _acronym_word(word: str) -> bool:
+    """'SINTEF', 'KTU': three or more capitals, perhaps with digits.
+
+    >>> [w for w in ("SINTEF", "KTU", "IT", "Sofia", "5G") if _acronym_word(w)]
+    ['SINTEF', 'KTU']
+    """
+    return re.fullmatch(r"[A-Z][A-Z0-9&]{2,}", word) is not None
 
 
 def _titlecase(word: str) -> bool:

@@ -59,6 +59,9 @@ class Rules:
     region_words: frozenset[str]
     demonyms: frozenset[str]
     project_words: tuple[str, ...]
+    headline_small_words: frozenset[str]
+    boilerplate_starts: tuple[str, ...]
+    cue_connectors: dict[str, frozenset[str]]  # word -> the words it may follow (empty: any organization word)
     dates: DateRules
 
 
@@ -115,6 +118,10 @@ def _load(path: Path) -> Rules:
         region_words=frozenset(get.words("region_words", lower=False)),
         demonyms=frozenset(get.words("demonyms", lower=False)),
         project_words=tuple(lowered("project_words")),
+        headline_small_words=frozenset(lowered("headline_small_words")),
+        boilerplate_starts=tuple(lowered("boilerplate_starts")),
+        cue_connectors={str(k): frozenset(get.listed("cue_connectors", v))
+                        for k, v in get.mapping("cue_connectors").items()},
         dates=DateRules({str(name).lower(): int(month) for month, names in get.mapping("months").items()
                          for name in names}, tuple(lowered("range_words")),
                         tuple(lowered("between_words")), tuple(lowered("range_after_between"))),
@@ -142,6 +149,14 @@ class _Getter:
         if not isinstance(value, list):
             raise RulesError(f"{self.path}: expected '{key}' to be a list, found {type(value).__name__}")
         return [str(v).lower() if lower else str(v) for v in value]
+
+    def listed(self, key: str, value: Any) -> list[str]:
+        """A value of the mapping ``key`` that must be a list (none: an empty one), lowercased."""
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise RulesError(f"{self.path}: expected the values of '{key}' to be lists, found {type(value).__name__}")
+        return [str(v).lower() for v in value]
 
     def mapping(self, key: str) -> dict[Any, Any]:
         value = self.value(key)

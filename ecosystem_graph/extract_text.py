@@ -234,6 +234,32 @@ _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*�
 _END_OF_LINE = re.compile(_END.pattern + "|\n")
 
 
+def calm_capitals(text: str, small_words: frozenset[str], acronyms: frozenset[str]) -> str:
+    """``text`` with each line written all in capitals (a headline) in title case, small words in
+    lowercase and ``acronyms`` kept: a shouted name then reads like any other. Same length, same offsets.
+
+    >>> calm_capitals("CZECH CLUSTER IN VILNIUS: EU AND 5G\\nBody text.", frozenset({"in", "and"}), frozenset({"EU"}))
+    'Czech Cluster in Vilnius: EU and 5G\\nBody text.'
+    """
+    def calm_word(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word in acronyms or any(c.isdigit() for c in word):
+            return word
+        return word.lower() if word.lower() in small_words and match.start() > 0 else \
+            "-".join(part.capitalize() for part in word.split("-"))
+
+    def calm_line(match: re.Match[str]) -> str:
+        line = match.group(0)
+        words = re.findall(r"[^\W\d_]{2,}", line)
+        # Three words or more, none in lowercase, one long: a headline, not a row of acronyms.
+        if len(words) < 3 or any(c.islower() for c in line) or max(map(len, words)) < 4:
+            return line
+        calmed = re.sub(r"[\w'’-]+", calm_word, line)
+        return calmed if len(calmed) == len(line) else line
+
+    return re.sub(r"(?m)^.*$", calm_line, text)
+
+
 def sentences(text: str, lines: bool = True) -> list[Sentence]:
     """The sentences of ``text``, each with its character offsets.
 

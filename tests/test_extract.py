@@ -185,6 +185,124 @@ def test_an_empty_graph_knows_no_names(empty: Known) -> None:
     assert [(o.label, o.match) for o in found.organizations] == [("Nesta Ltd", None)]
 
 
+# -- names: the shapes real articles write them in ----------------------------------------------
+
+
+def _orgs(text: str, known: Known, fmt: str = "text") -> list[str]:
+    return [o.label for o in extract_text(text, known, fmt).organizations]
+
+
+@pytest.mark.parametrize("text, names", [
+    # digits before a capital start a name
+    ("The delegation met the 5G Lab Germany team in Berlin.", ["5G Lab Germany"]),
+    # "in" joins only after the words the rules list for it
+    ("Visitors met Invest in Pomerania and the Gdansk Science Park in Gdansk.",
+     ["Invest in Pomerania", "Gdansk Science Park"]),
+    # an "of" phrase going on as a list of single words
+    ("The visitors met the Ministry of Education, Youth and Sports in Prague.",
+     ["Ministry of Education, Youth and Sports"]),
+    # ... but not over places or organization words
+    ("They met the Ministry of Economy, Invest Lithuania and Enterprise Lithuania.",
+     ["Ministry of Economy", "Invest Lithuania", "Enterprise Lithuania"]),
+    ("They met the University of Zagreb, Rijeka and Split.", ["University of Zagreb"]),
+    # a lowercase word before a legal form is the company's
+    ("Startups on stage were eCaptureDtech and 2D fab AB.", ["eCaptureDtech", "2D fab AB"]),
+    # "the team of X", "the X team" name an organization
+    ("In Linz the partners met the team of Grand Garage.", ["Grand Garage"]),
+    ("The Region Halland team opened the afternoon.", ["Region Halland"]),
+    # an acronym after "and" names an organization of its own
+    ("Experts of VTT Technical Research Centre of Finland and SINTEF shared their experience.",
+     ["VTT Technical Research Centre of Finland", "SINTEF"]),
+    ("They visited the Institute of Science and Technology in Vienna.", ["Institute of Science and Technology"]),
+    # "researchers of A and of B": B is listed with A
+    ("The group met researchers of the Delft University of Technology and of Deltares.",
+     ["Delft University of Technology", "Deltares"]),
+])
+def test_organization_name_shapes(empty: Known, text: str, names: list[str]) -> None:
+    assert _orgs(text, empty) == names
+
+
+def test_a_name_after_a_role_of_an_organization_and_a_comma_is_a_person(empty: Known) -> None:
+    found = extract_text("The guests were welcomed by the Mayor of Gdynia, Wojciech Szczurek.", empty)
+    assert [p.label for p in found.people] == ["Wojciech Szczurek"]
+    assert "Wojciech Szczurek" not in [o.label for o in found.organizations]
+
+
+@pytest.mark.parametrize("text, people, orgs", [
+    ("In Munich the delegation met Lukas Weber and Anna Schmidt, who presented the strategy.",
+     ["Lukas Weber", "Anna Schmidt"], []),
+    ("The group was welcomed by Maria Rossi of Fondazione Bruno Kessler.",
+     ["Maria Rossi"], ["Fondazione Bruno Kessler"]),
+    ("They visited the Royal Institute of Technology in Stockholm.", [], ["Royal Institute of Technology"]),
+    ("The Demo Day of Chalmers Ventures AB gathered 300 guests.", [], ["Chalmers Ventures AB"]),
+])
+def test_people_are_not_read_as_organizations(empty: Known, text: str, people: list[str], orgs: list[str]) -> None:
+    found = extract_text(text, empty)
+    assert ([p.label for p in found.people], [o.label for o in found.organizations]) == (people, orgs)
+
+
+@pytest.mark.parametrize("text, label, short", [
+    ("They visited Eindhoven University of Technology (TU/e) and left.", "Eindhoven University of Technology", "TU/e"),
+    ("They visited Kaunas University of Technology (KTU) today.", "Kaunas University of Technology", "KTU"),
+    ("They visited the Czech Technical University in Prague (CTU) today.", "Czech Technical University", "CTU"),
+    ("It met the Polish-German Chamber of Industry and Commerce (AHK Polen).",
+     "Polish-German Chamber of Industry and Commerce", "AHK Polen"),
+])
+def test_an_acronym_in_brackets_is_the_names_short_form(empty: Known, text: str, label: str, short: str) -> None:
+    """Even when it contains a slash or is some city's code in the gazetteer ("KTU")."""
+    found = extract_text(text, empty)
+    assert [(o.label, short in o.attrs.get("alt_labels", set())) for o in found.organizations] == [(label, True)]
+
+
+def test_an_acronym_after_a_second_mention_is_the_names_short_form(empty: Known) -> None:
+    text = "Gdansk Science Park hosts guests\n\nGdansk Science Park (GSP) welcomed the group. Later GSP showed its labs."
+    assert _orgs(text, empty, "markdown") == ["Gdansk Science Park"]
+
+
+def test_a_headline_in_capitals_is_read_in_title_case(empty: Known) -> None:
+    text = ("# CZECH SMART CITY CLUSTER MEETS NEW PARTNERS IN VILNIUS\n\n"
+            "The Czech Smart City Cluster met Vilnius Tech Park.")
+    found = extract_text(text, empty, "markdown")
+    # "New Partners" is named only by the headline and dropped; the headline's place is kept.
+    assert [o.label for o in found.organizations] == ["Czech Smart City Cluster", "Vilnius Tech Park"]
+    assert [p.label for p in found.places if p.mentioned] == ["Vilnius"]
+    # the evidence is the sentence as written
+    assert found.organizations[0].first.sentence.text.startswith("CZECH SMART CITY CLUSTER MEETS")
+
+
+def test_page_furniture_lines_name_no_one_but_keep_their_dates(empty: Known) -> None:
+    text = ("Posted on 14.03.2022\nOn 10 March 2022 the members visited Tartu Science Park.\n"
+            "Share this: Facebook Twitter LinkedIn\nTags: Estonia, Smart Health\n")
+    found = extract_text(text, empty, "html")
+    assert [o.label for o in found.organizations] == ["Tartu Science Park"]
+    assert [p.label for p in found.places if p.mentioned] == []
+    assert [d.value for d in found.dates] == ["2022-03-14", "2022-03-10"]
+
+
+def test_a_small_city_after_a_visit_word_is_a_place(empty: Known) -> None:
+    found = extract_text("Latvian companies visit Tartu\n\nThey met the team of Sensus Health.", empty)
+    assert [p.label for p in found.places if p.mentioned] == ["Tartu"]
+
+
+@pytest.mark.parametrize("written", ["the Netherlands", "the Czech Republic"])
+def test_country_names_the_gazetteer_lacks(empty: Known, written: str) -> None:
+    found = extract_text(f"The cluster travelled to {written} in May 2023.", empty)
+    assert [p.label for p in found.places if p.mentioned] and not found.organizations and not found.people
+
+
+def test_a_connector_rule_that_is_not_a_list_is_a_clear_error(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("organizations.csv", "sources.csv", "organization-types.csv"):
+        (data / name).write_bytes((ROOT / "data" / name).read_bytes())
+    rules = (ROOT / "data" / "extraction.yaml").read_text(encoding="utf-8").replace("  in: [invest]", "  in: invest")
+    (data / "extraction.yaml").write_text(rules, encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    code, _, err = run("extract", str(article), "--out", str(tmp_path / "a.draft.yaml"), "--data", str(data))
+    assert code == 1 and "expected the values of 'cue_connectors' to be lists" in err
+
+
 # -- dates -------------------------------------------------------------------------------------
 
 
