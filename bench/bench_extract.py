@@ -27,7 +27,6 @@ only the taxonomies (themes, organization types), so no name is known in advance
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from collections.abc import Iterable
@@ -43,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 from ecosystem_graph.extract import Entity, Extraction, extract_article  # noqa: E402
 from ecosystem_graph.extract_known import Known  # noqa: E402
 from ecosystem_graph.extract_text import read_article  # noqa: E402
+from results_file import write_section  # noqa: E402
 
 ARTICLES = ROOT / "bench" / "extract"
 SPLITS = ("tuning", "heldout")
@@ -265,15 +265,6 @@ def render(results: dict[tuple[str, bool], tuple[dict[str, Score], int, float]])
     return "\n".join(lines)
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace the '## Extraction' section of ``path`` (or append it), leaving other sections alone."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
-    pattern = re.compile(r"^## Extraction\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section.rstrip() + "\n\n", text)
-    else:
-        text = text.rstrip() + "\n\n" + section.rstrip() + "\n"
-    path.write_text(text.rstrip() + "\n", encoding="utf-8")
 
 
 def main() -> None:

@@ -32,6 +32,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from results_file import cpu_model, write_section
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # tests/virtuoso.py starts and stops the server
@@ -172,11 +174,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _machine() -> str:
-    cpu = ""
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    cpu = cpu_model()
     import httpx
     import pyoxigraph
 
@@ -235,15 +233,6 @@ def _ratio(slower: float, faster: float) -> str:
     return f"{slower / max(faster, 1e-6):.2g}x"
 
 
-def write_section(text: str, path: Path) -> None:
-    """Put ``text`` in place of the file's section of the same title (other sections untouched)."""
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## (?!#)|\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(current):
-        current = pattern.sub(lambda m: text.rstrip("\n") + "\n\n", current)
-    else:
-        current = current.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
-    path.write_text(current.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def main() -> None:
@@ -268,7 +257,7 @@ def main() -> None:
     (args.out / f"results-{args.organizations}.json").write_text(json.dumps(result, indent=2))
     text = report(result, command, started, (load, f"{os.getloadavg()[0]:.1f}"))
     if not args.no_write:
-        write_section(text, args.results)
+        write_section(args.results, text)
     print(text)
 
 

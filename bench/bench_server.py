@@ -41,6 +41,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from results_file import cpu_model, write_section
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SECTION = "## HTTP endpoint"
@@ -371,11 +373,7 @@ def _ensure_rdflib_endpoint() -> None:
 
 
 def _machine() -> dict[str, Any]:
-    cpu = ""
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    cpu = cpu_model()
     import pyoxigraph
     import rdflib
     import starlette
@@ -451,14 +449,6 @@ def report(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(text: str, path: Path) -> None:
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## (?!#)|\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(current):
-        current = pattern.sub(lambda m: text.rstrip("\n") + "\n\n", current)
-    else:
-        current = current.rstrip("\n") + "\n\n" + text
-    path.write_text(current.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def main() -> None:
@@ -483,7 +473,7 @@ def main() -> None:
     text = report(results)
     print(text)
     if args.write:
-        write_section(text, ROOT / "bench" / "RESULTS.md")
+        write_section(ROOT / "bench" / "RESULTS.md", text)
 
 
 if __name__ == "__main__":

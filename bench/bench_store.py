@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import resource
 import shutil
 import signal
@@ -35,6 +34,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from results_file import cpu_model, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -186,11 +187,7 @@ def _queries(store: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
 
 
 def _machine() -> dict[str, Any]:
-    cpu = ""
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    cpu = cpu_model()
     import pyoxigraph
     import rdflib
 
@@ -327,15 +324,6 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], command: str,
     return "\n".join(lines)
 
 
-def write_section(text: str, path: Path) -> None:
-    """Put ``text`` in place of the file's "## Stores and scale" section (other sections untouched)."""
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## (?!#)|\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(current):
-        current = pattern.sub(lambda m: text.rstrip("\n") + "\n\n", current)
-    else:
-        current = current.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
-    path.write_text(current.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def main() -> None:
@@ -367,7 +355,7 @@ def main() -> None:
         results.append(result)
         (args.out / f"results-{size}.json").write_text(json.dumps(result, indent=2))
     text = report(results, _machine(), command, started, (load_start, f"{os.getloadavg()[0]:.1f}"))
-    write_section(text, args.results)
+    write_section(args.results, text)
     print(text)
 
 
