@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from results_file import cpu_model, write_section
+from results_file import cpu_model, named_query_texts, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -91,28 +91,6 @@ def _spawn(kind: str, job: dict[str, Any], out: Path, env: dict[str, str] | None
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _queries(spec: str) -> dict[str, str]:
-    """Every named query's full text, required parameters bound to busy entities (as bench_store.py)."""
-    from ecosystem_graph.graph import open_graph
-    from ecosystem_graph.queries import with_prologue
-
-    kg = open_graph(store=spec, rebuild=False)
-
-    def first(sparql: str) -> str:
-        return str(next(iter(kg.query(sparql)))[0])
-    busiest = first("SELECT ?o WHERE { ?m eco:metOrganization ?o } GROUP BY ?o ORDER BY DESC(COUNT(?m)) ?o LIMIT 1")
-    examples = {"organization": busiest, "entity": busiest, "theme": "smart-cities",
-                "organization-type": "accelerator", "date": "2018-01-01", "text": "a", "integer": "1",
-                "place": first("SELECT ?c WHERE { ?o schema:location ?c } GROUP BY ?c "
-                               "ORDER BY DESC(COUNT(?o)) ?c LIMIT 1")}
-    texts = {}
-    for name, query in kg.library().items():
-        chosen = {p.name: examples.get(p.kind, busiest) for p in query.params if p.required}
-        texts[name] = with_prologue(kg.bind_params(query, chosen), kg.base_iri)
-    kg.store.close()
-    return texts
-
-
 def _server_peak_mb(pid: int) -> float | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -148,7 +126,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     reader = open_store(f"oxigraph:{built}")
     reader.native().dump(str(nt), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     reader.close()
-    texts = _queries(f"oxigraph:{built}")
+    texts, _ = named_query_texts(f"oxigraph:{built}")
     print(f"starting Virtuoso ({args.buffers:,} buffers) ...", flush=True)
     server = virtuoso.start(buffers=args.buffers)
     env = {"ECOSYSTEM_GRAPH_SPARQL_USER": virtuoso.USER, "ECOSYSTEM_GRAPH_SPARQL_PASSWORD": virtuoso.PASSWORD,

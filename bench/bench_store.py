@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from results_file import cpu_model, write_section
+from results_file import cpu_model, named_query_texts, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -163,29 +163,6 @@ def _spawn(kind: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
 # -- the parent ---------------------------------------------------------------------------------
 
 
-def _queries(store: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
-    """Every named query's text with parameters bound to busy, realistic entities."""
-    from ecosystem_graph.graph import open_graph
-    from ecosystem_graph.queries import with_prologue
-
-    kg = open_graph(store=f"oxigraph:{store}", rebuild=False)
-
-    def first(sparql: str) -> str:
-        return str(next(iter(kg.query(sparql)))[0])
-    busiest = first("SELECT ?o WHERE { ?m eco:metOrganization ?o } GROUP BY ?o ORDER BY DESC(COUNT(?m)) ?o LIMIT 1")
-    examples = {"organization": busiest, "entity": busiest, "theme": "smart-cities",
-                "organization-type": "accelerator", "date": "2018-01-01", "text": "a", "integer": "1",
-                "place": first("SELECT ?c WHERE { ?o schema:location ?c } GROUP BY ?c "
-                               "ORDER BY DESC(COUNT(?o)) ?c LIMIT 1")}
-    texts, params = {}, {}
-    for name, query in kg.library().items():
-        chosen = {p.name: examples.get(p.kind, busiest) for p in query.params if p.required}
-        params[name] = chosen
-        texts[name] = with_prologue(kg.bind_params(query, chosen), kg.base_iri)
-    kg.store.close()
-    return texts, params
-
-
 def _machine() -> dict[str, Any]:
     cpu = cpu_model()
     import pyoxigraph
@@ -215,7 +192,7 @@ def run_size(size: int, args: argparse.Namespace, out: Path) -> dict[str, Any]:
     reader = open_store(f"oxigraph:{store}")
     reader.native().dump(str(nt), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     reader.close()
-    texts, params = _queries(store)
+    texts, params = named_query_texts(f"oxigraph:{store}")
     job = {"nt": str(nt), "store": str(store), "triples": build["triples"], "queries": texts, "repeat": args.repeat, "slow": args.slow,
            "timeout": args.timeout}
     print(f"[{size:,}] this project: loading the file into a new store ...", flush=True)

@@ -48,3 +48,27 @@ def cpu_model() -> str:
             return next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
     except (OSError, StopIteration):
         return ""
+
+
+def named_query_texts(spec: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Every named query's full text, with its required parameters bound to busy, realistic
+    entities of the graph in store ``spec``, and the parameters chosen."""
+    from ecosystem_graph.graph import open_graph
+    from ecosystem_graph.queries import with_prologue
+
+    kg = open_graph(store=spec, rebuild=False)
+
+    def first(sparql: str) -> str:
+        return str(next(iter(kg.query(sparql)))[0])
+    busiest = first("SELECT ?o WHERE { ?m eco:metOrganization ?o } GROUP BY ?o ORDER BY DESC(COUNT(?m)) ?o LIMIT 1")
+    examples = {"organization": busiest, "entity": busiest, "theme": "smart-cities",
+                "organization-type": "accelerator", "date": "2018-01-01", "text": "a", "integer": "1",
+                "place": first("SELECT ?c WHERE { ?o schema:location ?c } GROUP BY ?c "
+                               "ORDER BY DESC(COUNT(?o)) ?c LIMIT 1")}
+    texts, params = {}, {}
+    for name, query in kg.library().items():
+        chosen = {p.name: examples.get(p.kind, busiest) for p in query.params if p.required}
+        params[name] = chosen
+        texts[name] = with_prologue(kg.bind_params(query, chosen), kg.base_iri)
+    kg.store.close()
+    return texts, params

@@ -405,11 +405,6 @@ def read_manifest(out_dir: str | Path) -> dict | None:
 
 def is_stale(data_dir: str | Path, out_dir: str | Path, base_iri: str | None = None) -> bool:
     """Whether ``out_dir`` lacks a graph built from the current files of ``data_dir``."""
-    manifest = read_manifest(out_dir)
-    if manifest is None or not (Path(out_dir) / GRAPH_FILE).exists():
+    if not (Path(out_dir) / GRAPH_FILE).exists():
         return True
-    if manifest.get("data_dir") != str(Path(data_dir).resolve()):
-        return True
-    if base_iri and manifest.get("base_iri") != base_iri:
-        return True
-    return manifest.get("inputs") != _fingerprint(input_files(Path(data_dir)))
+    return store_is_stale(read_manifest(out_dir), data_dir, base_iri)
