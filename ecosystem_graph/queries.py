@@ -11,7 +11,12 @@ A parameter binds the variable of its name, or another one declared with ``as ?v
 ``# param: organization (organization) as ?org: ...``. A parameter's kind says what its value names: an entity kind (``organization``, ``theme``,
 ``city``, ``country``, ``place``, ``person``, ``visit``, ``meeting``, ``entity``), a ``date``,
 or ``text``. Entity values are resolved from an identifier or a label (case-insensitive).
-Bound parameters enter the query as a ``VALUES`` block at the start of its outer ``WHERE``.
+Bound parameters enter the query as a ``VALUES`` block at the start of its outer ``WHERE``, or,
+where the query marks the places, in each of its placeholders ``VALUES ?var { UNDEF }``: valid
+SPARQL that leaves the variable free while unbound. A placeholder inside each branch of a ``UNION``
+lets the store evaluate every branch from the given value; Oxigraph joins a ``VALUES`` block at the
+top with a following ``UNION`` only after evaluating the whole union (``partners``: 1.9 s -> 35 ms at
+100,000 organizations).
 
 >>> q = load_library()["organizations-in-city"]
 >>> [p.name for p in q.params], q.columns
@@ -38,6 +43,7 @@ PARAM = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\s*\((?P<kind>[a-z-]+)(?P<req>,\s
 ENTITY_KINDS = ("organization", "theme", "city", "country", "place", "person", "visit", "meeting",
                 "event", "product", "organization-type", "source", "entity")
 VALUE_KINDS = ("date", "text", "integer")
+PLACEHOLDER = r"\bVALUES\s+[?$]{}\s*\{{\s*UNDEF\s*\}}"  # of one variable; see bind()
 
 
 @dataclass(frozen=True)
@@ -143,12 +149,17 @@ def value_term(param: Param, value: str) -> Literal:
 
 
 def bind(query_text: str, bindings: dict[str, URIRef | Literal]) -> str:
-    """Insert ``VALUES`` for ``bindings`` at the start of the query's outer ``WHERE`` group.
+    """Bind each variable of ``bindings`` in its placeholders, or in a ``VALUES`` block at the start
+    of the query's outer ``WHERE`` group when the query has no placeholder for it.
 
     >>> print(bind("SELECT ?x WHERE { ?x a ?t }", {"t": URIRef("urn:T")}))
     SELECT ?x WHERE { VALUES ?t { <urn:T> }
      ?x a ?t }
+    >>> print(bind("SELECT ?x WHERE { { VALUES ?t { UNDEF } ?x a ?t } UNION { VALUES ?t { UNDEF } ?t a ?x } }",
+    ...            {"t": URIRef("urn:T")}))
+    SELECT ?x WHERE { { VALUES ?t { <urn:T> } ?x a ?t } UNION { VALUES ?t { <urn:T> } ?t a ?x } }
     """
+    query_text, bindings = _fill_placeholders(query_text, bindings)
     if not bindings:
         return query_text
     match = re.search(r"\bWHERE\s*\{", _blank_comments_and_strings(query_text), re.IGNORECASE)
@@ -156,6 +167,21 @@ def bind(query_text: str, bindings: dict[str, URIRef | Literal]) -> str:
         raise QueryError("cannot bind parameters: the query has no WHERE { ... } group")
     values = " ".join(f"VALUES ?{name} {{ {term.n3()} }}" for name, term in bindings.items())
     return f"{query_text[: match.end()]} {values}\n{query_text[match.end():]}"
+
+
+def _fill_placeholders(query_text: str, bindings: dict[str, URIRef | Literal]
+                       ) -> tuple[str, dict[str, URIRef | Literal]]:
+    """The text with every placeholder of a bound variable filled, and the bindings left to place."""
+    searchable = _blank_comments_and_strings(query_text)
+    left = dict(bindings)
+    for name, term in bindings.items():
+        spans = [m.span() for m in re.finditer(PLACEHOLDER.format(re.escape(name)), searchable, re.IGNORECASE)]
+        for start, end in reversed(spans):  # from the end, so earlier offsets stay valid
+            query_text = f"{query_text[:start]}VALUES ?{name} {{ {term.n3()} }}{query_text[end:]}"
+            searchable = f"{searchable[:start]}{' ' * len(f'VALUES ?{name} {{ {term.n3()} }}')}{searchable[end:]}"
+        if spans:
+            del left[name]
+    return query_text, left
 
 
 def _blank_comments_and_strings(text: str) -> str:
