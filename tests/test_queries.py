@@ -66,6 +66,24 @@ def test_bind_ignores_where_inside_strings_and_comments() -> None:
     assert bound.index("VALUES") > bound.index("SELECT ?x WHERE {")
 
 
+def test_bind_fills_every_placeholder_and_adds_no_top_level_block() -> None:
+    text = ('SELECT ?x WHERE { { VALUES ?org { UNDEF } ?x ?p ?org } UNION { VALUES ?org {UNDEF} ?org ?p ?x }\n'
+            '  # VALUES ?org { UNDEF } in a comment stays\n  FILTER (?x != "VALUES ?org { UNDEF }") }')
+    bound = bind(text, {"org": kg_literal()})
+    assert bound.count('VALUES ?org { "a" }') == 2
+    assert "# VALUES ?org { UNDEF } in a comment" in bound and '"VALUES ?org { UNDEF }"' in bound
+    assert not bound.startswith('SELECT ?x WHERE { VALUES')
+
+
+def test_unbound_placeholder_leaves_the_variable_free(kg: KnowledgeGraph) -> None:
+    """An unbound placeholder is UNDEF: the query answers as if the parameter were absent."""
+    text = "SELECT ?org WHERE { VALUES ?org { UNDEF } ?org a org:Organization }"
+    free = {row[0] for row in kg.query(text)}
+    nesta = kg.resolve("organization", "nesta")
+    assert nesta in free and len(free) > 10
+    assert [row[0] for row in kg.query(bind(text, {"org": nesta}))] == [nesta]
+
+
 def kg_literal():
     from rdflib import Literal
 
