@@ -34,11 +34,11 @@ from __future__ import annotations
 import errno
 import fcntl
 import gc
-import io
 import json
 import os
 import re
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -354,35 +354,50 @@ class OxigraphStore:
         return name
 
 
-class _ChunkReader(io.RawIOBase):
-    """A binary stream over an iterator of byte chunks, for Oxigraph's bulk loader to read from."""
+class _PipeFeeder:
+    """Writes byte chunks into a pipe from a thread, for Oxigraph's bulk loader to read as a file.
+
+    Read through a Python object, the loader takes the GIL for every read, so it waited while
+    Python made the triples and Python waited while it parsed; reading a pipe it runs alongside
+    the thread that makes them (the load at 100,000 organizations: ~39 s to ~28 s on 2 cores).
+
+    >>> feeder = _PipeFeeder([b"<urn:a> <urn:b> <urn:c> .\\n"])
+    >>> native = ox.Store(); native.bulk_load(path=feeder.start(), format=ox.RdfFormat.N_TRIPLES)
+    >>> feeder.finish(); len(native), feeder.lines
+    (1, 1)
+    """
 
     def __init__(self, chunks: Iterable[bytes]) -> None:
-        super().__init__()
-        self._chunks = iter(chunks)
-        self._view = memoryview(b"")
+        self._chunks = chunks
+        self._read, self._write = os.pipe()
+        self._thread = threading.Thread(target=self._run, name="ntriples-feeder", daemon=True)
         self.lines = 0
         self.error: BaseException | None = None
 
-    def readable(self) -> bool:
-        return True
+    def start(self) -> str:
+        """Start writing; the path the loader reads."""
+        self._thread.start()
+        return f"/dev/fd/{self._read}"
 
-    def readinto(self, buffer: Any) -> int:
-        while not len(self._view):
-            try:
-                chunk = next(self._chunks)
-            except StopIteration:
-                return 0
-            except BaseException as exc:  # kept to re-raise after the loader gives up
-                self.error = exc
-                raise
-            self._view = memoryview(chunk)
-            self.lines += chunk.count(b"\n")
-            _pause_for_tests("loading", self.lines)
-        size = min(len(buffer), len(self._view))
-        buffer[:size] = self._view[:size]
-        self._view = self._view[size:]
-        return size
+    def _run(self) -> None:
+        try:
+            for chunk in self._chunks:
+                self.lines += chunk.count(b"\n")
+                _pause_for_tests("loading", self.lines)
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(self._write, view):]
+        except BaseException as exc:  # re-raised by finish(), in the build's thread
+            self.error = exc
+        finally:
+            os.close(self._write)  # the loader sees the end (a failed run's end is caught by finish())
+
+    def finish(self) -> None:
+        """Wait for the writing thread; raise what stopped it, if anything did."""
+        os.close(self._read)  # a loader that gave up early leaves the writer blocked: this frees it (EPIPE)
+        self._thread.join()
+        if self.error is not None and not isinstance(self.error, BrokenPipeError):
+            raise self.error
 
 
 def _pause_for_tests(phase: str, triples: int = 0) -> None:
@@ -574,15 +589,18 @@ class StoreFolder:
             native = ox.Store(str(generation / DATABASE))
         except OSError as exc:
             raise _write_error(self.root, exc) from None
-        reader = _ChunkReader(() if isinstance(source, Path) else source)
+        feeder = None if isinstance(source, Path) else _PipeFeeder(source)
         try:
-            if isinstance(source, Path):
+            if feeder is None:
                 native.bulk_load(path=str(source), format=fmt)
             else:
-                native.bulk_load(input=reader, format=fmt)
+                try:
+                    native.bulk_load(path=feeder.start(), format=fmt)
+                finally:
+                    feeder.finish()  # raises what stopped the chunks: the loader saw a cut graph end there
         except BaseException as exc:
-            if reader.error is not None:
-                raise reader.error from None
+            if feeder is not None and feeder.error is not None and not isinstance(feeder.error, BrokenPipeError):
+                raise feeder.error from None
             if isinstance(exc, SyntaxError):
                 raise StoreError(f"store {self.root}: the graph to load is not valid RDF ({exc})") from None
             if isinstance(exc, OSError):

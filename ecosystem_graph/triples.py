@@ -486,14 +486,24 @@ class NTriplesSink:
     b'<urn:a> <http://www.w3.org/2000/01/rdf-schema#label> "A" .\\n'
     >>> sink.count
     1
+
+    ``watch`` sees the triples of chosen predicates go by, as N-Triples text:
+
+    >>> seen = []
+    >>> sink = NTriplesSink({"<urn:p>": lambda s, o: seen.append((s, o))})
+    >>> sink.add((URIRef("urn:a"), URIRef("urn:p"), URIRef("urn:b"))); seen
+    [('<urn:a>', '<urn:b>')]
     """
 
     literal_factory = StreamLiteral
 
-    def __init__(self) -> None:
+    def __init__(self, watch: dict[str, Callable[[str, str], None]] | None = None) -> None:
         self.lines: list[str] = []
         self.count = 0
         self._iris: dict[str, str] = {}  # IRI -> its N-Triples text; most are written many times
+        #: Predicate (as N-Triples text) -> called with the subject's and object's N-Triples text of
+        #: each triple with that predicate: how a build learns about its graph without querying it.
+        self.watch = watch or {}
 
     def add(self, triple: tuple[Any, Any, Any]) -> None:
         s, p, o = triple
@@ -509,6 +519,10 @@ class NTriplesSink:
             o_nt = (iris.get(str(o)) if type(o) is URIRef else None) or self._iri_or_term(o)
         self.lines.append(f"{s_nt} {p_nt} {o_nt} .\n")
         self.count += 1
+        if self.watch:
+            watcher = self.watch.get(p_nt)
+            if watcher is not None:
+                watcher(s_nt, o_nt)
 
     def _iri_or_term(self, term: Any) -> str:
         text = nt_term(term)
@@ -526,12 +540,14 @@ class NTriplesSink:
 
 
 def ntriples_chunks(records: Records, base_iri: str | None = None, batch: int = 20_000,
-                    progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
+                    progress: Callable[[int], None] | None = None,
+                    watch: dict[str, Callable[[str, str], None]] | None = None) -> Iterator[bytes]:
     """The triples of ``records`` as N-Triples, in chunks of about ``batch`` triples.
 
     Only one chunk is held at a time, so memory stays bounded however large the ecosystem.
     The triples are those of :func:`records_to_graph` (duplicates included: a store keeps one).
-    ``progress`` is called with the number of records done after each chunk.
+    ``progress`` is called with the number of records done after each chunk; ``watch`` is
+    passed to the :class:`NTriplesSink`.
 
     >>> from pathlib import Path
     >>> from .records import load_records
@@ -540,7 +556,7 @@ def ntriples_chunks(records: Records, base_iri: str | None = None, batch: int = 
     >>> len(Graph().parse(data=text, format="nt")) == len(records_to_graph(records))
     True
     """
-    sink = NTriplesSink()
+    sink = NTriplesSink(watch)
     builder = GraphBuilder(records, base_iri, graph=sink)
     done = 0
     for done, _ in enumerate(builder.emit_records(), 1):
