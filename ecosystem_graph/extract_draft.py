@@ -16,8 +16,6 @@ the other record files: records whose review ``status`` is ``accepted`` and whos
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from datetime import date
 from typing import Any
 
@@ -25,7 +23,9 @@ import yaml
 
 from .extract import Entity, Extraction, Fact, Mention
 from .extract_known import Known
-from .triples import slug as role_iri_slug
+from .records import slug
+
+MAX_ID_LENGTH = 60  # ids stay readable in a spreadsheet column
 
 HEADER = """\
 # Draft records drafted by `ecosystem-graph extract` from {article}.
@@ -35,17 +35,6 @@ HEADER = """\
 # Records whose review.match names an existing id are links to the graph, never added again.
 # Edit any field freely; `ecosystem-graph validate` checks the result. See docs/extraction.md.
 """
-
-
-def slug(text: str) -> str:
-    """An identifier from a name: ASCII lowercase words joined by hyphens.
-
-    >>> slug("London & Partners"), slug("Živa d.o.o."), slug("TrustMe™")
-    ('london-and-partners', 'ziva-d-o-o', 'trustme')
-    """
-    letters = "".join(c for c in text.replace("&", " and ") if not unicodedata.category(c).startswith("S"))
-    ascii_text = unicodedata.normalize("NFKD", letters).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:60].strip("-")
 
 
 class _Ids:
@@ -67,7 +56,7 @@ class _Ids:
             self.of[(table, key)] = match
             return match
         taken = self.used.setdefault(table, set()) | self.known.all_ids(table)
-        base = slug(name) or table.rstrip("s")
+        base = slug(name, MAX_ID_LENGTH) or table.rstrip("s")
         ident, n = base, 2
         while ident in taken:
             ident, n = f"{base}-{n}", n + 1
@@ -191,7 +180,7 @@ def _role_as_known(role: str, known: Known) -> str:
     'Marketing and PR Expert'
     """
     for record in known.records.all("memberships") if known.records else []:
-        if role_iri_slug(record.get("role")) == role_iri_slug(role):
+        if slug(record.get("role")) == slug(role):
             return record.get("role")
     return role[:1].upper() + role[1:]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -27,6 +28,20 @@ from .schema import DRAFT_FILES, DRAFT_INFO_KEYS, PROJECT_FIELDS, REVIEW_FIELDS,
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 LIST_SEPARATOR = "|"
+
+
+def slug(text: str, max_length: int | None = None) -> str:
+    """An identifier made of ``text``: ASCII lowercase words joined by hyphens ("" if none).
+
+    Accents are dropped, ``&`` reads "and", symbols vanish. Record ids (``synth``, ``extract``)
+    and role IRIs are made with it, so one name gives one identifier everywhere.
+
+    >>> slug("London & Partners"), slug("Živa d.o.o."), slug("TrustMe™"), slug("São Paulo")
+    ('london-and-partners', 'ziva-d-o-o', 'trustme', 'sao-paulo')
+    """
+    letters = "".join(c for c in text.replace("&", " and ") if not unicodedata.category(c).startswith("S"))
+    ascii_text = unicodedata.normalize("NFKD", letters).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:max_length].strip("-")
 
 
 @dataclass

@@ -28,8 +28,6 @@ from __future__ import annotations
 import csv
 import io
 import random
-import re
-import unicodedata
 from bisect import bisect
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -41,6 +39,7 @@ import yaml
 
 from . import resources
 from .errors import EcosystemGraphError
+from .records import slug
 from .schema import TABLES_BY_NAME
 
 SYNTHETIC_SOURCE = "synthetic"
@@ -110,16 +109,6 @@ class SynthSummary:
     @property
     def records(self) -> int:
         return sum(self.counts.values())
-
-
-def slugify(text: str) -> str:
-    """An identifier made of the ASCII letters and digits of ``text``.
-
-    >>> slugify("Zürich Technology Park"), slugify("São Paulo")
-    ('zurich-technology-park', 'sao-paulo')
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.casefold()).strip("-")
 
 
 class _Weighted:
@@ -199,7 +188,7 @@ class _Generator:
     # -- helpers --------------------------------------------------------------------------
 
     def unique_id(self, text: str, fallback: str) -> str:
-        base = slugify(text) or fallback
+        base = slug(text) or fallback
         ident, n = base, 2
         while ident in self.ids:
             ident, n = f"{base}-{n}", n + 1

@@ -23,7 +23,7 @@ from .namespaces import (
     DCAT, DCT, DEFAULT_BASE_IRI, ECO, FOAF, GEO, GEONAMES, ORG, OWL, PROV, RDF, RDFS, SCHEMA,
     SKOS, TIME, XSD, bind_prefixes,
 )
-from .records import Record, Records
+from .records import Record, Records, slug
 
 
 class _Terms:
@@ -71,15 +71,6 @@ SOURCE_TYPES = {"news-item": SCHEMA.NewsArticle, "dataset": SCHEMA.Dataset,
                 "report": SCHEMA.Report, "web-page": SCHEMA.WebPage}
 
 
-def slug(text: str) -> str:
-    """A record-id-like slug of free text, used for role IRIs.
-
-    >>> slug("Marketing and PR Expert")
-    'marketing-and-pr-expert'
-    """
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "unnamed"
-
-
 def relation_property(name: str) -> URIRef:
     """The ontology property a kebab-case relation name of relations.csv stands for.
 
@@ -114,6 +105,7 @@ class GraphBuilder:
         #: Makes the literals of the triples: rdflib's Literal, or a cheaper stand-in for a sink.
         self.lit: Callable[..., Node] = getattr(graph, "literal_factory", Literal)
         self._iris: dict[tuple[str, str], URIRef] = {}
+        self._role_labels: dict[str, str] = {}
 
     def iri(self, kind: str, key: str) -> URIRef:
         cached = self._iris.get((kind, key))
@@ -122,6 +114,15 @@ class GraphBuilder:
             if len(self._iris) < 200_000:  # sources, themes, places... are named again and again
                 self._iris[(kind, key)] = cached
         return cached
+
+    def role(self, text: str) -> tuple[URIRef, str]:
+        """The role IRI for a role's text, and its label: the first spelling met in the records.
+
+        "Chairman" and "chairman" are one role (one IRI from the slug, one label; the other
+        spelling becomes an alternative label); a text with no Latin letters gets a digest.
+        """
+        key = slug(text) or "role-" + hashlib.sha1(text.encode()).hexdigest()[:10]
+        return self.iri("role", key), self._role_labels.setdefault(key, text)
 
     def ref(self, table: str, key: str) -> URIRef:
         """The IRI of the record ``key``, looked up in ``table`` (or the first table holding it)."""
@@ -275,16 +276,18 @@ def _membership(b: GraphBuilder, r: Record) -> None:
     person, organization = b.iri("person", r.get("person")), b.iri("organization", r.get("organization"))
     label = f"{b.records.get('people', r.get('person')).get('name')}, {r.get('role')}"
     s = b.common(r, ORG.Membership, label=label)
-    role = b.iri("role", slug(r.get("role")))
+    role, role_label = b.role(r.get("role"))
     g = b.graph
     g.add((s, ORG.member, person))
     g.add((s, ORG.organization, organization))
     g.add((s, ORG.role, role))
     g.add((person, ORG.memberOf, organization))
     g.add((role, RDF.type, ORG.Role))
-    g.add((role, RDFS.label, b.lit(r.get("role"))))
-    g.add((role, SKOS.prefLabel, b.lit(r.get("role"))))
-    g.add((role, DCT.identifier, b.lit(slug(r.get("role")))))
+    g.add((role, RDFS.label, b.lit(role_label)))
+    g.add((role, SKOS.prefLabel, b.lit(role_label)))
+    g.add((role, DCT.identifier, b.lit(role.rsplit("/", 1)[1])))
+    if r.get("role") != role_label:
+        g.add((role, SKOS.altLabel, b.lit(r.get("role"))))
     if r.get("start") or r.get("end"):
         interval = URIRef(f"{s}/during")
         g.add((s, ORG.memberDuring, interval))

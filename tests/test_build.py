@@ -117,3 +117,18 @@ def test_outputs_are_readable_like_any_written_file(tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert (tmp_path / "ecosystem.ttl").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_one_role_spelled_two_ways_is_one_role_with_one_label(tmp_path: Path, data_copy: Path) -> None:
+    """Spreadsheets mix capitalization: the first spelling names the role, the others are alternatives."""
+    memberships = data_copy / "memberships.csv"
+    memberships.write_text(memberships.read_text(encoding="utf-8")
+                           + "adelina-hristova,nesta,marketing and PR expert,,,kcs-news-uk-2018\n"
+                           + "deyan-pushkarov,nesta,Председател,,,kcs-news-uk-2018\n", encoding="utf-8")
+    build_graph(data_copy, tmp_path / "out")  # SHACL would refuse a role with two labels
+    graph = Graph().parse(tmp_path / "out" / "ecosystem.ttl")
+    rows = {(str(r.role).rsplit("/", 1)[1], str(r.label), str(r.alt) if r.alt else None) for r in graph.query(
+        "SELECT ?role ?label ?alt WHERE { ?role a org:Role ; rdfs:label ?label OPTIONAL { ?role skos:altLabel ?alt } }",
+        initNs={"org": "http://www.w3.org/ns/org#", "skos": "http://www.w3.org/2004/02/skos/core#"})}
+    assert ("marketing-and-pr-expert", "Marketing and PR Expert", "marketing and PR expert") in rows
+    assert [row for row in rows if row[1] == "Председател"][0][0].startswith("role-")

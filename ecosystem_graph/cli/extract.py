@@ -10,7 +10,8 @@ import click
 
 from ..errors import EcosystemGraphError
 from ..extract import extract_article
-from ..extract_draft import about, draft_records, render_draft, slug, source_fields
+from ..extract_draft import about, draft_records, render_draft, source_fields
+from ..records import slug
 from ..extract_known import Known
 from ..extract_text import read_article
 from ..resources import default_data_dir
