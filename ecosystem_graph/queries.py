@@ -173,14 +173,12 @@ def _fill_placeholders(query_text: str, bindings: dict[str, URIRef | Literal]
                        ) -> tuple[str, dict[str, URIRef | Literal]]:
     """The text with every placeholder of a bound variable filled, and the bindings left to place."""
     searchable = _blank_comments_and_strings(query_text)
-    left = dict(bindings)
-    for name, term in bindings.items():
-        spans = [m.span() for m in re.finditer(PLACEHOLDER.format(re.escape(name)), searchable, re.IGNORECASE)]
-        for start, end in reversed(spans):  # from the end, so earlier offsets stay valid
-            query_text = f"{query_text[:start]}VALUES ?{name} {{ {term.n3()} }}{query_text[end:]}"
-            searchable = f"{searchable[:start]}{' ' * len(f'VALUES ?{name} {{ {term.n3()} }}')}{searchable[end:]}"
-        if spans:
-            del left[name]
+    spans = sorted((m.start(), m.end(), name) for name in bindings
+                   for m in re.finditer(PLACEHOLDER.format(re.escape(name)), searchable, re.IGNORECASE))
+    for start, end, name in reversed(spans):  # from the end, so earlier offsets stay valid
+        query_text = f"{query_text[:start]}VALUES ?{name} {{ {bindings[name].n3()} }}{query_text[end:]}"
+    filled = {name for _, _, name in spans}
+    left = {name: term for name, term in bindings.items() if name not in filled}
     return query_text, left
 
 

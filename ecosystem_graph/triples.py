@@ -115,14 +115,14 @@ class GraphBuilder:
                 self._iris[(kind, key)] = cached
         return cached
 
-    def role(self, text: str) -> tuple[URIRef, str]:
-        """The role IRI for a role's text, and its label: the first spelling met in the records.
+    def role(self, text: str) -> tuple[URIRef, str, str]:
+        """The role IRI for a role's text, its identifier, and its label: the first spelling met in the records.
 
         "Chairman" and "chairman" are one role (one IRI from the slug, one label; the other
         spelling becomes an alternative label); a text with no Latin letters gets a digest.
         """
         key = slug(text) or "role-" + hashlib.sha1(text.encode()).hexdigest()[:10]
-        return self.iri("role", key), self._role_labels.setdefault(key, text)
+        return self.iri("role", key), key, self._role_labels.setdefault(key, text)
 
     def ref(self, table: str, key: str) -> URIRef:
         """The IRI of the record ``key``, looked up in ``table`` (or the first table holding it)."""
@@ -276,7 +276,7 @@ def _membership(b: GraphBuilder, r: Record) -> None:
     person, organization = b.iri("person", r.get("person")), b.iri("organization", r.get("organization"))
     label = f"{b.records.get('people', r.get('person')).get('name')}, {r.get('role')}"
     s = b.common(r, ORG.Membership, label=label)
-    role, role_label = b.role(r.get("role"))
+    role, role_id, role_label = b.role(r.get("role"))
     g = b.graph
     g.add((s, ORG.member, person))
     g.add((s, ORG.organization, organization))
@@ -285,7 +285,7 @@ def _membership(b: GraphBuilder, r: Record) -> None:
     g.add((role, RDF.type, ORG.Role))
     g.add((role, RDFS.label, b.lit(role_label)))
     g.add((role, SKOS.prefLabel, b.lit(role_label)))
-    g.add((role, DCT.identifier, b.lit(role.rsplit("/", 1)[1])))
+    g.add((role, DCT.identifier, b.lit(role_id)))
     if r.get("role") != role_label:
         g.add((role, SKOS.altLabel, b.lit(r.get("role"))))
     if r.get("start") or r.get("end"):
