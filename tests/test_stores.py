@@ -92,6 +92,9 @@ def _canonical(query_text: str, rows: list[dict[str, Any]]) -> list[tuple]:
     """Rows made comparable across engines: GROUP_CONCAT parts sorted (SPARQL leaves their order
     open), decimals compared by value (Oxigraph writes 13.0 where rdflib keeps 13.00000)."""
     concatenated = set(re.findall(r"GROUP_CONCAT\([^)]*\)\s+AS\s+\?(\w+)", query_text, re.IGNORECASE))
+    # A list gathered in a sub-select may reach the result through COALESCE(?list, "").
+    concatenated |= {target for source, target in re.findall(
+        r"COALESCE\(\?(\w+)[^)]*\)\s+AS\s+\?(\w+)", query_text, re.IGNORECASE) if source in concatenated}
 
     def value(name: str, v: Any) -> Any:
         if name in concatenated and isinstance(v, str):
