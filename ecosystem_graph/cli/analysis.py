@@ -216,6 +216,3 @@ def _scalar(value: Any) -> str | int | float | bool:
     if value is None:
         return ""
     return value
-
-
-COMMANDS = [analyze]

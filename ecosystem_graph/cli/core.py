@@ -1,4 +1,4 @@
-"""Commands of the core: build, validate, stats, query, queries."""
+"""Commands of the core: build, validate, stats, query (``queries`` is in :mod:`.library`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from ..build import build as build_graph
 from ..progress import Progress
 from ..stores import is_persistent, open_store
 from ..errors import QueryError
-from ..queries import load_library
 from ..resources import default_data_dir
 from ..results import ALL_FORMATS, format_result, rows_to_csv, rows_to_table
 from .common import echo_output, graph_options, load_graph
@@ -124,30 +123,3 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"expected KEY=VALUE, found {item!r}", param_hint="--param")
         bindings[key.strip()] = value.strip()
     return bindings
-
-
-@click.command()
-@click.option("--data", "data_dir", type=click.Path(path_type=Path), envvar="ECOSYSTEM_GRAPH_DATA",
-              help="Also list the queries in DATA/queries/.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def queries(data_dir: Path | None, fmt: str) -> None:
-    """List the named queries with their description and parameters."""
-    data = data_dir or default_data_dir()
-    library = load_library([data / "queries"] if (data / "queries").is_dir() else [])
-    if fmt == "json":
-        click.echo(json.dumps([{"name": q.name, "description": q.description, "columns": q.columns,
-                                "parameters": [{"name": p.name, "kind": p.kind, "required": p.required,
-                                                "help": p.help} for p in q.params]}
-                               for q in library.values()], indent=2))
-        return
-    for q in library.values():
-        click.echo(click.style(q.name, bold=True) + f"  -> {', '.join(q.columns)}")
-        click.echo(f"    {q.description}")
-        for p in q.params:
-            need = "required" if p.required else "optional"
-            click.echo(f"    --param {p.name}=...  ({p.kind}, {need}) {p.help}")
-
-
-COMMANDS = [build, validate, stats, query, queries]
-
-

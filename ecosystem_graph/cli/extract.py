@@ -85,6 +85,3 @@ def _summary(draft: dict, out: Path) -> str:
         parts.append(f"{len(records)} {table} ({matches['new']} new)")
     return (f"drafted {', '.join(parts)} into {out}\n"
             "review it (docs/extraction.md): set review.status to accepted or rejected, then build")
-
-
-COMMANDS = [extract]

@@ -99,6 +99,3 @@ def push(source: Path, store: str, graph_iri: str | None, update_url: str | None
     where = f"{target.spec} graph {target.settings.graph}" if isinstance(target, SparqlStore) else target.spec
     click.echo(f"pushed {int(written.get('triples', 0)):,} triples from {path} into {where} ({name}) "
                f"in {time.monotonic() - started:.1f} s")
-
-
-COMMANDS = [push]

@@ -23,6 +23,3 @@ def synth(organizations: int, seed: int, out_dir: Path) -> None:
     counts = ", ".join(f"{n:,} {name}" for name, n in summary.counts.items() if n)
     click.echo(f"wrote {summary.records:,} synthetic records to {out_dir} in {time.monotonic() - started:.1f} s: "
                f"{counts}")
-
-
-COMMANDS = [synth]

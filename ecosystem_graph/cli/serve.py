@@ -90,6 +90,3 @@ def _named_graphs(kg: object) -> frozenset[str]:
         return frozenset(str(row[0]) for row in kg.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"))  # type: ignore[attr-defined]
     except Exception:  # rdflib's plain graph (memory) has no named graphs and says so with an Exception
         return frozenset()
-
-
-COMMANDS = [serve]

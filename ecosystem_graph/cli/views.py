@@ -63,6 +63,3 @@ def site(out_dir: Path, data_dir: Path | None, build_dir: Path, store: str | Non
     kg = load_graph(data_dir, build_dir, store)
     result = build_site(kg, out_dir)
     click.echo(f"wrote {result.pages:,} pages to {out_dir}; open {result.index}", err=True)
-
-
-COMMANDS = [view, site]
