@@ -35,12 +35,14 @@ import errno
 import fcntl
 import gc
 import json
+import mmap
 import os
 import re
 import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +69,20 @@ _FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": o
 _RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
                    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
 _GRAPH_RESULT_FORMATS = {"nt": ox.RdfFormat.N_TRIPLES, "turtle": ox.RdfFormat.TURTLE}
+#: Byte ranges of a file, read one after the other by one load call.
+Ranges = list[tuple[int, int]]
+#: Formats with one statement per line, which a file can be cut into parts of.
+_LINE_FORMATS = {ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS}
+#: Line-based files this large or larger load in parts, concurrently (and ranges of a file smaller
+#: than this are not worth a load call of their own). Measured on 2 cores, one call against two parts
+#: into a new on-disk store (medians of 7): 256 kB 0.02 s either way, 1 MB 0.052 s against 0.045 s,
+#: 4 MB 0.20 s against 0.12 s, 8 MB 0.39 s against 0.22 s; below ~1 MB the threads cost what they save.
+SPLIT_MIN_BYTES = 1 << 20
+#: How many parts: one per core, two at most. On 2 cores, 3 and 4 parts (one run each) loaded 100,000
+#: organizations in 12.9 and 11.7 s against 12.1 s for two: no gain beyond this shared machine's noise.
+SPLIT_PARTS = min(2, os.cpu_count() or 1)
+_BLANK = re.compile(rb"_:")
+_READ_BYTES = 1 << 24
 
 
 # -- results -----------------------------------------------------------------------------------
@@ -327,6 +343,8 @@ class OxigraphStore:
         if not self.persistent:
             native = ox.Store()
             try:
+                # One call: loaded in two parts at once, the in-memory store took as long (100,000
+                # organizations: 9.8, 10.1 s in one call; 9.7, 10.3 s in two parts).
                 native.bulk_load(path=str(path), format=fmt)
             except SyntaxError as exc:
                 raise StoreError(f"{path}: not valid RDF: {exc}") from None
@@ -398,6 +416,144 @@ class _PipeFeeder:
         self._thread.join()
         if self.error is not None and not isinstance(self.error, BrokenPipeError):
             raise self.error
+
+
+# -- loading a file in parts -------------------------------------------------------------------
+
+
+def bulk_load_file(native: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
+    """Bulk-load the RDF file at ``path`` into ``native``: an N-Triples or N-Quads file of
+    :data:`SPLIT_MIN_BYTES` or more in :data:`SPLIT_PARTS` parts at once, anything else in one call.
+
+    Oxigraph parses each call on one core; parts loaded by concurrent calls use the others. Each
+    call's bytes are read into memory and handed to Oxigraph as they are (at most the file's size
+    at once; 1.33 GB peak against 1.19 GB in one call at 100,000 organizations): no slower than
+    feeding each part through a pipe (load alone 11.6, 11.6 s against 12.5, 11.8 s), and no
+    writer thread to stop.
+    A syntax error is raised as a ``SyntaxError`` naming ``path`` and the line in it.
+    """
+    size = path.stat().st_size
+    if fmt not in _LINE_FORMATS or size < SPLIT_MIN_BYTES or SPLIT_PARTS < 2:
+        native.bulk_load(path=str(path), format=fmt)
+        return
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        parts = _plan_parts(handle, size, SPLIT_PARTS)
+        if parts is None:
+            native.bulk_load(path=str(path), format=fmt)
+            return
+        # A failing part cannot stop the others (a load call cannot be interrupted): they finish,
+        # then the first failing part's error is raised (the generation is discarded).
+        with ThreadPoolExecutor(len(parts), thread_name_prefix="bulk-load") as pool:
+            futures = [pool.submit(_load_part, native, path, handle, calls, fmt) for calls in parts]
+            for future in futures:
+                future.result()
+    finally:
+        os.close(handle)
+
+
+def _plan_parts(handle: int, size: int, count: int) -> list[list[Ranges]] | None:
+    """The load calls of each part, one after the other, each as the byte ranges it reads
+    (``None``: load the file in one call).
+
+    The file is cut after newlines into ``count`` spans. Oxigraph names the blank nodes of each load
+    call afresh (``_:b1`` loaded by two calls is two nodes), so every line holding the bytes ``_:``
+    (inside a literal or IRI too, harmlessly) is taken out of its span and all are loaded by one
+    call, the first part's first. The rest of each span, cut by those lines, is loaded a range a call:
+    each call reads bytes Oxigraph is given as they are, with no copy to join them; ranges smaller
+    than :data:`SPLIT_MIN_BYTES` go with the blank-node lines, not worth a call of their own.
+    """
+    with mmap.mmap(handle, size, prot=mmap.PROT_READ) as view:
+        # A cut with no newline after it finds -1: it falls on 0 and, in a set, goes.
+        cuts = sorted({0, size} | {view.find(b"\n", size * i // count) + 1 for i in range(1, count)})
+        if len(cuts) < 3:
+            return None
+        blank = _blank_node_lines(view, size)
+    gathered = list(blank)
+    parts: list[list[Ranges]] = []
+    for start, end in zip(cuts, cuts[1:]):
+        ranges = _without(start, end, [line for line in blank if start <= line[0] < end])
+        gathered += [r for r in ranges if r[1] - r[0] < SPLIT_MIN_BYTES]
+        parts.append([[r] for r in ranges if r[1] - r[0] >= SPLIT_MIN_BYTES])
+    if gathered:
+        parts[0].insert(0, sorted(gathered))
+    parts = [calls for calls in parts if calls]
+    return parts if len(parts) > 1 else None
+
+
+def _blank_node_lines(view: mmap.mmap, size: int) -> Ranges:
+    """The byte ranges of the lines that hold ``_:`` (adjacent lines merged)."""
+    lines: Ranges = []
+    taken = 0
+    for match in _BLANK.finditer(view):  # type: ignore[call-overload]
+        if match.start() < taken:
+            continue  # a second ``_:`` on a line already taken
+        begin = view.rfind(b"\n", 0, match.start()) + 1
+        end = view.find(b"\n", match.end())
+        taken = size if end < 0 else end + 1
+        if lines and lines[-1][1] == begin:
+            lines[-1] = (lines[-1][0], taken)
+        else:
+            lines.append((begin, taken))
+    return lines
+
+
+def _without(start: int, end: int, holes: Ranges) -> Ranges:
+    """The range ``start``-``end`` less the (sorted, inner) ``holes``."""
+    ranges: Ranges = []
+    for begin, stop in holes:
+        if begin > start:
+            ranges.append((start, begin))
+        start = stop
+    if end > start:
+        ranges.append((start, end))
+    return ranges
+
+
+def _load_part(native: ox.Store, path: Path, handle: int, calls: list[Ranges], fmt: ox.RdfFormat) -> None:
+    """Bulk-load one part of the file, a call after the other; syntax errors in the file's own lines."""
+    _pause_for_tests("loading")
+    for ranges in calls:
+        data = b"".join(_read(handle, start, end) for start, end in ranges)  # one range: no copy
+        try:
+            native.bulk_load(input=data, format=fmt)
+        except SyntaxError as exc:
+            raise _in_file(exc, path, handle, ranges) from None
+
+
+def _read(handle: int, start: int, end: int) -> bytes:
+    """The file's bytes from ``start`` to ``end`` (fewer if it shrank meanwhile, as one call would load)."""
+    data = os.pread(handle, end - start, start)
+    if len(data) == end - start or not data:
+        return data
+    return data + _read(handle, start + len(data), end)  # Linux reads at most ~2 GB a call
+
+
+def _in_file(exc: SyntaxError, path: Path, handle: int, ranges: Ranges) -> SyntaxError:
+    """``exc``, raised by a call reading ``ranges``, with ``path`` and the lines of the whole file."""
+    line = exc.lineno or 1
+    earlier = 0  # the call's lines in the ranges before
+    for start, end in ranges:
+        inside = _newlines(handle, start, end)
+        if line - earlier <= inside or (start, end) == ranges[-1]:
+            shift = _newlines(handle, 0, start) - earlier
+            break
+        earlier += inside
+    message = re.sub(r"\bline (\d+)", lambda m: f"line {int(m.group(1)) + shift}", exc.msg)
+    end_line = exc.end_lineno + shift if exc.end_lineno else None
+    return SyntaxError(message, (str(path), line + shift, exc.offset, None, end_line, exc.end_offset))
+
+
+def _newlines(handle: int, start: int, end: int) -> int:
+    """How many newlines the file holds from ``start`` to ``end`` (counted only to report an error)."""
+    total = 0
+    while start < end:
+        piece = os.pread(handle, min(_READ_BYTES, end - start), start)
+        if not piece:
+            break
+        total += piece.count(b"\n")
+        start += len(piece)
+    return total
 
 
 def _pause_for_tests(phase: str, triples: int = 0) -> None:
@@ -592,7 +748,7 @@ class StoreFolder:
         feeder = None if isinstance(source, Path) else _PipeFeeder(source)
         try:
             if feeder is None:
-                native.bulk_load(path=str(source), format=fmt)
+                bulk_load_file(native, source, fmt)  # type: ignore[arg-type]
             else:
                 try:
                     native.bulk_load(path=feeder.start(), format=fmt)
@@ -612,7 +768,11 @@ class StoreFolder:
             # beyond the noise of a shared machine (the bulk loader already writes sorted files).
             native.flush()
             view = OxigraphStore(native=native)
-            manifest = {**manifest, "generation": generation.name, "triples": view.count()}
+            # N-Triples puts every triple in the default graph, so the store's quads are its triples,
+            # counted about twice as fast as by the COUNT query (100,000 organizations, side by side
+            # on a busy machine: 0.61, 0.64 s against 1.31, 1.76 s).
+            triples = len(native) if fmt == ox.RdfFormat.N_TRIPLES else view.count()
+            manifest = {**manifest, "generation": generation.name, "triples": triples}
             if check is not None:
                 manifest.update(check(view) or {})  # it may raise, to refuse the graph
             view.close()
