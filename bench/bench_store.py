@@ -233,16 +233,18 @@ def _ms(value: float | None) -> str:
     return "timeout" if value is None else f"{value:,.1f}"
 
 
-def _ratio(slow: float | None, fast: float | None) -> str:
-    if slow is None:
-        return "> timeout"
+def _ratio(slow: float | None, fast: float | None, timeout: float) -> str:
+    """``slow / fast``; when the slow side timed out, the lower bound the timeout proves."""
     if not fast:
         return "n/a"
+    if slow is None:
+        return f"> {timeout / fast:,.1f}x"
     return f"{slow / fast:,.1f}x"
 
 
-def _verdict(rdflib_ms: float | None, ms: float | None) -> str:
-    ratio_ok = rdflib_ms is None or bool(ms and rdflib_ms / ms >= GOALS["query_ratio"])
+def _verdict(rdflib_ms: float | None, ms: float | None, timeout_ms: float) -> str:
+    # A query rdflib did not finish meets the ratio only if the timeout alone proves it.
+    ratio_ok = bool(ms and (rdflib_ms or timeout_ms) / ms >= GOALS["query_ratio"])
     fast_ok = ms is not None and ms <= GOALS["query_ms"]
     return "both" if ratio_ok and fast_ok else "ratio" if ratio_ok else "latency" if fast_ok else "neither"
 
@@ -266,6 +268,7 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], command: str,
              "on-disk store. *Build* is `ecosystem-graph build DATA --store oxigraph:PATH` from the records.", ""]
     for r in results:
         b, p, q, load, mem = r["build"], r["rdflib"], r["project"], r["load"], r["memory"]
+        limit_s = r.get("timeout", 300)
         reused = (f" Plain rdflib's side is from the run of {r['rdflib_measured']} on the identical file and "
                   "query texts (`--reuse-rdflib`).") if r.get("rdflib_measured", "") < started else ""
         lines += [f"### {r['size']:,} organizations: {b['triples']:,} triples ({r['records']:,} records, "
@@ -273,7 +276,8 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], command: str,
                   "| measure | plain rdflib | oxigraph:PATH | ratio | oxigraph (memory) | ratio | goal |",
                   "|---|---:|---:|---:|---:|---:|---|",
                   f"| load the graph (s) | {p['load_s']:.1f} | {load['load_s']:.1f} | "
-                  f"{_ratio(p['load_s'], load['load_s'])} | {mem['load_s']:.1f} | {_ratio(p['load_s'], mem['load_s'])} "
+                  f"{_ratio(p['load_s'], load['load_s'], limit_s)} | {mem['load_s']:.1f} | "
+                  f"{_ratio(p['load_s'], mem['load_s'], limit_s)} "
                   f"| >= 10x faster |",
                   f"| open the built store (s) | | {q['open_s']:.2f} | | | | |",
                   f"| peak memory, querying (MB) | {p['peak_mb']:,.0f} | {q['peak_mb']:,.0f} | "
@@ -289,15 +293,19 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], command: str,
                   "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
         for name in sorted(q["queries"]):
             pr, en, rd, me = q["queries"][name], q["engine"][name], p["queries"][name], mem["queries"][name]
+            limit_ms = limit_s * 1000
             lines.append(f"| {name} | {pr['rows']:,} | {_ms(rd['median_ms'])} | {_ms(pr['median_ms'])} | "
-                         f"{_ms(en['median_ms'])} | {_ms(me['median_ms'])} | {_ratio(rd['median_ms'], pr['median_ms'])} "
-                         f"| {_ratio(rd['median_ms'], me['median_ms'])} | {_verdict(rd['median_ms'], pr['median_ms'])}, "
-                         f"{_verdict(rd['median_ms'], me['median_ms'])} |")
+                         f"{_ms(en['median_ms'])} | {_ms(me['median_ms'])} "
+                         f"| {_ratio(rd['median_ms'], pr['median_ms'], limit_ms)} "
+                         f"| {_ratio(rd['median_ms'], me['median_ms'], limit_ms)} "
+                         f"| {_verdict(rd['median_ms'], pr['median_ms'], limit_ms)}, "
+                         f"{_verdict(rd['median_ms'], me['median_ms'], limit_ms)} |")
         lines.append("")
         shown = "; ".join(f"{k}: " + ", ".join(f"{n}={v.rsplit('/', 1)[-1]}" for n, v in chosen.items())
                           for k, chosen in sorted(r["params"].items()) if chosen)
-        lines += [f"Parameters: {shown}. A timeout is a query rdflib had not answered after "
-                  f"{r.get('timeout', 300):.0f} s; its ratio is then at least that over the project's time.", ""]
+        lines += [f"Parameters: {shown}. A timeout is a query rdflib had not answered after {limit_s:.0f} s; "
+                  "its ratio is then at least the timeout over the project's time (shown as '> N x'), and it "
+                  "meets the 20x goal only if that bound does.", ""]
     return "\n".join(lines)
 
 
