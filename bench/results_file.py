@@ -50,9 +50,10 @@ def cpu_model() -> str:
         return ""
 
 
-def named_query_texts(spec: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
-    """Every named query's full text, with its required parameters bound to busy, realistic
-    entities of the graph in store ``spec``, and the parameters chosen."""
+def named_query_texts(spec: str, engine: str | None = None) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Every named query's full text for ``engine`` (default: the store's own; see
+    ``NamedQuery.text_for``), with its required parameters bound to busy, realistic entities of
+    the graph in store ``spec``, and the parameters chosen."""
     from ecosystem_graph.graph import open_graph
     from ecosystem_graph.queries import with_prologue
 
@@ -69,6 +70,6 @@ def named_query_texts(spec: str) -> tuple[dict[str, str], dict[str, dict[str, st
     for name, query in kg.library().items():
         chosen = {p.name: examples.get(p.kind, busiest) for p in query.params if p.required}
         params[name] = chosen
-        texts[name] = with_prologue(kg.bind_params(query, chosen), kg.base_iri)
+        texts[name] = with_prologue(kg.bind_params(query, chosen, engine), kg.base_iri)
     kg.store.close()
     return texts, params

@@ -82,8 +82,9 @@ class KnowledgeGraph:
     def library(self) -> dict[str, NamedQuery]:
         return load_library(self.query_dirs)
 
-    def bind_params(self, query: NamedQuery, params: dict[str, str | None]) -> str:
-        """The query text with its parameters bound; unknown, missing or unresolvable ones raise."""
+    def bind_params(self, query: NamedQuery, params: dict[str, str | None], engine: str | None = None) -> str:
+        """The query's text for ``engine`` (default: this store's; its variant, if it has one) with
+        its parameters bound; unknown, missing or unresolvable ones raise."""
         bindings: dict[str, URIRef | Literal] = {}
         for name, value in params.items():
             if value is None or value == "":
@@ -95,7 +96,7 @@ class KnowledgeGraph:
         if missing:
             raise QueryError(f"query {query.name!r} needs parameter {missing[0]!r} "
                              f"(--param {missing[0]}=...): {query.param(missing[0]).help}")
-        return bind(query.text, bindings)
+        return bind(query.text_for(engine or getattr(self.store, "sparql_engine", None)), bindings)
 
     def resolve(self, kind: str, value: str, name: str | None = None) -> URIRef:
         """The entity of ``kind`` whose identifier, label or alternative label is ``value``.

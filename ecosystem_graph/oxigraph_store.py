@@ -249,6 +249,8 @@ class OxigraphStore:
     folder; ``OxigraphStore("PATH")`` is the persistent store in folder ``PATH``.
     """
 
+    sparql_engine = "oxigraph"
+
     def __init__(self, argument: str = "", native: ox.Store | None = None) -> None:
         self.persistent = bool(argument)
         self.spec = f"oxigraph:{argument}" if argument else "oxigraph"

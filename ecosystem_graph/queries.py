@@ -18,6 +18,18 @@ lets the store evaluate every branch from the given value; Oxigraph joins a ``VA
 top with a following ``UNION`` only after evaluating the whole union (``partners``: 1.9 s -> 35 ms at
 100,000 organizations).
 
+Engines plan the same SPARQL very differently, so a query may also have *variants*: the same
+question written for one engine, in ``ENGINE/NAME.rq`` beside ``NAME.rq`` (``queries/oxigraph/``).
+``NAME.rq`` is the definition, written to run well on rdflib and any engine; a store runs the
+variant for its engine (:data:`ENGINES`) when there is one. A variant takes its name, parameters
+and columns from its query and must give the same rows (``tests/test_stores.py`` checks every one).
+
+>>> theme_landscape = load_library()["theme-landscape"]
+>>> sorted(theme_landscape.variants), theme_landscape.text_for("oxigraph") != theme_landscape.text
+(['oxigraph'], True)
+>>> theme_landscape.text_for("rdflib") == theme_landscape.text
+True
+
 >>> q = load_library()["organizations-in-city"]
 >>> [p.name for p in q.params], q.columns
 (['city'], ['organization', 'label', 'type'])
@@ -44,6 +56,9 @@ ENTITY_KINDS = ("organization", "theme", "city", "country", "place", "person", "
                 "event", "product", "organization-type", "source", "entity")
 VALUE_KINDS = ("date", "text", "integer")
 PLACEHOLDER = r"\bVALUES\s+[?$]{}\s*\{{\s*UNDEF\s*\}}"  # of one variable; see bind()
+#: Engines a variant may be written for: the stores' ``sparql_engine`` (rdflib for ``memory``,
+#: oxigraph for ``oxigraph`` and ``oxigraph:PATH``, the detected engine of a ``sparql:URL`` store).
+ENGINES = ("rdflib", "oxigraph", "virtuoso", "generic")
 
 
 @dataclass(frozen=True)
@@ -61,9 +76,18 @@ class Param:
         return self.var or self.name
 
 
+@dataclass(frozen=True)
+class Variant:
+    """A named query written for one engine: ``ENGINE/NAME.rq`` beside ``NAME.rq``."""
+
+    engine: str
+    text: str
+    path: Path
+
+
 @dataclass
 class NamedQuery:
-    """A query of the library: its declaration and its SPARQL text."""
+    """A query of the library: its declaration, its SPARQL text and its variants by engine."""
 
     name: str
     description: str
@@ -71,6 +95,7 @@ class NamedQuery:
     columns: list[str]
     text: str
     path: Path
+    variants: dict[str, Variant] = field(default_factory=dict)
     _param_index: dict[str, Param] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -82,6 +107,11 @@ class NamedQuery:
         except KeyError:
             known = ", ".join(self._param_index) or "none"
             raise QueryError(f"query {self.name!r} has no parameter {name!r} (parameters: {known})") from None
+
+    def text_for(self, engine: str | None) -> str:
+        """The text to run on ``engine``: its variant if it has one, else the query's own text."""
+        variant = self.variants.get(engine or "")
+        return variant.text if variant else self.text
 
 
 def parse_named_query(path: Path) -> NamedQuery:
@@ -114,13 +144,27 @@ def query_dirs(extra: list[Path] | None = None) -> list[Path]:
 
 
 def load_library(extra: list[Path] | None = None) -> dict[str, NamedQuery]:
-    """Every named query, by name; a later folder's query replaces an earlier one of the same name."""
+    """Every named query, by name; a later folder's query replaces an earlier one of the same name,
+    variants included (a variant only ever stands for the query file beside it)."""
     library: dict[str, NamedQuery] = {}
     for folder in query_dirs(extra):
-        for path in sorted(Path(folder).glob("*.rq")):
-            query = parse_named_query(path)
-            library[query.name] = query
+        beside = {path.stem: parse_named_query(path) for path in sorted(Path(folder).glob("*.rq"))}
+        for path in sorted(Path(folder).glob("*/*.rq")):
+            _add_variant(beside, path)
+        library.update((query.name, query) for query in beside.values())
     return library
+
+
+def _add_variant(queries: dict[str, NamedQuery], path: Path) -> None:
+    """Attach the variant at ``path`` (``FOLDER/ENGINE/NAME.rq``) to query ``NAME`` of ``FOLDER``."""
+    engine, folder = path.parent.name, path.parent.parent
+    if engine not in ENGINES:
+        raise QueryError(f"{path}: expected a variant in a folder named for an engine "
+                         f"({', '.join(ENGINES)}), found folder {engine!r}")
+    if path.stem not in queries:
+        raise QueryError(f"{path}: a variant of query {path.stem!r}, expected {folder / (path.stem + '.rq')} "
+                         "beside its folder, found none")
+    queries[path.stem].variants[engine] = Variant(engine, path.read_text(encoding="utf-8"), path)
 
 
 def get_query(name: str, extra: list[Path] | None = None) -> NamedQuery:

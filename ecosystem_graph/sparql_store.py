@@ -469,6 +469,11 @@ class SparqlStore:
     def graph_iri(self) -> str:
         return self.settings.graph
 
+    @property
+    def sparql_engine(self) -> str:
+        """The remote engine's name (``virtuoso``, ``generic``), from its answers unless configured."""
+        return self.remote.engine.name
+
     # the control graph
 
     def control(self) -> dict[str, Any]:

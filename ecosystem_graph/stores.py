@@ -30,6 +30,9 @@ class Store(Protocol):
     """What every store offers the rest of the package."""
 
     spec: str
+    #: The engine that runs its queries, as named by :data:`~ecosystem_graph.queries.ENGINES`: a
+    #: named query runs its variant for this engine when it has one.
+    sparql_engine: str
 
     def load_file(self, path: Path) -> None:
         """Replace the store's graph with the Turtle file at ``path``."""
@@ -76,6 +79,8 @@ def is_persistent(store: Store) -> bool:
 
 class MemoryStore:
     """rdflib's in-memory graph: simple and fine for small ecosystems."""
+
+    sparql_engine = "rdflib"
 
     def __init__(self, argument: str = "") -> None:
         self.spec = "memory"

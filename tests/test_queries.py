@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ecosystem_graph.errors import QueryError
@@ -82,6 +84,43 @@ def test_unbound_placeholder_leaves_the_variable_free(kg: KnowledgeGraph) -> Non
     nesta = kg.resolve("organization", "nesta")
     assert nesta in free and len(free) > 10
     assert [row[0] for row in kg.query(bind(text, {"org": nesta}))] == [nesta]
+
+
+def _query_file(folder: Path, name: str, body: str = "SELECT ?x WHERE { ?x a org:Organization }") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.rq"
+    path.write_text(f"# name: {name}\n# columns: x\n{body}\n", encoding="utf-8")
+    return path
+
+
+def test_a_store_runs_the_variant_for_its_engine(tmp_path: Path) -> None:
+    _query_file(tmp_path, "listing")
+    (tmp_path / "oxigraph").mkdir()
+    (tmp_path / "oxigraph" / "listing.rq").write_text("SELECT ?x WHERE { { SELECT ?x WHERE { ?x a org:Organization } } }")
+    query = load_library([tmp_path])["listing"]
+    assert sorted(query.variants) == ["oxigraph"] and query.variants["oxigraph"].path.parent.name == "oxigraph"
+    assert "SELECT ?x WHERE { {" in query.text_for("oxigraph")
+    assert query.text_for("rdflib") == query.text_for(None) == query.text
+
+
+def test_a_query_that_replaces_another_leaves_the_others_variants_behind(tmp_path: Path) -> None:
+    builtin = LIBRARY["theme-landscape"]
+    assert "oxigraph" in builtin.variants
+    _query_file(tmp_path, "theme-landscape")
+    mine = load_library([tmp_path])["theme-landscape"]
+    assert mine.variants == {} and mine.text_for("oxigraph") == mine.text
+
+
+def test_a_variant_needs_its_query_and_an_engine_folder(tmp_path: Path) -> None:
+    _query_file(tmp_path / "oxigraph", "orphan")
+    with pytest.raises(QueryError, match=r"orphan.rq: a variant of query 'orphan', expected .*orphan.rq beside"):
+        load_library([tmp_path])
+    (tmp_path / "oxigraph" / "orphan.rq").unlink()
+    _query_file(tmp_path, "orphan")
+    _query_file(tmp_path / "oxigraf", "orphan")
+    with pytest.raises(QueryError, match=r"folder named for an engine \(rdflib, oxigraph, virtuoso, generic\), "
+                                          r"found folder 'oxigraf'"):
+        load_library([tmp_path])
 
 
 def kg_literal():
