@@ -487,7 +487,6 @@ def test_store_build_with_sampled_shapes_says_so(tmp_path: Path, synthetic: Path
 #: Queries whose row order Virtuoso sets differently from the embedded stores: rows compared as a multiset.
 VIRTUOSO_ORDER = {
     "inferred-facts": "Virtuoso orders strings holding non-ASCII letters (Khuşūş) otherwise than by code point",
-    "meetings": "rows tied on the ORDER BY keys (two visits starting the same day) come in the engine's order",
     "visits": "visits starting the same day are ordered by label, and Virtuoso orders non-ASCII letters "
               "otherwise than by code point",
     **ORDER_UNDEFINED,
