@@ -154,6 +154,10 @@ def test_queries_lists_names_descriptions_and_parameters(run) -> None:
                  "theme-landscape", "provenance"):
         assert name in out
     assert "--param theme=...  (theme, required)" in out
+    assert "    variants: oxigraph/theme-landscape.rq" in out
+    code, out, _ = run("queries", "--format", "json")
+    listed = {q["name"]: q for q in json.loads(out)}
+    assert listed["theme-landscape"]["variants"] == ["oxigraph"] and listed["contacts"]["variants"] == []
 
 
 def test_stats_counts_by_type(run) -> None:

@@ -26,7 +26,8 @@ def queries(data_dir: Path | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([{"name": q.name, "description": q.description, "columns": q.columns,
                                 "parameters": [{"name": p.name, "kind": p.kind, "required": p.required,
-                                                "help": p.help} for p in q.params]}
+                                                "help": p.help} for p in q.params],
+                                "variants": sorted(q.variants)}
                                for q in library.values()], indent=2))
         return
     for q in library.values():
@@ -35,3 +36,5 @@ def queries(data_dir: Path | None, fmt: str) -> None:
         for p in q.params:
             need = "required" if p.required else "optional"
             click.echo(f"    --param {p.name}=...  ({p.kind}, {need}) {p.help}")
+        if q.variants:  # the same question planned for one engine (queries.Variant)
+            click.echo("    variants: " + ", ".join(f"{e}/{v.path.name}" for e, v in sorted(q.variants.items())))
