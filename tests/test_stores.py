@@ -27,7 +27,7 @@ from ecosystem_graph.queries import load_library
 from ecosystem_graph.records import load_records
 from ecosystem_graph.sampled_shapes import check_sampled, shapes_graph
 from ecosystem_graph.shapes import check_shapes
-from ecosystem_graph.stores import is_persistent, open_store
+from ecosystem_graph.stores import is_persistent, open_store, text_triples
 from ecosystem_graph.synth import write_synthetic
 from ecosystem_graph.triples import ntriples_chunks, records_to_graph
 
@@ -192,6 +192,21 @@ def test_serialized_results_agree_between_native_and_rdflib(graphs, fmt: str) ->
         assert native.count(b"organization/") == fallback.count(b"organization/") == 11
     with pytest.raises(QueryError, match="does not suit"):
         query_serialized(graphs[("seed", "oxigraph:PATH")].store, sparql, "turtle")
+
+
+@pytest.mark.parametrize("store", STORES[1:])
+@pytest.mark.parametrize("data", ["seed", "synthetic"])
+def test_text_triples_and_rows_agree_with_rdflib(graphs, data: str, store: str) -> None:
+    reference, other = graphs[(data, "memory")], graphs[(data, store)]
+    triples = set(text_triples(other.store))
+    assert triples == set(text_triples(reference.store))
+    assert {language for *_, language in triples} >= {None, "", "en"}
+    sparql = "SELECT ?m ?role ?none WHERE { ?m org:role/rdfs:label ?role OPTIONAL { ?m eco:none ?none } }"
+    rows = sorted(other.text_rows(sparql))
+    assert rows == sorted(reference.text_rows(sparql)) and rows[0][1] and rows[0][2] is None
+    with pytest.raises(QuerySyntaxError, match="line 1"):
+        other.text_rows("SELECT ?x WHERE { ?x ")
+
 
 # -- the persistent store: layout, readers, generations, errors ---------------------------------
 
