@@ -14,10 +14,12 @@ rows: lists of plain dicts, ready for a table, CSV or JSON.
 from __future__ import annotations
 
 import difflib
+import math
 from collections import Counter
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from .errors import QueryError
 from .graph import KnowledgeGraph, open_graph  # noqa: F401  (open_graph: doctests)
@@ -29,6 +31,8 @@ Row = dict[str, Any]
 #: betweenness costs O(nodes x edges), minutes on a graph of tens of thousands of entities.
 BETWEENNESS_EXACT_LIMIT = 2000
 BETWEENNESS_SAMPLE = 500
+#: Above the limit, each connected component has at least this many sources (all of its nodes if fewer).
+BETWEENNESS_MIN_SOURCES = 50
 
 SUGGESTION_METHODS = ("adamic-adar", "jaccard")
 
@@ -66,7 +70,7 @@ def centrality(G: nx.Graph, weight: str | None = "weight") -> list[Row]:
 
     ``degree`` is the number of neighbours, ``degree_centrality`` that count over ``n - 1``.
     Betweenness ignores weights (networkx reads them as distances, ours are strengths) and is
-    estimated from a seeded sample of nodes above :data:`BETWEENNESS_EXACT_LIMIT` nodes.
+    estimated from seeded samples above :data:`BETWEENNESS_EXACT_LIMIT` nodes (see :func:`betweenness`).
     Eigenvector centrality uses ``weight`` and is computed per connected component (on a
     disconnected graph the power iteration is unstable), each component's values scaled by its
     share of the nodes; isolated nodes score 0. Rows are sorted by degree, betweenness, eigenvector.
@@ -82,8 +86,7 @@ def centrality(G: nx.Graph, weight: str | None = "weight") -> list[Row]:
     if len(H) == 0:
         return []
     degree = nx.degree_centrality(H) if len(H) > 1 else {n: 0.0 for n in H}
-    sample = BETWEENNESS_SAMPLE if len(H) > BETWEENNESS_EXACT_LIMIT else None
-    between = nx.betweenness_centrality(H, k=sample, seed=0 if sample else None)
+    between = betweenness(H)
     eigen = eigenvector_centrality(H, weight)
     rows = [{**_describe(H, n), "iri": n, "degree": H.degree(n), "degree_centrality": round(degree[n], 4),
              "betweenness": round(between[n], 4), "eigenvector": round(eigen[n], 4)} for n in H]
@@ -91,31 +94,107 @@ def centrality(G: nx.Graph, weight: str | None = "weight") -> list[Row]:
     return rows
 
 
-def eigenvector_centrality(G: nx.Graph, weight: str | None = "weight") -> dict[str, float]:
+def betweenness(G: nx.Graph) -> dict[str, float]:
+    """Betweenness centrality of a simple graph, unweighted and normalized as networkx does it.
+
+    Exact up to :data:`BETWEENNESS_EXACT_LIMIT` nodes. Above, each connected component is estimated
+    on its own, from a seeded sample of its nodes as large as its share of
+    :data:`BETWEENNESS_SAMPLE` (what one sample over the whole graph gives it on average), but at
+    least :data:`BETWEENNESS_MIN_SOURCES`, all of them in a smaller component. One sample over the
+    whole graph wasted its sources on isolated nodes and made networkx set up every source's search
+    over every node: 104 s on the 100,000-organization partner network (75,007 components), 85 s
+    of it that setup.
+
+    >>> scores = betweenness(nx.path_graph(["a", "b", "c"]))
+    >>> scores["b"], scores["a"]
+    (1.0, 0.0)
+    """
+    n = len(G)
+    if n <= BETWEENNESS_EXACT_LIMIT:
+        return nx.betweenness_centrality(G)
+    scores = dict.fromkeys(G, 0.0)
+    pairs = (n - 1) * (n - 2) / 2  # networkx's normalization, for the graph's n (not a component's)
+    position = {node: i for i, node in enumerate(G)}
+    for component in nx.connected_components(G):
+        if len(component) < 3:
+            continue  # no node lies between two others
+        nodes = sorted(component, key=position.__getitem__)  # the graph's order, not a set's: the same sample every run
+        part = nx.Graph()
+        part.add_nodes_from(nodes)
+        part.add_edges_from(G.edges(nodes))
+        sources = max(BETWEENNESS_MIN_SOURCES, math.ceil(BETWEENNESS_SAMPLE * len(nodes) / n))
+        values = nx.betweenness_centrality(part, k=min(sources, len(nodes)), normalized=False, seed=0)
+        scores.update((node, value / pairs) for node, value in values.items())
+    return scores
+
+
+def eigenvector_centrality(G: nx.Graph, weight: str | None = "weight", max_iter: int = 1000,
+                           tol: float = 1e-6) -> dict[str, float]:
     """Eigenvector centrality that works on any graph: per component, scaled by component size.
+
+    Each component of two or more nodes runs the power iteration of
+    ``nx.eigenvector_centrality`` (``x <- (A + I) x``, normalized, from a uniform start, until the
+    change is under ``nodes x tol``), all components at once on numpy arrays: networkx's loop took
+    15 s on the 100,000-organization partner network (1,476 components, the largest 23,036 nodes).
+    A component that does not converge gets networkx's numpy solver when scipy is installed, else
+    its weighted degrees. Isolated nodes score 0.
 
     >>> G = nx.Graph([("a", "b"), ("c", "d"), ("d", "e")])
     >>> G.add_node("f")
     >>> scores = eigenvector_centrality(G)
     >>> scores["d"] > scores["a"] > scores["f"] == 0.0
     True
+    >>> star = nx.star_graph(4)
+    >>> all(abs(scores - nx.eigenvector_centrality(star)[n]) < 1e-9
+    ...     for n, scores in eigenvector_centrality(star).items())
+    True
     """
-    scores = {n: 0.0 for n in G}
-    for component in nx.connected_components(G):
-        if len(component) < 2:
-            continue  # no neighbours, no centrality
-        sub = G.subgraph(component).copy()  # a copy: iterating a subgraph view is several times slower
-        try:
-            values = nx.eigenvector_centrality(sub, max_iter=1000, weight=weight)
-        except nx.PowerIterationFailedConvergence:
-            try:  # the numpy solver needs scipy, which is optional
-                values = nx.eigenvector_centrality_numpy(sub, weight=weight)
-            except ImportError:
-                total = sum(d for _, d in sub.degree(weight=weight)) or 1
-                values = {n: d / total for n, d in sub.degree(weight=weight)}
-        share = len(component) / len(G)
-        scores.update({n: abs(v) * share for n, v in values.items()})
+    nodes = list(G)
+    index = {node: i for i, node in enumerate(nodes)}
+    component = np.zeros(len(nodes), dtype=np.int64)
+    parts = [part for part in nx.connected_components(G) if len(part) > 1]
+    for number, part in enumerate(parts, start=1):  # 0: isolated nodes
+        component[[index[node] for node in part]] = number
+    size = np.bincount(component, minlength=len(parts) + 1).astype(float)
+    source, target, strength = _arcs(G, index, weight)
+    x = np.where(component > 0, 1 / size[component], 0.0)
+    done = np.zeros(len(parts) + 1, dtype=bool)
+    done[0] = True
+    for _ in range(max_iter):
+        last = x
+        x = last + np.bincount(target, weights=last[source] * strength, minlength=len(nodes))
+        norm = np.sqrt(np.bincount(component, weights=x * x, minlength=len(parts) + 1))
+        x = np.where(done[component], last, x / np.where(norm > 0, norm, 1)[component])
+        change = np.bincount(component, weights=np.abs(x - last), minlength=len(parts) + 1)
+        done |= change < size * tol
+        if done.all():
+            break
+    scores = dict(zip(nodes, (np.abs(x) * size[component] / len(nodes)).tolist()))  # isolated: x is 0
+    for number in np.flatnonzero(~done):
+        scores.update(_unconverged(G.subgraph(parts[number - 1]), weight, len(nodes)))
     return scores
+
+
+def _arcs(G: nx.Graph, index: dict[str, int], weight: str | None) -> tuple[Any, Any, Any]:
+    """Node numbers and weights of every arc ``n -> neighbour`` of ``G``'s adjacency, as arrays."""
+    source, target, strength = [], [], []
+    for node, neighbours in G.adjacency():
+        for neighbour, data in neighbours.items():
+            source.append(index[node])
+            target.append(index[neighbour])
+            strength.append(data.get(weight, 1) if weight else 1)
+    return (np.array(source, dtype=np.int64), np.array(target, dtype=np.int64),
+            np.array(strength, dtype=float))
+
+
+def _unconverged(part: nx.Graph, weight: str | None, total: int) -> dict[str, float]:
+    """A component where the power iteration did not converge: numpy's solver, or weighted degrees."""
+    try:  # the numpy solver needs scipy, which is optional
+        values = nx.eigenvector_centrality_numpy(part, weight=weight)
+    except ImportError:
+        degrees = sum(d for _, d in part.degree(weight=weight)) or 1
+        values = {n: d / degrees for n, d in part.degree(weight=weight)}
+    return {n: abs(v) * len(part) / total for n, v in values.items()}
 
 
 # -- communities and brokers ---------------------------------------------------------------------
@@ -188,8 +267,7 @@ def brokers(G: nx.Graph, parts: list[set[str]] | None = None, seed: int = 0,
     parts = communities(H, seed=seed) if parts is None else parts
     community_of = {n: i for i, part in enumerate(parts, start=1) for n in part}
     names = community_names(H, parts)
-    between = nx.betweenness_centrality(H) if len(H) <= BETWEENNESS_EXACT_LIMIT else \
-        nx.betweenness_centrality(H, k=BETWEENNESS_SAMPLE, seed=0)
+    between = betweenness(H)
     organizations = [n for n in H if H.nodes[n].get("kind") == "organization"] or list(H)
     rows = []
     for node in organizations:

@@ -8,10 +8,11 @@
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from collections.abc import Callable, Iterator
+from functools import lru_cache, partial
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
@@ -22,10 +23,12 @@ from .errors import QueryError, QuerySyntaxError, StoreError
 from .namespaces import DEFAULT_BASE_IRI, bind_prefixes
 from .queries import ENTITY_KINDS, NamedQuery, bind, get_query, load_library, value_term, with_prologue
 from .resources import default_data_dir
-from .stores import Store, is_persistent, open_store
+from .stores import Store, is_persistent, open_store, text_rows
 
 if TYPE_CHECKING:
     import pandas
+
+T = TypeVar("T")
 
 #: Parameter kind -> the classes whose instances it may name.
 KIND_CLASSES: dict[str, tuple[str, ...]] = {
@@ -57,9 +60,22 @@ class KnowledgeGraph:
 
         A syntax error is reported at its position in ``sparql`` itself.
         """
+        return self._run(self.store.query, sparql)
+
+    def text_rows(self, sparql: str) -> Iterator[tuple[str | None, ...]]:
+        """A SELECT's rows as plain text, read natively where the store can (see
+        :func:`~ecosystem_graph.stores.text_rows`); for reading many rows fast.
+
+        >>> sorted(open_graph().text_rows("SELECT ?id WHERE { ?c a schema:Country ; dct:identifier ?id }"))
+        [('austria',), ('bulgaria',), ('italy',), ('slovenia',), ('united-kingdom',)]
+        """
+        return self._run(partial(text_rows, self.store), sparql)
+
+    def _run(self, run: Callable[[str], T], sparql: str) -> T:
+        """``run`` on ``sparql`` with the project's prefixes; a syntax error is placed in ``sparql``."""
         full = with_prologue(sparql, self.base_iri)
         try:
-            return self.store.query(full)
+            return run(full)
         except QuerySyntaxError as exc:
             raise exc.shifted(sparql, full.count("\n") - sparql.count("\n")) from None
 

@@ -9,7 +9,7 @@ Python, so they never disagree with it:
 - :func:`contact_graph`: person -- organization, from meetings attended and memberships.
 
 Every function takes a :class:`~ecosystem_graph.graph.KnowledgeGraph` or an entity graph already
-built from one (building it runs a handful of SPARQL queries; reuse it when projecting several times).
+built from one (building it reads the whole graph once; reuse it when projecting several times).
 
 >>> kg = open_graph()
 >>> G = entity_graph(kg)
@@ -19,17 +19,18 @@ built from one (building it runs a handful of SPARQL queries; reuse it when proj
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
 import networkx as nx
 
-from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS
 
 from .graph import KnowledgeGraph, open_graph  # noqa: F401  (open_graph: doctests)
 from .namespaces import ECO, SCHEMA
+from .stores import TextTriple, text_triples
 
 #: Class -> node kind, most specific first: an entity with several classes takes the first kind.
 KIND_OF_CLASS: dict[str, str] = {
@@ -80,6 +81,7 @@ _FACT_NAMES = {str(ORG.classification): "type"}
 
 _MEMBER_OF = str(ORG.memberOf)
 _DERIVED_FROM = str(PROV.wasDerivedFrom)
+_LOCATION = str(SCHEMA.location)  # (a namespace attribute costs ~4 µs: once here, not once per fact)
 
 Source = KnowledgeGraph | nx.MultiDiGraph
 
@@ -93,11 +95,13 @@ def entity_graph(kg: KnowledgeGraph, include_sources: bool = False) -> nx.MultiD
     edge attributes ``relation`` (label of the property), ``predicate`` and ``inferred``; a person's
     "member of" edge also has ``role``. Memberships, roles, the data set and rdf:Statement nodes are
     not nodes; sources are nodes, with "was derived from" edges, only with ``include_sources``.
+    A property given several values shows the smallest (an English or untagged label first), so
+    the graph is the same whatever order a store returns its triples in.
 
-    Three SPARQL queries select the entities, the inferred statements and the memberships; the
-    statements about each entity are then read from the rdflib graph's index, because rdflib's
-    SPARQL engine spends about 80 µs on every result row: a query returning every triple of
-    160,000 would take 13 s where the index takes 1 s.
+    The triples are read once, as plain text (:func:`~ecosystem_graph.stores.text_triples`): from
+    the memory store's index, and from Oxigraph without rdflib terms (at 100,000 organizations on
+    ``oxigraph:PATH``, 22 s and 1.1 GB where parsing a dump into rdflib first took 126 s and 4.6 GB).
+    Two SPARQL queries, read the same way, give the inferred statements and the memberships.
 
     >>> kg = open_graph()
     >>> G = entity_graph(kg)
@@ -107,49 +111,36 @@ def entity_graph(kg: KnowledgeGraph, include_sources: bool = False) -> nx.MultiD
     >>> sorted({d["relation"] for _, _, d in G.in_edges(nesta["iri"], data=True)})
     ['met organization']
     """
-    kinds = _kinds(kg, include_sources)
+    first = list(text_triples(kg.store, _FIRST))
+    labels, titles = _texts(first, _LABEL), _texts(first, _TITLE)
+    nodes = _nodes(first, labels, include_sources)
     roles = _roles(kg)
-    inferred = {(str(s), str(p), str(o)) for s, p, o in kg.query(
-        """SELECT ?s ?p ?o WHERE { ?st a rdf:Statement ; eco:inferred true ;
-             rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }""")}
-    graph = kg.rdflib_graph()
-    labels, titles = _texts(graph, RDFS.label), _texts(graph, DCTERMS.title)
-
-    nodes: dict[str, dict[str, Any]] = {}
-    statements: list[tuple[str, str, Any]] = []
-    for iri, kind in kinds.items():
-        node = {"label": "", "id": "", "kind": kind, "kind_label": KIND_LABELS[kind], "iri": iri,
-                "description": "", "date": "", "end_date": "", "sources": [], "facts": [], "inferred": []}
-        for p, o in graph.predicate_objects(URIRef(iri)):
-            p = str(p)
-            if p in _ATTRIBUTES:
-                node[_ATTRIBUTES[p]] = node[_ATTRIBUTES[p]] or str(o)
-            elif p == _DERIVED_FROM:
-                node["sources"].append(titles.get(str(o)) or labels.get(str(o), str(o)))
-            statements.append((iri, p, o))
-        node["label"] = labels.get(iri) or node["id"]
-        nodes[iri] = node
+    inferred = set(kg.text_rows(
+        """SELECT ?s ?p ?o WHERE { ?st eco:inferred true ; a rdf:Statement ;
+             rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }"""))
 
     edges: list[tuple[str, str, str, dict[str, Any]]] = []
-    for s, p, o in statements:  # second pass: every node's label is known now
-        node, o_text = nodes[s], str(o)
+    statements = chain((t for t in first if t[1] != _TYPE), text_triples(kg.store, exclude=_FIRST))
+    for s, p, o, language in statements:
+        node = nodes.get(s)
+        if node is None:
+            continue
+        if p in _ATTRIBUTES:
+            node[_ATTRIBUTES[p]] = _smallest(node[_ATTRIBUTES[p]], o)
+        elif p == _DERIVED_FROM:
+            node["sources"].append(titles.get(o) or labels.get(o, o))
         if p not in _NOT_FACTS:
-            fact = _fact(p, o_text, nodes, labels)
+            fact = _fact(p, o, nodes, labels)
             node["facts"].append(fact)
-            if (s, p, o_text) in inferred:
+            if (s, p, o) in inferred:
                 node["inferred"].append(fact)
-        if o_text in nodes and p not in _SKIPPED_EDGES and isinstance(o, URIRef):
-            data = {"relation": labels.get(p) or _local_name(p), "predicate": p,
-                    "inferred": (s, p, o_text) in inferred}
+        if language is None and o in nodes and p not in _SKIPPED_EDGES:
+            data = {"relation": labels.get(p) or _local_name(p), "predicate": p, "inferred": (s, p, o) in inferred}
             if p == _MEMBER_OF:
-                data["role"] = roles.get((s, o_text), "")
-            edges.append((s, o_text, p, data))
+                data["role"] = roles.get((s, o), "")
+            edges.append((s, o, p, data))
 
-    for (person, organization), role in roles.items():
-        if person in nodes and role:
-            many = sum(1 for key in roles if key[0] == person) > 1
-            where = f" at {nodes[organization]['label']}" if many and organization in nodes else ""
-            nodes[person]["facts"].append(f"role: {role}{where}")
+    _add_roles(nodes, roles)
     for node in nodes.values():
         for name in ("sources", "facts", "inferred"):
             node[name] = sorted(set(node[name]))
@@ -160,46 +151,73 @@ def entity_graph(kg: KnowledgeGraph, include_sources: bool = False) -> nx.MultiD
     return G
 
 
-# Literal properties that are node attributes of their own.
-_ATTRIBUTES = {str(DCTERMS.identifier): "id", str(DCTERMS.description): "description",
-               str(SCHEMA.startDate): "date", str(SCHEMA.endDate): "end_date"}
+_TYPE, _IDENTIFIER, _LABEL, _TITLE = str(RDF.type), str(DCTERMS.identifier), str(RDFS.label), str(DCTERMS.title)
+#: What makes the nodes (classes, identifiers) and names things (labels, titles): read first.
+_FIRST = (_TYPE, _IDENTIFIER, _LABEL, _TITLE)
+
+# Literal properties that are node attributes of their own (besides the identifier, ``id``).
+_ATTRIBUTES = {str(DCTERMS.description): "description", str(SCHEMA.startDate): "date",
+               str(SCHEMA.endDate): "end_date"}
 
 
-def _kinds(kg: KnowledgeGraph, include_sources: bool) -> dict[str, str]:
-    """IRI -> kind of every entity with an identifier and a class of :data:`KIND_OF_CLASS`."""
-    values = " ".join(f"(<{cls}> {i})" for i, cls in enumerate(KIND_OF_CLASS))
+def _smallest(current: str, value: str) -> str:
+    """The smaller of two values, an empty one only when both are."""
+    return min(current, value) if current and value else current or value
+
+
+def _nodes(first: list[TextTriple], labels: dict[str, str], include_sources: bool) -> dict[str, dict[str, Any]]:
+    """IRI -> attributes of every entity: an identifier and a class of :data:`KIND_OF_CLASS`."""
     kinds = list(KIND_OF_CLASS.values())
+    order = {cls: i for i, cls in enumerate(KIND_OF_CLASS)}
     rank: dict[str, int] = {}
-    for s, order in kg.query(f"""SELECT ?s ?order WHERE {{
-            VALUES (?class ?order) {{ {values} }} ?s a ?class ; dct:identifier ?id }}"""):
-        iri, order = str(s), int(order)
-        rank[iri] = min(order, rank.get(iri, order))  # an event that is also a source stays an event
-    return {iri: kinds[order] for iri, order in rank.items() if include_sources or kinds[order] != "source"}
+    identifiers: dict[str, str] = {}
+    for s, p, o, _ in first:
+        if p == _TYPE and o in order:
+            rank[s] = min(order[o], rank.get(s, order[o]))  # an event that is also a source stays an event
+        elif p == _IDENTIFIER:
+            identifiers[s] = _smallest(identifiers.get(s, ""), o)
+    nodes = {}
+    for iri, number in rank.items():
+        kind = kinds[number]
+        if iri in identifiers and (include_sources or kind != "source"):
+            nodes[iri] = {"label": labels.get(iri) or identifiers[iri], "id": identifiers[iri], "kind": kind,
+                          "kind_label": KIND_LABELS[kind], "iri": iri, "description": "", "date": "",
+                          "end_date": "", "sources": [], "facts": [], "inferred": []}
+    return nodes
 
 
-def _texts(graph: Graph, predicate: URIRef) -> dict[str, str]:
+def _texts(triples: Iterable[TextTriple], predicate: str) -> dict[str, str]:
     """IRI -> its ``predicate`` text (rdfs:label, dct:title); English or untagged text first."""
-    found: dict[str, str] = {}
-    for s, text in graph.subject_objects(predicate):
-        if isinstance(s, URIRef) and (str(s) not in found or getattr(text, "language", None) in (None, "en")):
-            found[str(s)] = str(text)
-    return found
+    best: dict[str, tuple[bool, str]] = {}
+    for s, p, o, language in triples:
+        if p == predicate:
+            choice = (language not in (None, "", "en"), o)
+            if s not in best or choice < best[s]:
+                best[s] = choice
+    return {s: text for s, (_, text) in best.items()}
 
 
 def _roles(kg: KnowledgeGraph) -> dict[tuple[str, str], str]:
-    """(person, organization) -> the role's label, from the memberships."""
-    roles: dict[tuple[str, str], str] = {}
-    for person, organization, role in kg.query("""SELECT ?person ?org ?role WHERE {
-            ?m a org:Membership ; org:member ?person ; org:organization ?org .
-            OPTIONAL { ?m org:role/rdfs:label ?role } }"""):
-        roles[(str(person), str(organization))] = str(role or "")
-    return roles
+    """(person, organization) -> the role's label, from the memberships (the largest, if several)."""
+    rows = sorted((person, organization, role or "") for person, organization, role in kg.text_rows(
+        """SELECT ?person ?org ?role WHERE { ?m a org:Membership ; org:member ?person ; org:organization ?org .
+             OPTIONAL { ?m org:role/rdfs:label ?role } }"""))
+    return {(person, organization): role for person, organization, role in rows}
+
+
+def _add_roles(nodes: dict[str, dict[str, Any]], roles: dict[tuple[str, str], str]) -> None:
+    """A fact "role: R" on each person, "role: R at O" for a person of several organizations."""
+    memberships = Counter(person for person, _ in roles)
+    for (person, organization), role in roles.items():
+        if person in nodes and role:
+            where = f" at {nodes[organization]['label']}" if memberships[person] > 1 and organization in nodes else ""
+            nodes[person]["facts"].append(f"role: {role}{where}")
 
 
 def _fact(predicate: str, value: str, nodes: dict[str, dict[str, Any]], labels: dict[str, str]) -> str:
     """"property: value" with labels, e.g. "type: Business accelerator" or "city: London"."""
     target = nodes.get(value)
-    if predicate == str(SCHEMA.location) and target and target["kind"] in ("city", "country"):
+    if predicate == _LOCATION and target and target["kind"] in ("city", "country"):
         name = target["kind"]  # "city: London" says more than "location: London"
     else:
         name = _FACT_NAMES.get(predicate) or labels.get(predicate) or _local_name(predicate)

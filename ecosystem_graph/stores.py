@@ -16,11 +16,12 @@ True
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 
 from .errors import QueryError, QuerySyntaxError, StoreError
@@ -45,6 +46,9 @@ class Store(Protocol):
 
     def is_empty(self) -> bool:
         """Whether the store holds no triples yet."""
+
+    # A store may also offer ``query_serialized``, ``text_triples`` and ``text_rows``: the
+    # functions of those names below use them when it does, and rdflib when it does not.
 
 
 @runtime_checkable
@@ -123,6 +127,77 @@ def query_serialized(store: Store, sparql: str, fmt: str) -> bytes:
 
         return format_result(result, fmt).encode()
     return result.serialize(format=fmt)  # type: ignore[return-value]
+
+
+#: A triple as plain text: subject IRI, predicate IRI, object (an IRI or a literal's lexical form),
+#: and the object's language: ``None`` for an IRI, else the literal's language tag or "".
+TextTriple = tuple[str, str, str, str | None]
+
+
+def text_triples(store: Store, predicates: Iterable[str] | None = None,
+                 exclude: Collection[str] = ()) -> Iterator[TextTriple]:
+    """The triples of ``predicates`` (default: every predicate) but those of ``exclude``, as
+    :data:`TextTriple` text, in no particular order; only triples of an IRI's (blank nodes' names
+    mean nothing outside the store), decimals in canonical form (Oxigraph keeps no other: the build
+    writes 15.00000). Natively when the store can (``text_triples``: Oxigraph reads the terms as
+    strings, never as rdflib terms), else from the store's rdflib graph, so every store gives the
+    same triples.
+
+    >>> store = open_store("memory")
+    >>> store.load_file(__import__("pathlib").Path(__file__).resolve().parents[1] / "ontology" / "ecosystem.ttl")
+    >>> sorted(text_triples(store, ["http://www.w3.org/2002/07/owl#versionInfo"]))  # doctest: +ELLIPSIS
+    [('https://w3id.org/ecosystem-graph/ontology', 'http://www.w3.org/2002/07/owl#versionInfo', '...', '')]
+    """
+    native = getattr(store, "text_triples", None)
+    if native is not None:
+        return native(predicates, exclude)
+    return graph_text_triples(store.graph(), predicates, exclude)
+
+
+def graph_text_triples(graph: Graph, predicates: Iterable[str] | None = None,
+                       exclude: Collection[str] = ()) -> Iterator[TextTriple]:
+    """:func:`text_triples` read from an rdflib graph's index."""
+    patterns = [None] if predicates is None else [URIRef(p) for p in predicates if p not in exclude]
+    for pattern in patterns:
+        for s, p, o in graph.triples((None, pattern, None)):
+            if not isinstance(s, URIRef) or (pattern is None and str(p) in exclude):
+                continue
+            if isinstance(o, URIRef):
+                yield str(s), str(p), str(o), None
+            elif isinstance(o, Literal):
+                text = decimal_text(str(o)) if o.datatype == _DECIMAL else str(o)
+                yield str(s), str(p), text, o.language or ""
+
+
+_DECIMAL = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
+
+
+def decimal_text(lexical: str) -> str:
+    """An xsd:decimal in the canonical form Oxigraph keeps, so that every store gives the same text.
+
+    >>> decimal_text("15.00000"), decimal_text("-0.50"), decimal_text("100.0"), decimal_text("-0.0")
+    ('15', '-0.5', '100', '0')
+    """
+    try:
+        value = Decimal(lexical).normalize() + 0  # + 0: no exponent (1E+2 is 100), and -0 is 0
+    except InvalidOperation:
+        return lexical
+    return format(value, "f")
+
+
+def text_rows(store: Store, sparql: str) -> Iterator[tuple[str | None, ...]]:
+    """The rows of a SELECT query as plain text (an IRI, a literal's lexical form, a blank node's
+    name; ``None`` when unbound), natively when the store can (``text_rows``), else through rdflib.
+    The query runs before the first row is read, so a bad one raises here.
+
+    >>> list(text_rows(open_store("memory"), "SELECT ?x ?y WHERE { VALUES ?x { <urn:a> 'b' } }"))
+    [('urn:a', None), ('b', None)]
+    """
+    native = getattr(store, "text_rows", None)
+    if native is not None:
+        return native(sparql)
+    result = store.query(sparql)
+    return (tuple(None if term is None else str(term) for term in row) for row in result)
 
 
 def run_rdflib_query(graph: Graph, sparql: str) -> Result:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +14,8 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from ecosystem_graph.analytics import (brokers, centrality, communities, eigenvector_centrality, find_node,
-                                       shortest_path, suggest_partners)
+from ecosystem_graph.analytics import (BETWEENNESS_EXACT_LIMIT, betweenness, brokers, centrality, communities,
+                                       eigenvector_centrality, find_node, shortest_path, suggest_partners)
 from ecosystem_graph.cli import main
 from ecosystem_graph.errors import QueryError
 from ecosystem_graph.graph import KnowledgeGraph
@@ -56,6 +57,42 @@ def test_eigenvector_centrality_does_not_crash_on_awkward_graphs() -> None:
     assert scores[4] > scores[3] > 0 and scores[1] > 0
     bipartite = nx.complete_bipartite_graph(2, 3)  # power iteration oscillates without care
     assert len(centrality(bipartite)) == 5
+
+
+def _components(count: int, size: int) -> nx.Graph:
+    """``count`` scale-free components of ``size`` nodes, named by text as entity IRIs are."""
+    return nx.union_all(nx.relabel_nodes(nx.barabasi_albert_graph(size, 2, seed=i), lambda j, i=i: f"c{i}-{j}")
+                        for i in range(count))
+
+
+def test_eigenvector_centrality_is_networkx_power_iteration_per_component() -> None:
+    G = nx.union(_components(3, 60), nx.relabel_nodes(nx.complete_bipartite_graph(2, 3), str))
+    for u, v in G.edges:
+        G.edges[u, v]["weight"] = 1 + len(u + v) % 3
+    G.add_node("alone")
+    scores = eigenvector_centrality(G)
+    for part in nx.connected_components(G):
+        if len(part) > 1:
+            expected = nx.eigenvector_centrality(G.subgraph(part), max_iter=1000, weight="weight")
+            assert all(abs(scores[n] - expected[n] * len(part) / len(G)) < 1e-12 for n in part)
+    assert scores["alone"] == 0.0
+
+
+def test_betweenness_above_the_limit_is_exact_in_small_components() -> None:
+    G = _components(60, 40)  # 2,400 nodes, every component under the minimum of sources
+    assert len(G) > BETWEENNESS_EXACT_LIMIT
+    exact, scores = nx.betweenness_centrality(G), betweenness(G)
+    assert all(abs(scores[n] - exact[n]) < 1e-15 for n in G) and max(scores.values()) > 0
+
+
+def test_sampled_betweenness_is_the_same_in_every_process() -> None:
+    """Components are sets, whose order changes with each process's hash seed; the sample must not."""
+    code = ("import json, networkx as nx; from ecosystem_graph.analytics import betweenness; "
+            "G = nx.union_all(nx.relabel_nodes(nx.barabasi_albert_graph(700, 2, seed=i), lambda j, i=i: f'c{i}-{j}') "
+            "for i in range(3)); print(json.dumps(betweenness(G), sort_keys=True))")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")]
+    assert runs[0] == runs[1] and json.loads(runs[0])["c0-0"] > 0
 
 
 def test_communities_are_deterministic_and_keep_partners_together(P, kg) -> None:

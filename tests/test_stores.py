@@ -23,12 +23,13 @@ from ecosystem_graph.build import build_store, load_ontology, relation_names
 from ecosystem_graph.cli import main
 from ecosystem_graph.errors import QueryError, QuerySyntaxError, ShapeError, StoreError
 from ecosystem_graph.graph import KnowledgeGraph, result_rows
+from ecosystem_graph.network import entity_graph, partner_network
 from ecosystem_graph.oxigraph_store import OxigraphStore
 from ecosystem_graph.queries import load_library
 from ecosystem_graph.records import load_records
 from ecosystem_graph.sampled_shapes import check_sampled, shapes_graph
 from ecosystem_graph.shapes import check_shapes
-from ecosystem_graph.stores import is_persistent, open_store
+from ecosystem_graph.stores import is_persistent, open_store, text_triples
 from ecosystem_graph.synth import write_synthetic
 from ecosystem_graph.triples import ntriples_chunks, records_to_graph
 
@@ -213,6 +214,38 @@ def test_serialized_results_agree_between_native_and_rdflib(graphs, fmt: str) ->
         assert native.count(b"organization/") == fallback.count(b"organization/") == 11
     with pytest.raises(QueryError, match="does not suit"):
         query_serialized(graphs[("seed", "oxigraph:PATH")].store, sparql, "turtle")
+
+
+@pytest.mark.parametrize("store", STORES[1:])
+@pytest.mark.parametrize("data", ["seed", "synthetic"])
+def test_text_triples_and_rows_agree_with_rdflib(graphs, data: str, store: str) -> None:
+    reference, other = graphs[(data, "memory")], graphs[(data, store)]
+    triples = set(text_triples(other.store))
+    assert triples == set(text_triples(reference.store))
+    assert {language for *_, language in triples} >= {None, "", "en"}
+    sparql = "SELECT ?m ?role ?none WHERE { ?m org:role/rdfs:label ?role OPTIONAL { ?m eco:none ?none } }"
+    rows = sorted(other.text_rows(sparql))
+    assert rows == sorted(reference.text_rows(sparql)) and rows[0][1] and rows[0][2] is None
+    with pytest.raises(QuerySyntaxError, match="line 1"):
+        other.text_rows("SELECT ?x WHERE { ?x ")
+
+
+@pytest.mark.parametrize("store", STORES[1:])
+@pytest.mark.parametrize("data", ["seed", "synthetic"])
+def test_entity_graphs_and_partner_networks_are_the_same_on_every_store(graphs, data: str, store: str) -> None:
+    reference, other = graphs[(data, "memory")], graphs[(data, store)]
+    for include_sources in (False, True):
+        G, H = entity_graph(reference, include_sources), entity_graph(other, include_sources)
+        assert list(H.nodes(data=True)) == list(G.nodes(data=True))
+        assert [list(d) for _, d in H.nodes(data=True)] == [list(d) for _, d in G.nodes(data=True)]
+        assert list(H.edges(keys=True, data=True)) == list(G.edges(keys=True, data=True))
+    P, Q = partner_network(G), partner_network(H)
+    assert list(Q.nodes(data=True)) == list(P.nodes(data=True))
+    assert list(Q.edges(data=True)) == list(P.edges(data=True))
+    # What is compared holds every kind of attribute: facts, inferred facts, sources, roles, links.
+    nodes = [d for _, d in G.nodes(data=True)]
+    assert all(any(d[name] for d in nodes) for name in ("facts", "inferred", "sources", "description", "date"))
+    assert any(d.get("role") for *_, d in G.edges(data=True)) and P.number_of_edges() > 5
 
 # -- the persistent store: layout, readers, generations, errors ---------------------------------
 
