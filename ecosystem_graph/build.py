@@ -18,7 +18,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -319,7 +319,7 @@ def _build_store(data: Path, target: Store, base_iri: str | None, shacl: str, pr
 
     if progress:
         progress.phase("checking records")
-    inputs = _fingerprint(input_files(data)) if data.is_dir() else {}
+    inputs = fingerprint(data) if data.is_dir() else {}
     ontology = load_ontology()
     records = load_records(data, relations=relation_names(ontology))
     base = base_iri or records.project.get("base_iri") or DEFAULT_BASE_IRI
@@ -386,7 +386,7 @@ def store_is_stale(manifest: dict[str, Any] | None, data_dir: str | Path, base_i
         return True
     if base_iri and manifest.get("base_iri") != base_iri:
         return True
-    return manifest.get("inputs") != _fingerprint(input_files(Path(data_dir)))
+    return manifest.get("inputs") != fingerprint(Path(data_dir))
 
 
 # -- freshness -------------------------------------------------------------------------------
@@ -398,15 +398,25 @@ def input_files(data_dir: Path) -> list[Path]:
     return [*data, resources.ontology_path(), resources.shapes_path()]
 
 
-def _fingerprint(paths: Iterable[Path]) -> dict[str, str]:
-    return {str(p.resolve()): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+def fingerprint(data_dir: Path) -> dict[str, str]:
+    """The SHA-256 of every input of a build (:func:`input_files`), by file name: a record file by
+    its own, the ontology and shapes as ``ontology/NAME``. Names rather than full paths, so that the
+    same inputs read through another checkout or an installed copy do not make a store look stale.
+
+    >>> digests = fingerprint(resources.default_data_dir())
+    >>> "organizations.csv" in digests and "ontology/shapes.ttl" in digests
+    True
+    """
+    shared = {resources.ontology_path(), resources.shapes_path()}
+    return {(f"ontology/{p.name}" if p in shared else p.name): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in input_files(data_dir)}
 
 
 def _manifest(compiled: CompiledGraph, data_dir: Path, merged: Graph, files: list[str]) -> dict:
     return {
         "data_dir": str(data_dir.resolve()),
         "base_iri": compiled.base_iri,
-        "inputs": _fingerprint(input_files(data_dir)),
+        "inputs": fingerprint(data_dir),
         "outputs": files,
         "triples": len(merged),
     }

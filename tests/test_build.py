@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -89,6 +90,21 @@ def test_stale_when_data_changes_and_rebuilt_on_read(tmp_path: Path, data_copy: 
     assert is_stale(data_copy, out)
     kg = open_graph(data_copy, out)
     assert len(kg.rows("organizations-in-city", city="Peterborough")) == 3
+
+
+def test_the_same_ontology_read_from_another_copy_is_not_a_change(tmp_path: Path, data_copy: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another checkout or an installed copy with the same ontology and shapes reads a build as fresh;
+    a different ontology makes it stale."""
+    out = tmp_path / "build"
+    open_graph(data_copy, out)
+    home = tmp_path / "home"
+    shutil.copytree(ROOT / "ontology", home / "ontology")
+    monkeypatch.setenv("ECOSYSTEM_GRAPH_HOME", str(home))
+    assert not is_stale(data_copy, out)
+    with (home / "ontology" / "shapes.ttl").open("a", encoding="utf-8") as stream:
+        stream.write("\n# an edit\n")
+    assert is_stale(data_copy, out)
 
 
 def test_base_iri_is_configurable(tmp_path: Path) -> None:
