@@ -27,17 +27,15 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from results_file import cpu_model, write_section
+from results_file import cpu_model, peak_mb, run_worker, spawn, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -49,8 +47,6 @@ STEPS = ("entity_s", "partner_s", "centrality_s")
 # -- workers (each runs in its own process) -----------------------------------------------------
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _analyze(kg: Any, started: float) -> dict[str, Any]:
@@ -64,7 +60,7 @@ def _analyze(kg: Any, started: float) -> dict[str, Any]:
     rows = analytics.centrality(P)
     return {"entity_s": entity, "partner_s": partner, "centrality_s": time.perf_counter() - started,
             "entities": G.number_of_nodes(), "links": G.number_of_edges(), "organizations": P.number_of_nodes(),
-            "partner_edges": P.number_of_edges(), "top": rows[:3], "peak_mb": _peak_mb()}
+            "partner_edges": P.number_of_edges(), "top": rows[:3], "peak_mb": peak_mb()}
 
 
 def worker_project(job: dict[str, Any]) -> dict[str, Any]:
@@ -119,7 +115,7 @@ def worker_plain(job: dict[str, Any]) -> dict[str, Any]:
         signal.alarm(0)
     centrality = None if failed and failed.startswith("gave up") else time.perf_counter() - started
     return {"load_s": load, "entity_s": entity, "partner_s": None, "centrality_s": centrality, "failed": failed,
-            "triples": len(graph), "nodes": U.number_of_nodes(), "edges": U.number_of_edges(), "peak_mb": _peak_mb()}
+            "triples": len(graph), "nodes": U.number_of_nodes(), "edges": U.number_of_edges(), "peak_mb": peak_mb()}
 
 
 def worker_prepare(job: dict[str, Any]) -> dict[str, Any]:
@@ -145,14 +141,8 @@ WORKERS = {"project": worker_project, "memory": worker_memory, "plain": worker_p
 
 
 def _spawn(kind: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
-    path = out / f"job-{kind}.json"
-    path.write_text(json.dumps(job))
     load = os.getloadavg()[0]
-    done = subprocess.run([sys.executable, __file__, "--worker", kind, str(path)], capture_output=True, text=True,
-                          cwd=ROOT)
-    if done.returncode != 0:
-        raise SystemExit(f"{kind} worker failed:\n{done.stderr}")
-    return {**json.loads(done.stdout.strip().splitlines()[-1]), "load": [load, os.getloadavg()[0]]}
+    return {**spawn(__file__, kind, job, out / f"job-{kind}.json"), "load": [load, os.getloadavg()[0]]}
 
 
 # -- the parent ---------------------------------------------------------------------------------
@@ -267,9 +257,7 @@ def main() -> None:
                         help="only write the section again from the raw results of the last run in --out")
     parser.add_argument("--worker", nargs=2, metavar=("KIND", "JOB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.worker:
-        kind, job = args.worker
-        print(json.dumps(WORKERS[kind](json.loads(Path(job).read_text()))))
+    if run_worker(args.worker, WORKERS):
         return
     args.out.mkdir(parents=True, exist_ok=True)
     if args.report:

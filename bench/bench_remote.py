@@ -23,7 +23,6 @@ import json
 import os
 import platform
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -32,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from results_file import cpu_model, named_query_texts, write_section
+from results_file import cpu_model, named_query_texts, peak_mb, run_worker, spawn, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -40,13 +39,6 @@ sys.path.insert(0, str(ROOT / "tests"))  # tests/virtuoso.py starts and stops th
 SECTION = "## Remote store (Virtuoso)"
 
 
-def _peak_mb() -> float:
-    """This process's peak resident set. Not ``ru_maxrss``: Linux keeps that across ``exec``, so a
-    worker would report the peak of the parent it was forked from (which built the graph)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _open(job: dict[str, Any]) -> Any:
@@ -62,7 +54,7 @@ def worker_push(job: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     store.replace(rdf_file_chunks(Path(job["nt"])), {"pushed_from": job["nt"]})
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "triples": int((store.manifest() or {}).get("triples", 0)), "peak_mb": _peak_mb()}
+    return {"seconds": seconds, "triples": int((store.manifest() or {}).get("triples", 0)), "peak_mb": peak_mb()}
 
 
 def worker_queries(job: dict[str, Any]) -> dict[str, Any]:
@@ -75,20 +67,14 @@ def worker_queries(job: dict[str, Any]) -> dict[str, Any]:
             rows = sum(1 for _ in store.query(text))
             runs.append(time.perf_counter() - started)
         timings[name] = {"runs": runs, "rows": rows, "median_ms": statistics.median(runs) * 1000}
-    return {"queries": timings, "peak_mb": _peak_mb()}
+    return {"queries": timings, "peak_mb": peak_mb()}
 
 
 WORKERS = {"push": worker_push, "queries": worker_queries}
 
 
 def _spawn(kind: str, job: dict[str, Any], out: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
-    path = out / f"job-{kind}-{job['side']}.json"
-    path.write_text(json.dumps(job))
-    done = subprocess.run([sys.executable, __file__, "--worker", kind, str(path)], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, **(env or {})})
-    if done.returncode != 0:
-        raise SystemExit(f"{kind} worker ({job['side']}) failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return spawn(__file__, kind, job, out / f"job-{kind}-{job['side']}.json", env)
 
 
 def _server_peak_mb(pid: int) -> float | None:
@@ -226,9 +212,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print the section, leave RESULTS.md as it is")
     parser.add_argument("--worker", nargs=2, metavar=("KIND", "JOB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.worker:
-        kind, job = args.worker
-        print(json.dumps(WORKERS[kind](json.loads(Path(job).read_text()))))
+    if run_worker(args.worker, WORKERS):
         return
     started, load = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), f"{os.getloadavg()[0]:.1f}"
     command = "python bench/bench_remote.py " + " ".join(sys.argv[1:])

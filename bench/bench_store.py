@@ -27,17 +27,15 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from results_file import cpu_model, named_query_texts, write_section
+from results_file import cpu_model, named_query_texts, peak_mb, run_worker, spawn, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -48,8 +46,6 @@ GOALS = {"load": 10.0, "query_ratio": 20.0, "query_ms": 200.0, "memory": 0.4, "b
 # -- workers (each runs in its own process) -----------------------------------------------------
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class _Timeout(Exception):
@@ -89,7 +85,7 @@ def worker_build(job: dict[str, Any]) -> dict[str, Any]:
     shutil.rmtree(job["store"], ignore_errors=True)
     started = time.perf_counter()
     result = build_store(job["data"], f"oxigraph:{job['store']}")
-    return {"seconds": time.perf_counter() - started, "peak_mb": _peak_mb(), "triples": result.triples,
+    return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb(), "triples": result.triples,
             "records": result.records, "checks": result.describe_checks()}
 
 
@@ -104,7 +100,7 @@ def worker_rdflib(job: dict[str, Any]) -> dict[str, Any]:
     def run(text: str) -> int:
         return sum(1 for _ in graph.query(text))
     timings = _time_queries(run, job["rdflib_queries"], job["repeat"], job["slow"], job["timeout"])
-    return {"load_s": load, "triples": len(graph), "queries": timings, "peak_mb": _peak_mb()}
+    return {"load_s": load, "triples": len(graph), "queries": timings, "peak_mb": peak_mb()}
 
 
 def worker_load(job: dict[str, Any]) -> dict[str, Any]:
@@ -113,7 +109,7 @@ def worker_load(job: dict[str, Any]) -> dict[str, Any]:
     shutil.rmtree(job["store"], ignore_errors=True)
     started = time.perf_counter()
     open_store(f"oxigraph:{job['store']}").load_file(Path(job["nt"]))
-    return {"load_s": time.perf_counter() - started, "peak_mb": _peak_mb()}
+    return {"load_s": time.perf_counter() - started, "peak_mb": peak_mb()}
 
 
 def worker_project(job: dict[str, Any]) -> dict[str, Any]:
@@ -131,7 +127,7 @@ def worker_project(job: dict[str, Any]) -> dict[str, Any]:
     return {"open_s": opened,
             "queries": _time_queries(api, job["queries"], job["repeat"], job["slow"], job["timeout"]),
             "engine": _time_queries(engine, job["queries"], job["repeat"], job["slow"], job["timeout"]),
-            "peak_mb": _peak_mb()}
+            "peak_mb": peak_mb()}
 
 
 def worker_memory(job: dict[str, Any]) -> dict[str, Any]:
@@ -145,7 +141,7 @@ def worker_memory(job: dict[str, Any]) -> dict[str, Any]:
     def api(text: str) -> int:
         return sum(1 for _ in store.query(text))
     return {"load_s": load, "queries": _time_queries(api, job["queries"], job["repeat"], job["slow"], job["timeout"]),
-            "peak_mb": _peak_mb()}
+            "peak_mb": peak_mb()}
 
 
 WORKERS = {"build": worker_build, "rdflib": worker_rdflib, "load": worker_load, "project": worker_project,
@@ -153,13 +149,7 @@ WORKERS = {"build": worker_build, "rdflib": worker_rdflib, "load": worker_load, 
 
 
 def _spawn(kind: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
-    path = out / f"job-{kind}.json"
-    path.write_text(json.dumps(job))
-    done = subprocess.run([sys.executable, __file__, "--worker", kind, str(path)], capture_output=True, text=True,
-                          cwd=ROOT)
-    if done.returncode != 0:
-        raise SystemExit(f"{kind} worker failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return spawn(__file__, kind, job, out / f"job-{kind}.json")
 
 
 # -- the parent ---------------------------------------------------------------------------------
@@ -338,9 +328,7 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument("--worker", nargs=2, metavar=("KIND", "JOB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.worker:
-        kind, job = args.worker
-        print(json.dumps(WORKERS[kind](json.loads(Path(job).read_text()))))
+    if run_worker(args.worker, WORKERS):
         return
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.strftime("%Y-%m-%d %H:%M")

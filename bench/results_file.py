@@ -6,8 +6,15 @@ and they import this module by its plain name.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import resource
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def write_section(path: Path, text: str) -> None:
@@ -39,6 +46,36 @@ def write_section(path: Path, text: str) -> None:
     else:
         current = current.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
     path.write_text(current.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def peak_mb() -> float:
+    """This process's peak resident set (MB). Not ``ru_maxrss`` first: Linux keeps that across
+    ``exec``, so a worker forked from a large parent would report the parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def spawn(script: str, kind: str, job: dict[str, Any], job_file: Path,
+          env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run worker ``kind`` of benchmark ``script`` on ``job`` in a process of its own (so its time
+    and memory are its own) and return what it printed last, as JSON."""
+    job_file.write_text(json.dumps(job))
+    done = subprocess.run([sys.executable, script, "--worker", kind, str(job_file)], capture_output=True,
+                          text=True, cwd=Path(script).resolve().parents[1], env={**os.environ, **(env or {})})
+    if done.returncode != 0:
+        raise SystemExit(f"{kind} worker failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_worker(worker: list[str] | None, workers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]]) -> bool:
+    """In a worker process (``--worker KIND JOB``), run it and print its result; say whether it was one."""
+    if not worker:
+        return False
+    kind, job = worker
+    print(json.dumps(workers[kind](json.loads(Path(job).read_text()))))
+    return True
 
 
 def cpu_model() -> str:
