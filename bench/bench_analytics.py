@@ -28,14 +28,13 @@ import json
 import os
 import platform
 import shutil
-import signal
 import statistics
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from results_file import cpu_model, peak_mb, run_worker, spawn, write_section
+from results_file import TimeLimit, cpu_model, peak_mb, run_worker, spawn, time_limit, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -45,8 +44,6 @@ STEPS = ("entity_s", "partner_s", "centrality_s")
 
 
 # -- workers (each runs in its own process) -----------------------------------------------------
-
-
 
 
 def _analyze(kg: Any, started: float) -> dict[str, Any]:
@@ -81,14 +78,6 @@ def worker_memory(job: dict[str, Any]) -> dict[str, Any]:
     return {**_analyze(KnowledgeGraph(store), started), "load_s": load}
 
 
-class _Timeout(Exception):
-    pass
-
-
-def _on_alarm(signum: int, frame: Any) -> None:
-    raise _Timeout()
-
-
 def worker_plain(job: dict[str, Any]) -> dict[str, Any]:
     import networkx as nx
     from rdflib import Graph
@@ -100,19 +89,16 @@ def worker_plain(job: dict[str, Any]) -> dict[str, Any]:
     load = time.perf_counter() - started
     U = rdflib_to_networkx_graph(graph)
     entity = time.perf_counter() - started
-    signal.signal(signal.SIGALRM, _on_alarm)
-    signal.alarm(int(job["timeout"]))
     failed = None
     try:
-        nx.degree_centrality(U)
-        nx.betweenness_centrality(U, k=500, seed=0)
-        nx.eigenvector_centrality(U, max_iter=1000, weight="weight")
-    except _Timeout:
+        with time_limit(job["timeout"]):
+            nx.degree_centrality(U)
+            nx.betweenness_centrality(U, k=500, seed=0)
+            nx.eigenvector_centrality(U, max_iter=1000, weight="weight")
+    except TimeLimit:
         failed = f"gave up after {job['timeout']:.0f} s"
     except nx.PowerIterationFailedConvergence:  # over the whole disconnected graph, as networkx warns
         failed = "eigenvector did not converge"
-    finally:
-        signal.alarm(0)
     centrality = None if failed and failed.startswith("gave up") else time.perf_counter() - started
     return {"load_s": load, "entity_s": entity, "partner_s": None, "centrality_s": centrality, "failed": failed,
             "triples": len(graph), "nodes": U.number_of_nodes(), "edges": U.number_of_edges(), "peak_mb": peak_mb()}
@@ -120,7 +106,7 @@ def worker_plain(job: dict[str, Any]) -> dict[str, Any]:
 
 def worker_prepare(job: dict[str, Any]) -> dict[str, Any]:
     """Records, a store built from them, its graph as N-Triples and Turtle (a worker too, so that
-    the parent stays small: a child starts from its parent's resident set as its peak)."""
+    the parent stays small)."""
     import pyoxigraph as ox
 
     from ecosystem_graph.build import build_store

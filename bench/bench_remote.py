@@ -39,8 +39,6 @@ sys.path.insert(0, str(ROOT / "tests"))  # tests/virtuoso.py starts and stops th
 SECTION = "## Remote store (Virtuoso)"
 
 
-
-
 def _open(job: dict[str, Any]) -> Any:
     from ecosystem_graph.stores import open_store
 
@@ -196,8 +194,6 @@ def _ratio(slower: float, faster: float) -> str:
     ('0.041x', '3.3x')
     """
     return f"{slower / max(faster, 1e-6):.2g}x"
-
-
 
 
 def main() -> None:

@@ -28,14 +28,14 @@ import json
 import os
 import platform
 import shutil
-import signal
 import statistics
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from results_file import cpu_model, named_query_texts, peak_mb, run_worker, spawn, write_section
+from results_file import (TimeLimit, cpu_model, named_query_texts, peak_mb, run_worker, spawn, time_limit,
+                          write_section)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -46,31 +46,18 @@ GOALS = {"load": 10.0, "query_ratio": 20.0, "query_ms": 200.0, "memory": 0.4, "b
 # -- workers (each runs in its own process) -----------------------------------------------------
 
 
-
-
-class _Timeout(Exception):
-    pass
-
-
-def _on_alarm(signum: int, frame: Any) -> None:
-    raise _Timeout()
-
-
 def _time_queries(run: Any, queries: dict[str, str], repeat: int, slow: float, timeout: float) -> dict[str, Any]:
-    signal.signal(signal.SIGALRM, _on_alarm)
     timings: dict[str, Any] = {}
     for name, text in queries.items():
         runs, rows = [], 0
         for _ in range(repeat):
-            signal.alarm(int(timeout))
             started = time.perf_counter()
             try:
-                rows = run(text)
-            except _Timeout:
+                with time_limit(timeout):
+                    rows = run(text)
+            except TimeLimit:
                 runs = None
                 break
-            finally:
-                signal.alarm(0)
             runs.append(time.perf_counter() - started)
             if runs[-1] > slow:
                 break
@@ -311,8 +298,6 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], command: str,
                   "its ratio is then at least the timeout over the project's time (shown as '> N x'), and it "
                   "meets the 20x goal only if that bound does.", ""]
     return "\n".join(lines)
-
-
 
 
 def main() -> None:

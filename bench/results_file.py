@@ -10,9 +10,11 @@ import json
 import os
 import re
 import resource
+import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +69,25 @@ def spawn(script: str, kind: str, job: dict[str, Any], job_file: Path,
     if done.returncode != 0:
         raise SystemExit(f"{kind} worker failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+class TimeLimit(Exception):
+    """A worker's step ran past its time limit (see :func:`time_limit`)."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`TimeLimit` in the block once ``seconds`` have passed (pure-Python work only:
+    the alarm is handled between bytecodes, which is where rdflib and networkx spend their time)."""
+    def expire(signum: int, frame: Any) -> None:
+        raise TimeLimit()
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(max(1, int(seconds)))
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def run_worker(worker: list[str] | None, workers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]]) -> bool:

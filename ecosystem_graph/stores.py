@@ -16,8 +16,8 @@ True
 from __future__ import annotations
 
 import importlib
-from decimal import Decimal, InvalidOperation
 from collections.abc import Callable, Collection, Iterable, Iterator
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
