@@ -21,7 +21,8 @@ from rdflib.query import Result
 from .build import GRAPH_FILE, build, build_store, is_stale, read_manifest, store_is_stale
 from .errors import QueryError, QuerySyntaxError, StoreError
 from .namespaces import DEFAULT_BASE_IRI, bind_prefixes
-from .queries import ENTITY_KINDS, NamedQuery, bind, get_query, load_library, value_term, with_prologue
+from .queries import (ENTITY_KINDS, NamedQuery, bind, get_query, iri_term, load_library, value_term,
+                      with_prologue)
 from .resources import default_data_dir
 from .stores import Store, is_persistent, open_store, text_rows
 
@@ -120,7 +121,7 @@ class KnowledgeGraph:
         Matching ignores case. An IRI is accepted as it is.
         """
         if value.startswith(("http://", "https://", "urn:")):
-            return URIRef(value)
+            return iri_term(value, f"parameter {name or kind!r}")
         classes = " ".join(KIND_CLASSES.get(kind, ()))
         type_filter = f"VALUES ?class {{ {classes} }} ?entity a ?class ." if classes else ""
         wanted = Literal(value.strip().casefold())

@@ -192,6 +192,28 @@ def value_term(param: Param, value: str) -> Literal:
     return Literal(value)
 
 
+#: An absolute IRI as SPARQL's IRIREF may hold it: a scheme, then no space, control character,
+#: ``<>"{}|^`` or backslash (a backslash could start a codepoint escape, decoded before parsing).
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\\x7f]*")
+
+
+def iri_term(text: str, what: str = "IRI") -> URIRef:
+    """``text`` as an IRI term, checked so that it can only ever be one IRI in a query.
+
+    >>> iri_term("https://w3id.org/ecosystem-graph/id/organization/nesta").n3()
+    '<https://w3id.org/ecosystem-graph/id/organization/nesta>'
+    >>> iri_term("http://x/a> ?p ?o } #", "parameter 'organization'")
+    Traceback (most recent call last):
+    ...
+    ecosystem_graph.errors.QueryError: parameter 'organization': expected an IRI (a scheme such as https:, then no space, control character or any of <>"{}|^`\\), found 'http://x/a> ?p ?o } #'
+    """
+    if not _IRI.fullmatch(text):
+        shown = text if len(text) <= 80 else f"{text[:77]}..."
+        raise QueryError(f"{what}: expected an IRI (a scheme such as https:, then no space, control character "
+                         f"or any of <>\"{{}}|^`\\), found {shown!r}")
+    return URIRef(text)
+
+
 def bind(query_text: str, bindings: dict[str, URIRef | Literal]) -> str:
     """Bind each variable of ``bindings`` in its placeholders, or in a ``VALUES`` block at the start
     of the query's outer ``WHERE`` group when the query has no placeholder for it.

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.plugins.sparql.sparql import Query as PreparedQuery
 from rdflib.query import Result
 
 from .errors import QueryError, QuerySyntaxError, StoreError
@@ -95,7 +96,7 @@ class MemoryStore:
         graph.parse(path, format="turtle")
         self._graph = graph
 
-    def query(self, sparql: str) -> Result:
+    def query(self, sparql: str | PreparedQuery) -> Result:
         return run_rdflib_query(self._graph, sparql)
 
     def graph(self) -> Graph:
@@ -200,19 +201,24 @@ def text_rows(store: Store, sparql: str) -> Iterator[tuple[str | None, ...]]:
     return (tuple(None if term is None else str(term) for term in row) for row in result)
 
 
-def run_rdflib_query(graph: Graph, sparql: str) -> Result:
-    """Parse and run ``sparql`` on an rdflib graph, turning parse errors into :class:`QueryError`."""
+def run_rdflib_query(graph: Graph, sparql: str | PreparedQuery) -> Result:
+    """Parse and run ``sparql`` (text, or a query rdflib prepared already) on an rdflib graph,
+    turning parse errors into :class:`QueryError`."""
     from pyparsing import ParseException
     from rdflib.plugins.sparql import prepareQuery
 
-    try:
-        prepared = prepareQuery(sparql)
-    except ParseException as exc:
-        raise QuerySyntaxError(sparql, exc.lineno, exc.col, exc.msg) from None
-    except Exception as exc:  # rdflib reports unknown prefixes and the like as plain exceptions
-        raise QueryError(f"malformed query: {exc}") from None
+    prepared = sparql
+    if isinstance(sparql, str):
+        try:
+            prepared = prepareQuery(sparql)
+        except ParseException as exc:
+            raise QuerySyntaxError(sparql, exc.lineno, exc.col, exc.msg) from None
+        except Exception as exc:  # rdflib reports unknown prefixes and the like as plain exceptions
+            raise QueryError(f"malformed query: {exc}") from None
     try:
         return graph.query(prepared)
+    except QueryError:
+        raise
     except Exception as exc:  # evaluation errors (bad function arguments...) are the query's fault
         raise QueryError(f"the query failed: {exc}") from None
 
@@ -248,6 +254,15 @@ def _factory(name: str) -> Callable[[str], Store]:
 
 register_store("oxigraph", "ecosystem_graph.oxigraph_store:OxigraphStore")
 register_store("sparql", "ecosystem_graph.sparql_store:SparqlStore")
+
+
+def is_remote_spec(spec: str | None) -> bool:
+    """Whether the store a spec names lives on another server (and so is reached over the network).
+
+    >>> is_remote_spec("sparql:http://localhost:8890/sparql"), is_remote_spec("oxigraph:build/store")
+    (True, False)
+    """
+    return (spec or "").partition(":")[0] == "sparql"
 
 
 def store_names() -> list[str]:

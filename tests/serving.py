@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -66,3 +71,66 @@ def stop(process: subprocess.Popen) -> None:
             process.wait(5)
     if process.stderr is not None:
         process.stderr.close()
+
+
+class Listener:
+    """A TCP listener on loopback that counts the connections it receives."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        self.sock.close()
+
+
+def call(method: str, url: str, data: bytes | None = None, headers: dict[str, str] | None = None,
+         timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers with lower-case names, body) of one HTTP request; error statuses too."""
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+def ask(url: str, query: str, accept: str = "application/sparql-results+json", **headers: str) \
+        -> tuple[int, dict[str, str], bytes]:
+    body = urllib.parse.urlencode({"query": query}).encode()
+    return call("POST", f"{url}/sparql", body, {"Content-Type": "application/x-www-form-urlencoded",
+                                                 "Accept": accept, **headers})
+
+
+def get_page(url: str, accept: str = "text/html") -> tuple[int, dict[str, str], bytes]:
+    """A page of the page worker, waiting while it prepares the pages (503 with Retry-After)."""
+    deadline = time.monotonic() + 120
+    while True:
+        answer = call("GET", url, headers={"Accept": accept})
+        if answer[0] != 503 or "retry-after" not in answer[1] or time.monotonic() > deadline:
+            return answer
+        time.sleep(0.5)
+
+
+def count_rows(url: str, query: str) -> int:
+    status, _, body = ask(url, query)
+    assert status == 200, body
+    return len(json.loads(body)["results"]["bindings"])

@@ -14,7 +14,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -24,11 +23,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph
-import rdflib
 import pytest
+import rdflib
 from hostile import HOSTILE_DESCRIPTION, HOSTILE_ORG, HOSTILE_THEME, make_hostile
 from rdflib import Graph
-from serving import Served, running_server
+from serving import Listener, Served, ask, call, count_rows, get_page, running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 TIME_LIMIT = 2.0
@@ -36,24 +35,6 @@ ROW_CAP = 500
 REQUEST_CAP = 8192
 TOKEN = "s3cret-token"
 BASE = "https://w3id.org/ecosystem-graph/id/"
-
-
-def call(method: str, url: str, data: bytes | None = None, headers: dict[str, str] | None = None,
-         timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
-    """(status, headers with lower-case names, body) of one HTTP request; error statuses too."""
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
-
-
-def ask(url: str, query: str, accept: str = "application/sparql-results+json", **headers: str) \
-        -> tuple[int, dict[str, str], bytes]:
-    body = urllib.parse.urlencode({"query": query}).encode()
-    return call("POST", f"{url}/sparql", body, {"Content-Type": "application/x-www-form-urlencoded",
-                                                 "Accept": accept, **headers})
 
 
 @pytest.fixture(scope="module")
@@ -70,22 +51,6 @@ def server(hostile_data: Path) -> Iterator[Served]:
                         "--workers", "2", "--timeout", str(TIME_LIMIT), "--max-rows", str(ROW_CAP),
                         "--max-request-size", str(REQUEST_CAP), cwd=hostile_data) as served:
         yield served
-
-
-def get_page(url: str, accept: str = "text/html") -> tuple[int, dict[str, str], bytes]:
-    """A page of the page worker, waiting while it prepares the pages (503 with Retry-After)."""
-    deadline = time.monotonic() + 120
-    while True:
-        answer = call("GET", url, headers={"Accept": accept})
-        if answer[0] != 503 or "retry-after" not in answer[1] or time.monotonic() > deadline:
-            return answer
-        time.sleep(0.5)
-
-
-def count_rows(url: str, query: str) -> int:
-    status, _, body = ask(url, query)
-    assert status == 200, body
-    return len(json.loads(body)["results"]["bindings"])
 
 
 # -- the protocol ------------------------------------------------------------------------------
@@ -169,35 +134,6 @@ def test_cors_lets_any_page_read_results_but_not_send_credentials(server: Served
 
 
 # -- safe by default ---------------------------------------------------------------------------
-
-
-class Listener:
-    """A TCP listener on loopback that counts the connections it receives."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
 
 
 @pytest.fixture()

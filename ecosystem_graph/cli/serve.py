@@ -30,12 +30,22 @@ from .common import graph_options, load_graph
 @click.option("--update-token", envvar="ECOSYSTEM_GRAPH_UPDATE_TOKEN", default=None,
               help="Accept SPARQL updates from requests with 'Authorization: Bearer TOKEN' "
                    "(in-memory stores only; refused by default).")
+@click.option("--allowed-host", "allowed_host", multiple=True, metavar="NAME",
+              help="A Host name requests may give (repeat for more); default: the address listened on "
+                   "(and localhost on loopback). Others get 400.")
+@click.option("--max-connections", type=click.IntRange(8), default=1000, show_default=True,
+              help="Connections open at once; past it the oldest one still sending no request is closed.")
+@click.option("--header-timeout", type=click.FloatRange(0.5, 600), default=10.0, show_default=True,
+              help="Seconds a request's line and headers may take to arrive (its body: three times that).")
 def serve(data_dir: Path | None, build_dir: Path, store: str | None, host: str, port: int, workers: int,
-          time_limit: float, max_rows: int, max_request_size: int, update_token: str | None) -> None:
+          time_limit: float, max_rows: int, max_request_size: int, update_token: str | None,
+          allowed_host: tuple[str, ...], max_connections: int, header_timeout: float) -> None:
     """Serve the graph: SPARQL 1.1 Protocol at /sparql, entity pages at /id/..., named queries at /queries."""
     import uvicorn
 
     from ..server import ServerConfig, create_app
+    from ..server.connections import ConnectionLimits, guarded_protocol
+    from ..server.headers import allowed_hosts
     from ..server.workers import GraphSource
     from ..stores import is_persistent
 
@@ -45,21 +55,54 @@ def serve(data_dir: Path | None, build_dir: Path, store: str | None, host: str, 
                                   "'ecosystem-graph build' only")
     listener = _listen(host, port)
     source = GraphSource(data_dir, build_dir, kg.store.spec, _named_graphs(kg))
-    config = ServerConfig(source, workers, time_limit, max_rows, max_request_size, update_token)
+    hosts = allowed_hosts(host, allowed_host)
+    config = ServerConfig(source, workers, time_limit, max_rows, max_request_size, update_token, hosts)
     app = create_app(config, kg)
-    app.state.server.pool.start()
+    pool = app.state.server.pool
+    pool.start()
     bound_host, bound_port = listener.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     click.echo(f"serving {kg.store.spec} at http://{shown}:{bound_port}/ (SPARQL at /sparql); Ctrl-C stops",
                err=True)
     if not ipaddress.ip_address(bound_host).is_loopback:
         click.echo(f"warning: {host} is reachable from other machines", err=True)
+    if hosts == ("*",):
+        click.echo("warning: any Host name is answered; name this server's with --allowed-host", err=True)
+    if pool.isolation != "isolated":
+        click.echo(f"note: the workers are not cut off from the network ({pool.isolation}); the query "
+                   "guard alone refuses SERVICE, LOAD and remote FROM", err=True)
+    limits = ConnectionLimits(min(max_connections, _raise_file_limit() - 64), header_timeout=header_timeout,
+                              body_timeout=3 * header_timeout)
+    _quiet_repeats()
     try:
         # The standard asyncio loop, whatever else is installed: the one the tests and the bench ran on.
-        uvicorn.Server(uvicorn.Config(app, loop="asyncio", log_level="warning", access_log=False,
-                                      timeout_graceful_shutdown=2)).run(sockets=[listener])
+        uvicorn.Server(uvicorn.Config(app, loop="asyncio", http=guarded_protocol(limits), log_level="warning",
+                                      access_log=False, timeout_graceful_shutdown=2)).run(sockets=[listener])
     finally:
-        app.state.server.pool.stop()
+        pool.stop()
+
+
+def _raise_file_limit() -> int:
+    """Raise this process's open-file limit to the most it may have; the limit now in force."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    except (ValueError, OSError):
+        return soft
+    return wanted
+
+
+def _quiet_repeats() -> None:
+    """Log each kind of server error once, then sums of its repeats (not one line per connection)."""
+    import logging
+
+    from ..server.connections import OncePerCause
+
+    for name in ("uvicorn.error", "asyncio"):
+        logging.getLogger(name).addFilter(OncePerCause())
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -4,7 +4,11 @@
 
 - :mod:`.app`: the routes (``/sparql``, ``/id/...``, ``/queries``, ``/query``);
 - :mod:`.guard`: refuses what would make the server fetch anything, before a store sees it;
-- :mod:`.workers`: the worker processes that run queries and are killed past the time limit;
+- :mod:`.sandbox`: the walls behind the guard: a worker of an embedded store cannot reach a network;
+- :mod:`.workers`: the worker processes that run queries, are killed past the time limit, and
+  keep one worker free of long queries;
+- :mod:`.connections`: bounds on connections and on the time a request may take to arrive;
+- :mod:`.headers`: the ``Host`` names answered, and the headers every response carries;
 - :mod:`.formats`: content negotiation and result serialization;
 - :mod:`.description`: the SPARQL 1.1 Service Description.
 """

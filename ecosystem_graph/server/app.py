@@ -35,7 +35,9 @@ from starlette.routing import Route
 
 from ..errors import EcosystemGraphError, QueryError
 from ..graph import KnowledgeGraph
+from ..queries import iri_term
 from .formats import GRAPH_TYPES, best_match, negotiate
+from .headers import SecurityHeaders
 from .workers import GraphSource, Job, Reply, WorkerPool
 
 #: Pages of the server run only its own script file, and talk only to it (the page's meta element).
@@ -57,6 +59,7 @@ class ServerConfig:
     row_cap: int = 10_000
     max_request_bytes: int = 1 << 20
     update_token: str | None = None
+    allowed_hosts: tuple[str, ...] = ("*",)  # the Host names answered (see headers.allowed_hosts)
 
 
 class Server:
@@ -95,7 +98,8 @@ def create_app(config: ServerConfig, kg: KnowledgeGraph) -> Starlette:
         Route("/query", partial(_editor, server)),
         Route("/static/{name}", _static_file),
     ]
-    middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+    middleware = [Middleware(SecurityHeaders, hosts=config.allowed_hosts),
+                  Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                              allow_headers=["Accept", "Content-Type"], max_age=3600)]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.server = server
@@ -232,7 +236,10 @@ async def _entity(server: Server, request: Request) -> Response:
     path = request.path_params["path"]
     if path.endswith(".html") or path == "":
         return _response(_from_page_worker(await server.pool.page(path or "index.html")))
-    iri = server.kg.base_iri + path
+    try:  # the path is a client's text: it becomes one checked IRI term, never query text
+        iri = iri_term(server.kg.base_iri + path, "the entity's address").n3()[1:-1]
+    except QueryError as exc:
+        return _error(400, str(exc))
     accept = request.headers.get("accept")
     offered = ("text/html", *GRAPH_TYPES)
     fmt = (parse_qs(request.url.query).get("format") or [None])[0]

@@ -13,19 +13,26 @@ into the workers started later, so all of them answer alike.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import threading
+from collections import OrderedDict, deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from html import unescape as html_unescape
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from ..errors import EcosystemGraphError, QueryError, QuerySyntaxError
+from ..stores import is_remote_spec
+from .guard import template
 
 
 #: Seconds after which a query counts as long, and the niceness its worker then runs at.
@@ -82,12 +89,16 @@ def _worker_main(conn: Connection, source: GraphSource, updates: list[str], page
     entity graph, a while on a large graph) in a thread when first asked, answering 503 until ready.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
-    import rdflib.plugins.sparql
-
     from ..graph import open_graph
+    from .sandbox import isolate_network, refuse_python_sockets, refuse_rdflib_outbound
 
-    # Defence in depth: rdflib must never fetch FROM graphs, whatever the guard lets through.
-    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+    # Defence in depth: whatever the guard lets through, this process cannot call out. Isolated
+    # first, while the process has one thread; a remote store's worker must reach its store.
+    isolation = "the store is remote"
+    if not is_remote_spec(source.store):
+        isolation = isolate_network() or "isolated"
+        refuse_python_sockets()
+    refuse_rdflib_outbound()
     try:
         kg = open_graph(source.data_dir, source.build_dir, store=source.store, rebuild=False)
         for text in updates:
@@ -102,7 +113,7 @@ def _worker_main(conn: Connection, source: GraphSource, updates: list[str], page
         from .guard import check_query
 
         check_query("ASK {}")
-    conn.send(("ready", os.getpid()))
+    conn.send(("ready", isolation))
     drawer = _Pages(kg) if pages else None
     while True:
         try:
@@ -159,7 +170,22 @@ class _Pages:
             site.entity_page(job.text) if job.text in site.G else None)
         if html is None:
             return Reply.error(404, f"no page for {job.text}")
-        return Reply(200, "text/html; charset=utf-8", html.encode("utf-8"))
+        return Reply(200, "text/html; charset=utf-8", html.encode("utf-8"), {"Content-Security-Policy": page_policy(html)})
+
+
+_META_POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"')
+
+
+def page_policy(html: str) -> str:
+    """A page's own Content-Security-Policy (its meta element), as a header that also forbids
+    framing, which a meta element cannot.
+
+    >>> page_policy('<head><meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;">')
+    "default-src 'none'; frame-ancestors 'none'"
+    """
+    found = _META_POLICY.search(html, 0, 4096)
+    own = html_unescape(found.group(1)) + "; " if found else "default-src 'none'; "
+    return own + "frame-ancestors 'none'"
 
 
 def answer(kg: Any, job: Job, local_graphs: frozenset[str] = frozenset()) -> Reply:
@@ -183,9 +209,10 @@ def answer(kg: Any, job: Job, local_graphs: frozenset[str] = frozenset()) -> Rep
             check_update(full, local_graphs)
             _apply_update(kg, full)
             return Reply(204, "text/plain", b"")
-        form = check_query(full, local_graphs)
-        media_type = negotiate(form, job.accept, job.fmt)
-        body, truncated = serialize_result(kg.store.query(full), media_type, job.row_cap, kg.base_iri)
+        checked = check_query(full, local_graphs, kg.store.sparql_engine)
+        media_type = negotiate(checked.form, job.accept, job.fmt)
+        result = kg.store.query(checked.prepared if checked.prepared is not None else full)
+        body, truncated = serialize_result(result, media_type, job.row_cap, kg.base_iri)
     except QuerySyntaxError as exc:
         return Reply.error(400, str(exc.shifted(job.text, shift)))
     except Refused as exc:
@@ -223,6 +250,10 @@ class WorkerGone(EcosystemGraphError):
     """A worker died or overran its time limit (and was killed)."""
 
 
+class Preempted(EcosystemGraphError):
+    """A query stopped because it turned out long while long queries held all the workers they may."""
+
+
 class Worker:
     """One worker process and the pipe to it."""
 
@@ -247,12 +278,15 @@ class Worker:
             raise EcosystemGraphError("a worker stopped while opening the graph") from None
         if state != "ready":
             raise EcosystemGraphError(f"a worker could not open the graph: {detail}")
+        self.isolation: str = detail  # "isolated", or why the worker's network is not
 
-    async def call(self, job: Job, time_limit: float) -> Reply:
+    async def call(self, job: Job, time_limit: float, on_long: Callable[[], bool] | None = None) -> Reply:
         """Send ``job`` and wait for its reply in the event loop; kill the worker past ``time_limit``.
 
-        The loop watches the pipe itself and two timers (lower the priority, kill): no thread and
-        no task per request, which matters when the server process is the bottleneck.
+        Once the job has run :data:`LONG_QUERY` seconds the worker's priority is lowered and
+        ``on_long`` asked whether to stop it now (:class:`Preempted`), to be run again later.
+        The loop watches the pipe itself and two timers: no thread and no task per request, which
+        matters when the server process is the bottleneck.
         """
         loop = asyncio.get_running_loop()
         self._reply = ready = loop.create_future()
@@ -261,12 +295,20 @@ class Worker:
             # Some loops (uvloop) make a watched descriptor non-blocking; a large reply is read whole.
             os.set_blocking(self.conn.fileno(), True)
             self._watched = True
-        timers = [loop.call_later(min(LONG_QUERY, time_limit), self.lower_priority),
+        def long() -> None:
+            self.lower_priority()
+            if on_long is not None and on_long() and not ready.done():
+                ready.set_exception(Preempted())
+
+        timers = [loop.call_later(min(LONG_QUERY, time_limit), long),
                   loop.call_later(time_limit, lambda: ready.done() or ready.set_exception(asyncio.TimeoutError()))]
         try:
             self.conn.send(job)
             await ready
             return self.conn.recv()
+        except Preempted:
+            self.kill()
+            raise
         except asyncio.TimeoutError:
             self.kill()
             raise WorkerGone(f"the query ran past the time limit of {time_limit:g} s and was stopped") from None
@@ -324,7 +366,15 @@ class Worker:
 
 
 class WorkerPool:
-    """A fixed number of query workers and one page worker; a request waits for an idle one.
+    """Query workers, one spare and one page worker; a request waits for an idle worker.
+
+    Long queries may hold all workers but one (:attr:`long_bound`), so that short ones are always
+    answered promptly. A query is *long* once it has run :data:`LONG_QUERY` seconds; queries of
+    the same shape (their :func:`~.guard.template`) are then known to be long and wait in their own
+    line until a long-query place is free. A query not yet known to be long that turns long while
+    every long-query place is taken is stopped and put in that line, losing a quarter second of
+    work rather than holding the last worker. A killed worker's place is taken at once by the
+    spare, which already has the graph open; a new spare starts in the background.
 
     >>> import tempfile
     >>> from ecosystem_graph.graph import open_graph
@@ -347,23 +397,29 @@ class WorkerPool:
 
     def __init__(self, source: GraphSource, size: int, time_limit: float, start_timeout: float = 600) -> None:
         self.source, self.size, self.time_limit, self.start_timeout = source, size, time_limit, start_timeout
+        self.long_bound = max(1, size - 1)
         # forkserver: workers start from a clean process (not a fork of the event loop's threads),
         # and with the package imported once in the server process that forks them, respawns are quick.
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["ecosystem_graph.server.workers", "ecosystem_graph.graph"])
-        self._threads = ThreadPoolExecutor(max_workers=size + 1, thread_name_prefix="respawn")
-        self._idle: asyncio.Queue[Worker] | None = None
+        self._threads = ThreadPoolExecutor(max_workers=size + 2, thread_name_prefix="respawn")
+        self._idle: list[Worker] = []
+        self._spare: Worker | None = None
+        self._active = 0  # query workers idle or busy, not counting the spare
+        self._waiting: deque[tuple[asyncio.Future[Worker], bool]] = deque()
+        self._long_running = 0
+        self._long_shapes: OrderedDict[str, None] = OrderedDict()
         self._page_idle: asyncio.Queue[Worker] | None = None
         self._all: set[Worker] = set()
         self._lock = threading.Lock()
         self.updates: list[str] = []
-        self.respawns = 0
+        self.isolation = ""
 
     def start(self) -> None:
         """Start every worker and wait until all have the graph open (before serving)."""
-        self._idle, self._page_idle = asyncio.Queue(), asyncio.Queue()
+        self._page_idle = asyncio.Queue()
         workers = [Worker(self._context, self.source, self.updates, pages=number == self.size)
-                   for number in range(self.size + 1)]
+                   for number in range(self.size + 2)]
         try:
             for worker in workers:
                 worker.wait_ready(self.start_timeout)
@@ -371,9 +427,11 @@ class WorkerPool:
             for worker in workers:
                 worker.kill()
             raise
-        for worker in workers:
-            self._all.add(worker)
-            (self._page_idle if worker.pages else self._idle).put_nowait(worker)
+        *query_workers, page_worker, self._spare = workers
+        self._all.update(workers)
+        self._idle, self._active = query_workers, len(query_workers)
+        self._page_idle.put_nowait(page_worker)
+        self.isolation = page_worker.isolation
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         """The event loop that serves requests: replacement workers are handed over to it."""
@@ -381,18 +439,89 @@ class WorkerPool:
 
     async def run(self, job: Job) -> Reply:
         """Run ``job`` on an idle worker, within the time limit; a killed worker is replaced."""
-        assert self._idle is not None, "start() the pool first"
-        worker = await self._idle.get()
+        shape = template(job.text)
+        known_long = shape in self._long_shapes
+        while True:
+            try:
+                worker = await self._acquire(known_long)
+            except asyncio.TimeoutError:
+                reply = Reply.error(503, f"long queries held every worker they may for {self.time_limit:g} s; "
+                                         "try again later")
+                reply.headers["Retry-After"] = "5"
+                return reply
+            counted = [known_long]  # whether this job holds a long-query place
+
+            def turned_long() -> bool:
+                self._remember_long(shape)
+                if counted[0]:
+                    return False
+                if self._long_running >= self.long_bound:
+                    return True  # preempt: run it again in the line of long queries
+                self._long_running += 1
+                counted[0] = True
+                return False
+
+            try:
+                reply = await worker.call(job, self.time_limit, turned_long)
+            except Preempted:
+                self._retire(worker)
+                known_long = True
+                continue
+            except WorkerGone as exc:
+                self._retire(worker)
+                return Reply.error(503, str(exc))
+            except asyncio.CancelledError:  # the request was dropped mid-query: its worker may still be busy
+                self._retire(worker)
+                raise
+            finally:
+                if counted[0]:
+                    self._long_running -= 1
+            self._release(worker)
+            return reply
+
+    async def _acquire(self, long: bool, timeout: float | None = -1) -> Worker:
+        """An idle worker for a job (a known long one only within :attr:`long_bound`), in turn;
+        waits at most ``timeout`` seconds (default the time limit; ``None``: as long as it takes)."""
+        ready: asyncio.Future[Worker] = asyncio.get_running_loop().create_future()
+        self._waiting.append((ready, long))
+        self._dispatch()
+        if ready.done():
+            return ready.result()
         try:
-            reply = await worker.call(job, self.time_limit)
-        except WorkerGone as exc:
-            self._retire(worker)
-            return Reply.error(503, str(exc))
-        except asyncio.CancelledError:  # the request was dropped mid-query: its worker may still be busy
-            self._retire(worker)
+            return await asyncio.wait_for(asyncio.shield(ready), self.time_limit if timeout == -1 else timeout)
+        except BaseException:  # timed out, or the request was dropped: a worker granted meanwhile goes back
+            if ready.done() and not ready.cancelled():
+                if long:
+                    self._long_running -= 1
+                self._release(ready.result())
+            ready.cancel()
             raise
-        self._idle.put_nowait(worker)
-        return reply
+        finally:
+            with contextlib.suppress(ValueError):
+                self._waiting.remove((ready, long))
+
+    def _release(self, worker: Worker) -> None:
+        """Give ``worker`` back, to the first waiting job that may have it."""
+        self._idle.append(worker)
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Hand idle workers to waiting jobs: in order, a long one only while a long place is free."""
+        for ready, long in list(self._waiting):
+            if not self._idle:
+                return
+            if ready.done() or (long and self._long_running >= self.long_bound):
+                continue
+            if long:
+                self._long_running += 1
+            self._waiting.remove((ready, long))
+            ready.set_result(self._idle.pop())
+
+    def _remember_long(self, shape: str) -> None:
+        self._long_shapes[shape] = None
+        self._long_shapes.move_to_end(shape)
+        if len(self._long_shapes) > 4096:
+            self._long_shapes.popitem(last=False)
 
     async def page(self, target: str) -> Reply:
         """The HTML page of ``target`` (a site path or an entity IRI) from the page worker."""
@@ -409,17 +538,26 @@ class WorkerPool:
         self._page_idle.put_nowait(worker)
         return reply
 
-    def _retire(self, worker: Worker) -> None:
-        """Kill ``worker`` and start another of its kind in its place, in the background."""
+    def _retire(self, worker: Worker, counted: bool = True) -> None:
+        """Kill ``worker``; the spare takes a query worker's place at once, and another starts.
+        ``counted``: whether it held a query worker's place (the spare does not)."""
         worker.kill()
         self._all.discard(worker)
+        if not worker.pages and counted:
+            self._active -= 1
+            if self._spare is not None:
+                self._spare, spare = None, self._spare
+                self._active += 1
+                self._release(spare)
         asyncio.get_running_loop().run_in_executor(self._threads, self._replace, worker.pages)
 
     async def update(self, text: str) -> Reply:
         """Apply an update to every worker, one at a time, holding all of them meanwhile."""
-        assert self._idle is not None, "start() the pool first"
-        assert self._page_idle is not None
-        held = [await self._idle.get() for _ in range(self.size)] + [await self._page_idle.get()]
+        assert self._page_idle is not None, "start() the pool first"
+        queries = [await self._acquire(False, timeout=None) for _ in range(self._active)]
+        spare, self._spare = self._spare, None  # brought up to date too, and held meanwhile
+        page = await self._page_idle.get()
+        held = [*queries, page, *([spare] if spare else [])]
         reply = Reply.error(503, "no worker")
         try:
             for worker in held:
@@ -428,16 +566,16 @@ class WorkerPool:
                     break  # the first worker refuses what all would: the others are unchanged
             else:
                 self.updates.append(text)
-        except WorkerGone as exc:
-            for worker in held:
-                self._retire(worker)
+        except (WorkerGone, asyncio.CancelledError) as exc:
+            for worker in held:  # each may hold the update or not: all start again from the graph
+                self._retire(worker, counted=worker is not spare)
+            if isinstance(exc, asyncio.CancelledError):
+                raise
             return Reply.error(503, f"{exc}; the update was undone")
-        except asyncio.CancelledError:
-            for worker in held:
-                self._retire(worker)
-            raise
-        for worker in held:
-            (self._page_idle if worker.pages else self._idle).put_nowait(worker)
+        self._page_idle.put_nowait(page)
+        self._spare = spare
+        for worker in queries:
+            self._release(worker)
         return reply
 
     def _replace(self, pages: bool = False) -> None:
@@ -450,10 +588,21 @@ class WorkerPool:
             return
         with self._lock:
             self._all.add(worker)
-            self.respawns += 1
-        queue = self._page_idle if pages else self._idle
-        assert queue is not None
-        self._loop.call_soon_threadsafe(queue.put_nowait, worker)
+        self._loop.call_soon_threadsafe(self._place, worker)
+
+    def _place(self, worker: Worker) -> None:
+        """Put a ready worker where one is missing: the page worker, a query worker, else the spare."""
+        if worker.pages:
+            assert self._page_idle is not None
+            self._page_idle.put_nowait(worker)
+        elif self._active < self.size:
+            self._active += 1
+            self._release(worker)
+        elif self._spare is None:
+            self._spare = worker
+        else:
+            worker.stop()
+            self._all.discard(worker)
 
     def stop(self) -> None:
         for worker in list(self._all):
