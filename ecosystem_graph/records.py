@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -112,7 +115,20 @@ class _Problems:
         self.items: list[RecordProblem] = []
 
     def add(self, file: str, line: int | None, name: str | None, expected: str, found: str) -> None:
+        if len(found) > 2 * _FOUND_SHOWN:  # a safety net for any check that quotes a value whole
+            found = f"{found[:_FOUND_SHOWN]}... ({len(found):,} characters)"
         self.items.append(RecordProblem(file, line, name, expected, found))
+
+
+#: How much of a wrong value a problem repeats: enough to recognise it, not a whole pasted file.
+_FOUND_SHOWN = 120
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a problem quotes it: in quotes, cut to its start when long."""
+    if len(text) <= _FOUND_SHOWN:
+        return repr(text)
+    return f"{text[:_FOUND_SHOWN - 20]!r}... ({len(text):,} characters)"
 
 
 def load_records(data_dir: str | Path, relations: Iterable[str] | None = None) -> Records:
@@ -153,7 +169,25 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+def _file_kind(path: Path) -> str | None:
+    """What ``path`` is when it is not a regular file (a FIFO would block a reader for ever), else ``None``."""
+    mode = os.stat(path).st_mode
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+
+
 def _read_text(path: Path, problems: _Problems) -> str | None:
+    kind = _file_kind(path)
+    if kind is not None:
+        problems.add(_display(path), None, None, "a regular file", kind)
+        return None
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8-sig")
@@ -196,11 +230,13 @@ def _read_csv_table(path: Path, table: Table, problems: _Problems) -> list[Recor
         return None
     if not _check_header(shown, table, header, problems):
         return None
-    return list(_csv_records(reader, shown, table, header, problems))
+    # One scan of the whole file decides whether cells need the per-value check (rarely: it costs at scale).
+    controls = _CONTROL.search(text) is not None
+    return list(_csv_records(reader, shown, table, header, problems, controls))
 
 
 def _csv_records(reader: Any, shown: str, table: Table, header: list[str],
-                 problems: _Problems) -> Iterator[Record]:
+                 problems: _Problems, controls: bool) -> Iterator[Record]:
     line = reader.line_num
     while True:
         start = line + 1
@@ -220,7 +256,7 @@ def _csv_records(reader: Any, shown: str, table: Table, header: list[str],
                          "(quote a value that contains a comma)", f"{len(row)} fields")
             continue
         raw = dict(zip(header, row))
-        yield Record(table, _parse_values(shown, start, table, raw, problems), shown, start)
+        yield Record(table, _parse_values(shown, start, table, raw, problems, controls), shown, start)
 
 
 def _check_header(shown: str, table: Table, header: list[str], problems: _Problems) -> bool:
@@ -242,15 +278,47 @@ def _check_header(shown: str, table: Table, header: list[str], problems: _Proble
     return ok
 
 
-class _LineLoader(yaml.SafeLoader):
+#: Deepest nesting a record file may use: records are a few levels deep, and deeper input would
+#: exhaust the recursive constructor (about 250 levels) with a RecursionError.
+MAX_YAML_DEPTH = 32
+
+
+class _RefusedYaml(yaml.constructor.ConstructorError):
+    """A document the record files refuse although it is valid YAML (aliases, deep nesting)."""
+
+
+class _Bounded:
+    """Construction that refuses aliases and bounds depth.
+
+    An alias makes the constructor reach a node it has built already; refusing it there stops the
+    "billion laughs" expansion before it starts, whatever the parser (libyaml or pure Python).
+    """
+
+    _depth = 0
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects:  # type: ignore[attr-defined]
+            raise _RefusedYaml(None, None, "values written out, without YAML aliases (*name)", node.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise _RefusedYaml(None, None, f"at most {MAX_YAML_DEPTH} levels of nesting", node.start_mark)
+            return super().construct_object(node, deep)  # type: ignore[misc]
+        finally:
+            self._depth -= 1
+
+
+class _LineLoader(_Bounded, yaml.SafeLoader):
     """A YAML loader that remembers the line of each mapping, for error messages.
 
-    It reads dates as text, so that a wrong date is reported like one in a CSV file.
+    It reads dates and numbers as the text written, so that a wrong value is reported like one in a
+    CSV file (and a 5,000-digit number reaches the record checks instead of failing inside int()).
     """
 
 
+_AS_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _LineLoader.yaml_implicit_resolvers = {
-    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    first: [r for r in resolvers if r[0] not in _AS_TEXT]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
@@ -264,7 +332,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 if getattr(yaml, "__with_libyaml__", False):
-    class _FastLineLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+    class _FastLineLoader(_Bounded, yaml.CSafeLoader):  # type: ignore[name-defined,misc]
         """The same loader on libyaml's parser: ten times faster on a large visits.yaml."""
 
     _FastLineLoader.yaml_implicit_resolvers = _LineLoader.yaml_implicit_resolvers
@@ -281,17 +349,45 @@ def _load_yaml(path: Path, problems: _Problems, cache: dict[str, Any]) -> Any:
     document: Any = None
     if text is not None:
         try:
-            try:
-                document = yaml.load(text, Loader=_LOADERS[0])  # noqa: S506 - a SafeLoader subclass
-            except yaml.YAMLError:
-                # Report the error in the words of the pure-Python parser, the same in every install.
-                document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+            document = _parse_yaml(text)
+        except _RefusedYaml as exc:
+            line, found = _refusal_found(text, exc)
+            problems.add(_display(path), line, None, str(exc.problem), found)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             problems.add(_display(path), mark.line + 1 if mark else None, None, "valid YAML",
                          str(getattr(exc, "problem", None) or exc))
     cache[str(path)] = document
     return document
+
+
+def _parse_yaml(text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_LOADERS[0])  # noqa: S506 - a SafeLoader subclass
+    except _RefusedYaml:
+        raise
+    except yaml.YAMLError as first:
+        # Report the error in the words of the pure-Python parser, the same in every install; its
+        # recursive composer cannot take what libyaml's nesting limit (1,000) lets through.
+        try:
+            return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        except RecursionError:
+            raise first from None
+
+
+def _refusal_found(text: str, exc: _RefusedYaml) -> tuple[int | None, str]:
+    """The line to name for a refused document and what was found there.
+
+    An alias is only noticed at the value it repeats, so the document's events are read again (it is
+    already known to be small enough to parse) to name the alias itself.
+    """
+    mark = exc.problem_mark
+    if "alias" not in str(exc.problem):
+        return (mark.line + 1 if mark else None), "deeper nesting"
+    for event in yaml.parse(text, Loader=_LOADERS[0]):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark.line + 1, f"the alias *{event.anchor}"
+    return (mark.line + 1 if mark else None), "an alias"  # pragma: no cover - construction saw one
 
 
 def _read_yaml_table(path: Path, table: Table, key: str, problems: _Problems,
@@ -369,7 +465,7 @@ def _yaml_records(items: list[Any], shown: str, table: Table, key: str,
         for name in unknown:
             problems.add(shown, line, name, f"keys among {', '.join(table.names)}", "an unknown key")
         raw = {k: _yaml_scalar_text(v) for k, v in item.items() if k not in unknown}
-        yield Record(table, _parse_values(shown, line, table, raw, problems), shown, line)
+        yield Record(table, _parse_values(shown, line, table, raw, problems, True), shown, line)
 
 
 def _yaml_scalar_text(value: Any) -> str:
@@ -416,12 +512,23 @@ def _load_project(data_dir: Path, problems: _Problems) -> dict[str, Any]:
 # -- parsing values --------------------------------------------------------------------------
 
 
+#: Characters no record value may hold: C0 controls but tab and line breaks, and DEL. They cannot be
+#: written in a Turtle IRI, and in a literal they are almost always a paste from a binary file.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _parse_values(shown: str, line: int, table: Table, raw: dict[str, str],
-                  problems: _Problems) -> dict[str, Any]:
+                  problems: _Problems, controls: bool = False) -> dict[str, Any]:
+    """The parsed values of one record; ``controls`` asks for the control-character check."""
     values: dict[str, Any] = {}
     for name, spec, required, many, plain in _field_plan(table):
         text = raw.get(name)
         text = text.strip() if text else ""
+        if controls and text and (bad := _CONTROL.search(text)):
+            problems.add(shown, line, name, "text without control characters",
+                         f"U+{ord(bad.group()):04X} at character {bad.start() + 1}")
+            values[name] = [] if many else None
+            continue
         if not text:
             if required:
                 problems.add(shown, line, name, describe_field(spec), "an empty value")
@@ -479,13 +586,13 @@ def _parse_one(shown: str, line: int, spec: Field, text: str, problems: _Problem
     try:
         value = _PARSERS[spec.kind](text, spec)
     except ValueError:
-        problems.add(shown, line, spec.name, describe_field(spec), repr(text))
+        problems.add(shown, line, spec.name, describe_field(spec), _quoted(text))
         return None
     if spec.kind in ("int", "decimal") and not (
             (spec.minimum is None or value >= spec.minimum) and (spec.maximum is None or value <= spec.maximum)):
         bounds = f"between {spec.minimum:g} and {spec.maximum:g}" if spec.maximum is not None \
             else f"at least {spec.minimum:g}"
-        problems.add(shown, line, spec.name, f"a number {bounds}", repr(text))
+        problems.add(shown, line, spec.name, f"a number {bounds}", _quoted(text))
         return None
     return value
 
@@ -524,11 +631,15 @@ def _parse_partial_date(text: str, spec: Field) -> str:
 _SIMPLE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~%!$&'()*+,;=:@/?#-]*)?")
 
 
+#: What an IRI cannot hold (RFC 3987 and the Turtle IRIREF rule): spaces, controls and these delimiters.
+_NOT_IN_IRI = re.compile(r'[\x00-\x20\x7f<>"{}|\\^`]')
+
+
 def _parse_url(text: str, spec: Field) -> str:
     if _SIMPLE_URL.fullmatch(text):
         return text
     parsed = urlparse(text)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc or any(c in text for c in ' <>"{}|\\^`'):
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or _NOT_IN_IRI.search(text):
         raise ValueError(text)
     return text
 
@@ -539,10 +650,26 @@ def _parse_enum(text: str, spec: Field) -> str:
     return text
 
 
+#: Whole numbers must fit 64 bits: what Oxigraph and most SPARQL engines hold for xsd:integer.
+_INT_DIGITS = 18
+
+
 def _parse_int(text: str, spec: Field) -> int:
-    if not re.fullmatch(r"[+-]?\d+", text.replace("_", "")):
+    # The digit bound comes before int(): Python refuses over 4,300 digits, and a huge value is a mistake.
+    if not re.fullmatch(r"[+-]?\d{1,%d}" % _INT_DIGITS, text):
         raise ValueError(text)
     return int(text)
+
+
+_DECIMAL = re.compile(r"[+-]?(?:\d{1,30}(?:\.\d{0,30})?|\.\d{1,30})(?:[eE][+-]?\d{1,3})?")
+
+
+def _parse_decimal(text: str, spec: Field) -> float:
+    """A finite decimal number; float() alone would also take "nan", "inf" and "1_0"."""
+    value = float(text) if _DECIMAL.fullmatch(text) else math.nan
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
 
 
 #: Kinds whose value is the text itself.
@@ -556,7 +683,7 @@ _PARSERS = {
     "date": _parse_date,
     "partial-date": _parse_partial_date,
     "int": _parse_int,
-    "decimal": lambda text, spec: float(text),
+    "decimal": _parse_decimal,
     "url": _parse_url,
     "enum": _parse_enum,
 }

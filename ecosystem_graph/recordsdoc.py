@@ -7,7 +7,7 @@ True
 from __future__ import annotations
 
 from .records import describe_field
-from .schema import DRAFTS_NOTE, LIST_SEPARATOR_NOTE, PROJECT_FIELDS, REVIEW_FIELDS, TABLES, Field
+from .schema import DRAFTS_NOTE, LIMITS_NOTE, LIST_SEPARATOR_NOTE, PROJECT_FIELDS, REVIEW_FIELDS, TABLES, Field
 
 
 def _row(field: Field) -> str:
@@ -19,7 +19,7 @@ def records_markdown() -> str:
     """The reference of every record file and field, generated from the schema."""
     lines = ["# Record files", "",
              "Generated from `ecosystem_graph/schema.py` by `python -m ecosystem_graph.recordsdoc`; "
-             "a test keeps the two in step.", "", LIST_SEPARATOR_NOTE, "",
+             "a test keeps the two in step.", "", LIST_SEPARATOR_NOTE, "", LIMITS_NOTE, "",
              "## project.yaml", "", "Settings of the ecosystem.", "",
              "| field | | value |", "|---|---|---|", *(_row(f) for f in PROJECT_FIELDS), ""]
     for table in TABLES:

@@ -183,6 +183,16 @@ LIST_SEPARATOR_NOTE = (
     "inferred rather than stated by the source, and `inference_note` says why. Identifiers are "
     "lowercase letters, digits and single hyphens; they become the last part of the entity's IRI.")
 
+LIMITS_NOTE = (
+    "What every record file must hold, so that the graph can be written as Turtle and queried with "
+    "SPARQL (each refusal names file, line and field): record files are regular files (a named pipe, "
+    "a directory or a device in their place is refused, never read); YAML files use no aliases "
+    "(`*name`) and at most 32 levels of nesting, and their dates and numbers are read as the text "
+    "written; no value holds a control character other than tab and line breaks; an http(s) address "
+    "holds no space, tab, line break or any of `<` `>` `\"` `{` `}` `|` `\\` `^` and the backtick; whole numbers have at most 18 digits "
+    "(they fit the 64-bit integers of SPARQL engines) and decimals are finite (`nan`, `inf` refused). "
+    "A wrong value longer than 120 characters is quoted by its start and its length.")
+
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 
 #: Keys of data/project.yaml.
