@@ -46,7 +46,7 @@ def _open(job: dict[str, Any]) -> Any:
 
 
 def worker_push(job: dict[str, Any]) -> dict[str, Any]:
-    from ecosystem_graph.sparql_store import rdf_file_chunks
+    from ecosystem_graph.stores.sparql.batches import rdf_file_chunks
 
     store = _open(job)
     started = time.perf_counter()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from functools import lru_cache, partial
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -24,7 +24,7 @@ from .namespaces import DEFAULT_BASE_IRI, bind_prefixes
 from .queries import (ENTITY_KINDS, NamedQuery, bind, get_query, iri_term, load_library, value_term,
                       with_prologue)
 from .resources import default_data_dir
-from .stores import Store, is_persistent, open_store, text_rows
+from .stores import Store, open_store
 
 if TYPE_CHECKING:
     import pandas
@@ -70,7 +70,7 @@ class KnowledgeGraph:
         >>> sorted(open_graph().text_rows("SELECT ?id WHERE { ?c a schema:Country ; dct:identifier ?id }"))
         [('austria',), ('bulgaria',), ('italy',), ('slovenia',), ('united-kingdom',)]
         """
-        return self._run(partial(text_rows, self.store), sparql)
+        return self._run(self.store.text_rows, sparql)
 
     def _run(self, run: Callable[[str], T], sparql: str) -> T:
         """``run`` on ``sparql`` with the project's prefixes; a syntax error is placed in ``sparql``."""
@@ -113,7 +113,7 @@ class KnowledgeGraph:
         if missing:
             raise QueryError(f"query {query.name!r} needs parameter {missing[0]!r} "
                              f"(--param {missing[0]}=...): {query.param(missing[0]).help}")
-        return bind(query.text_for(engine or getattr(self.store, "sparql_engine", None)), bindings)
+        return bind(query.text_for(engine or self.store.sparql_engine), bindings)
 
     def resolve(self, kind: str, value: str, name: str | None = None) -> URIRef:
         """The entity of ``kind`` whose identifier, label or alternative label is ``value``.
@@ -210,7 +210,7 @@ def open_graph(data_dir: str | Path | None = None, build_dir: str | Path = "buil
     compared with the data folder it was last built from.
     """
     opened = open_store(store or os.environ.get("ECOSYSTEM_GRAPH_STORE") or "memory")
-    if is_persistent(opened):
+    if opened.persistent:
         return _open_persistent(opened, Path(data_dir) if data_dir else None, rebuild, base_iri)
     data = Path(data_dir) if data_dir else default_data_dir()
     out = Path(build_dir)
@@ -244,6 +244,6 @@ def _open_persistent(store: Any, data_dir: Path | None, rebuild: bool | None,
             warnings.warn(f"{exc}; reading its current graph, which may be older than the data", stacklevel=3)
         manifest = store.manifest()
     # Open (and hold) the current generation now, with a clear error if there is none.
-    (getattr(store, "open_current", None) or store.native)()
+    store.open()
     extra = [data / "queries"] if data is not None and (data / "queries").is_dir() else []
     return KnowledgeGraph(store, (manifest or {}).get("base_iri") or base_iri or DEFAULT_BASE_IRI, extra)

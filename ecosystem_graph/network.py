@@ -30,7 +30,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS
 
 from .graph import KnowledgeGraph, open_graph  # noqa: F401  (open_graph: doctests)
 from .namespaces import ECO, SCHEMA
-from .stores import TextTriple, text_triples
+from .stores import TextTriple
 
 #: Class -> node kind, most specific first: an entity with several classes takes the first kind.
 KIND_OF_CLASS: dict[str, str] = {
@@ -111,7 +111,7 @@ def entity_graph(kg: KnowledgeGraph, include_sources: bool = False) -> nx.MultiD
     >>> sorted({d["relation"] for _, _, d in G.in_edges(nesta["iri"], data=True)})
     ['met organization']
     """
-    first = list(text_triples(kg.store, _FIRST))
+    first = list(kg.store.text_triples(_FIRST))
     labels, titles = _texts(first, _LABEL), _texts(first, _TITLE)
     nodes = _nodes(first, labels, include_sources)
     roles = _roles(kg)
@@ -120,7 +120,7 @@ def entity_graph(kg: KnowledgeGraph, include_sources: bool = False) -> nx.MultiD
              rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }"""))
 
     edges: list[tuple[str, str, str, dict[str, Any]]] = []
-    statements = chain((t for t in first if t[1] != _TYPE), text_triples(kg.store, exclude=_FIRST))
+    statements = chain((t for t in first if t[1] != _TYPE), kg.store.text_triples(exclude=_FIRST))
     for s, p, o, language in statements:
         node = nodes.get(s)
         if node is None:

@@ -21,7 +21,7 @@ top with a following ``UNION`` only after evaluating the whole union (``partners
 Engines plan the same SPARQL very differently, so a query may also have *variants*: the same
 question written for one engine, in ``ENGINE/NAME.rq`` beside ``NAME.rq`` (``queries/oxigraph/``).
 ``NAME.rq`` is the definition, written to run well on rdflib and any engine; a store runs the
-variant for its engine (:data:`ENGINES`) when there is one. A variant takes its name, parameters
+variant for its engine (:data:`VARIANT_ENGINES`) when there is one. A variant takes its name, parameters
 and columns from its query and must give the same rows (``tests/test_stores.py`` checks every one).
 
 >>> theme_landscape = load_library()["theme-landscape"]
@@ -58,7 +58,7 @@ VALUE_KINDS = ("date", "text", "integer")
 PLACEHOLDER = r"\bVALUES\s+[?$]{}\s*\{{\s*UNDEF\s*\}}"  # of one variable; see bind()
 #: Engines a variant may be written for: the stores' ``sparql_engine`` (rdflib for ``memory``,
 #: oxigraph for ``oxigraph`` and ``oxigraph:PATH``, the detected engine of a ``sparql:URL`` store).
-ENGINES = ("rdflib", "oxigraph", "virtuoso", "generic")
+VARIANT_ENGINES = ("rdflib", "oxigraph", "virtuoso", "generic")
 
 
 @dataclass(frozen=True)
@@ -158,9 +158,9 @@ def load_library(extra: list[Path] | None = None) -> dict[str, NamedQuery]:
 def _add_variant(queries: dict[str, NamedQuery], path: Path) -> None:
     """Attach the variant at ``path`` (``FOLDER/ENGINE/NAME.rq``) to query ``NAME`` of ``FOLDER``."""
     engine, folder = path.parent.name, path.parent.parent
-    if engine not in ENGINES:
+    if engine not in VARIANT_ENGINES:
         raise QueryError(f"{path}: expected a variant in a folder named for an engine "
-                         f"({', '.join(ENGINES)}), found folder {engine!r}")
+                         f"({', '.join(VARIANT_ENGINES)}), found folder {engine!r}")
     if path.stem not in queries:
         raise QueryError(f"{path}: a variant of query {path.stem!r}, expected {folder / (path.stem + '.rq')} "
                          "beside its folder, found none")

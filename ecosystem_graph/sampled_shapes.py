@@ -15,7 +15,7 @@ checks the graph in two parts, and says so:
 
 Record checks (``records.py``) always run on every record, whatever the size.
 
->>> from .oxigraph_store import OxigraphStore
+>>> from ecosystem_graph.stores.oxigraph import OxigraphStore
 >>> from .build import build
 >>> import tempfile
 >>> out = Path(tempfile.mkdtemp())
@@ -76,28 +76,18 @@ def _target_query(kind: str, target: URIRef) -> str:
     }[kind]
 
 
+_PROLOGUE = ("PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
+
+
 def _query(store: Store, text: str) -> Any:
-    prologue = ("PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
-                "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
-    return store.query(prologue + text)
+    return store.query(_PROLOGUE + text)
 
 
 def _iris(store: Store, text: str) -> list[str]:
-    """The sorted IRIs in the first column of a SELECT, read natively when the store allows.
-
-    Targets reach hundreds of thousands of nodes: making rdflib terms of them all would cost
-    more than the rest of the check.
-    """
-    native = getattr(store, "native", None)
-    if native is not None:
-        from .oxigraph_store import run_query
-
-        prologue = "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n" \
-                   "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-        found = [row[0].value for row in run_query(native(), prologue + text)
-                 if row[0] is not None and type(row[0]).__name__ == "NamedNode"]
-    else:
-        found = [str(row[0]) for row in _query(store, text) if isinstance(row[0], URIRef)]
+    """The sorted IRIs in the first column of a SELECT (targets reach hundreds of thousands of
+    nodes: :meth:`~ecosystem_graph.stores.Store.iris` reads them as text where the store can)."""
+    found = store.iris(_PROLOGUE + text)
     return sorted(found)
 
 

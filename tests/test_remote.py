@@ -24,7 +24,8 @@ from ecosystem_graph.cli import main
 from ecosystem_graph.errors import ShapeError, StoreError
 from ecosystem_graph.graph import result_rows
 from ecosystem_graph.queries import load_library
-from ecosystem_graph.sparql_store import EG, Settings, SparqlStore
+from ecosystem_graph.stores.sparql import SparqlStore
+from ecosystem_graph.stores.sparql.client import Settings
 from ecosystem_graph.stores import open_store
 from ecosystem_graph.synth import write_synthetic
 from test_stores import VIRTUOSO_ORDER, _canonical, _parameter_sets
@@ -65,7 +66,7 @@ def _generations(store: SparqlStore) -> tuple[str | None, set[str]]:
 
 
 def _graph_size(store: SparqlStore, graph: str) -> int:
-    rows = store.remote.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", None)
+    rows = store.client.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", None)
     return int(next(iter(rows))[0])
 
 
@@ -350,7 +351,7 @@ def test_a_result_cut_by_the_server_is_an_error_not_a_short_answer() -> None:
     thread = threading.Thread(target=httpd.serve_forever)
     thread.start()
     try:
-        remote = SparqlStore(settings=Settings(f"http://127.0.0.1:{httpd.server_port}/sparql")).remote
+        remote = SparqlStore(settings=Settings(f"http://127.0.0.1:{httpd.server_port}/sparql")).client
         with pytest.raises(StoreError, match="cut the result at its limit of 1 rows.*ResultSetMaxRows"):
             remote.query("SELECT ?x WHERE { ?x ?p ?o }", None)
     finally:

@@ -14,7 +14,7 @@ import pytest
 
 from ecosystem_graph import open_graph
 from ecosystem_graph.build import build_store
-from ecosystem_graph.oxigraph_store import PAUSE_VARIABLE
+from ecosystem_graph.stores.oxigraph.bulk import PAUSE_VARIABLE
 from ecosystem_graph.synth import write_synthetic
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -19,7 +19,8 @@ from rdflib.compare import isomorphic
 
 from ecosystem_graph.build import build_store
 from ecosystem_graph.errors import StoreError
-from ecosystem_graph.oxigraph_store import PAUSE_VARIABLE, OxigraphStore, bulk_load_file
+from ecosystem_graph.stores.oxigraph import OxigraphStore
+from ecosystem_graph.stores.oxigraph.bulk import PAUSE_VARIABLE, bulk_load_file
 from ecosystem_graph.synth import write_synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,8 +30,8 @@ NT, NQ = ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS
 @pytest.fixture(autouse=True)
 def split_small_files(monkeypatch: pytest.MonkeyPatch) -> None:
     """Split files of 1 kB or more, in two parts even on one core, so that test files stay small."""
-    monkeypatch.setattr("ecosystem_graph.oxigraph_store.SPLIT_MIN_BYTES", 1000)
-    monkeypatch.setattr("ecosystem_graph.oxigraph_store.SPLIT_PARTS", 2)
+    monkeypatch.setattr("ecosystem_graph.stores.oxigraph.bulk.SPLIT_MIN_BYTES", 1000)
+    monkeypatch.setattr("ecosystem_graph.stores.oxigraph.bulk.SPLIT_PARTS", 2)
 
 
 class Recording:
@@ -175,9 +176,10 @@ def test_a_syntax_error_reports_its_line_in_the_file(tmp_path: Path, bad_line: b
 _LOAD_IN_PARTS = """
 import sys
 from pathlib import Path
-import ecosystem_graph.oxigraph_store as module
-module.SPLIT_MIN_BYTES, module.SPLIT_PARTS = 1000, 2
-module.OxigraphStore(sys.argv[1]).load_file(Path(sys.argv[2]))
+import ecosystem_graph.stores.oxigraph.bulk as bulk
+from ecosystem_graph.stores.oxigraph import OxigraphStore
+bulk.SPLIT_MIN_BYTES, bulk.SPLIT_PARTS = 1000, 2
+OxigraphStore(sys.argv[1]).load_file(Path(sys.argv[2]))
 """
 
 

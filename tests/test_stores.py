@@ -24,12 +24,13 @@ from ecosystem_graph.cli import main
 from ecosystem_graph.errors import QueryError, QuerySyntaxError, ShapeError, StoreError
 from ecosystem_graph.graph import KnowledgeGraph, result_rows
 from ecosystem_graph.network import entity_graph, partner_network
-from ecosystem_graph.oxigraph_store import OxigraphStore
+from ecosystem_graph.stores.oxigraph import OxigraphStore
 from ecosystem_graph.queries import load_library
 from ecosystem_graph.records import load_records
 from ecosystem_graph.sampled_shapes import check_sampled, shapes_graph
 from ecosystem_graph.shapes import check_shapes
-from ecosystem_graph.stores import is_persistent, open_store, text_triples
+from ecosystem_graph.stores import open_store
+from ecosystem_graph.stores.sparql.batches import rdf_file_chunks
 from ecosystem_graph.synth import write_synthetic
 from ecosystem_graph.triples import ntriples_chunks, records_to_graph
 
@@ -203,25 +204,24 @@ def test_serialized_results_agree_between_native_and_rdflib(graphs, fmt: str) ->
     import json
 
     from ecosystem_graph.queries import with_prologue
-    from ecosystem_graph.stores import query_serialized
 
     sparql = with_prologue("SELECT ?o ?n WHERE { ?o a org:Organization ; rdfs:label ?n } ORDER BY ?o")
-    native = query_serialized(graphs[("seed", "oxigraph:PATH")].store, sparql, fmt)
-    fallback = query_serialized(graphs[("seed", "memory")].store, sparql, fmt)
+    native = graphs[("seed", "oxigraph:PATH")].store.query_serialized(sparql, fmt)
+    fallback = graphs[("seed", "memory")].store.query_serialized(sparql, fmt)
     if fmt == "json":
         assert json.loads(native)["results"] == json.loads(fallback)["results"]
     else:  # the writers differ in spacing and quoting; the rows must not
         assert native.count(b"organization/") == fallback.count(b"organization/") == 11
     with pytest.raises(QueryError, match="does not suit"):
-        query_serialized(graphs[("seed", "oxigraph:PATH")].store, sparql, "turtle")
+        graphs[("seed", "oxigraph:PATH")].store.query_serialized(sparql, "turtle")
 
 
 @pytest.mark.parametrize("store", STORES[1:])
 @pytest.mark.parametrize("data", ["seed", "synthetic"])
 def test_text_triples_and_rows_agree_with_rdflib(graphs, data: str, store: str) -> None:
     reference, other = graphs[(data, "memory")], graphs[(data, store)]
-    triples = set(text_triples(other.store))
-    assert triples == set(text_triples(reference.store))
+    triples = set(other.store.text_triples())
+    assert triples == set(reference.store.text_triples())
     assert {language for *_, language in triples} >= {None, "", "en"}
     sparql = "SELECT ?m ?role ?none WHERE { ?m org:role/rdfs:label ?role OPTIONAL { ?m eco:none ?none } }"
     rows = sorted(other.text_rows(sparql))
@@ -305,12 +305,12 @@ def test_a_build_refused_by_the_shapes_leaves_no_generation(tmp_path: Path) -> N
     path = tmp_path / "store"
     build_store(SEED, f"oxigraph:{path}")
     store = open_store(f"oxigraph:{path}")
-    good = (SEED.parent / "ontology" / "ecosystem.ttl").read_bytes()
+    good = rdf_file_chunks(SEED.parent / "ontology" / "ecosystem.ttl")
 
     def refuse(view: Any) -> None:
         raise ShapeError("refused")
     with pytest.raises(ShapeError):
-        store.replace([good], {}, check=refuse, fmt=__import__("pyoxigraph").RdfFormat.TURTLE)
+        store.replace(good, {}, check=refuse)
     assert sorted(p.name for p in path.glob("gen-*")) == ["gen-0001"]
 
 
@@ -420,7 +420,7 @@ def test_a_read_only_store_can_be_read_but_not_built(tmp_path: Path) -> None:
 def test_unknown_store_kinds_are_reported() -> None:
     with pytest.raises(StoreError, match="expected one of memory, oxigraph, oxigraph:PATH"):
         open_store("postgres:x")
-    assert not is_persistent(open_store("oxigraph")) and is_persistent(open_store("oxigraph:/nonexistent/x"))
+    assert not open_store("oxigraph").persistent and open_store("oxigraph:/nonexistent/x").persistent
 
 
 # -- the command line --------------------------------------------------------------------------
@@ -574,3 +574,61 @@ def test_stats_and_helpers_agree_on_virtuoso(graphs, remote_graphs) -> None:
     assert len(built) == 11
     with pytest.raises(QueryError, match="refused the query.*syntax error"):
         seed.query("SELECT ?x WHERE {\n  ?x a }")
+
+
+# -- third-party store kinds --------------------------------------------------------------------
+
+_PLUGIN = '''
+from ecosystem_graph.stores import MemoryStore
+
+
+class CountingStore(MemoryStore):
+    """A third-party kind: rdflib in memory, counting its queries."""
+
+    def __init__(self, argument: str = "") -> None:
+        super().__init__(argument)
+        self.spec, self.queries = f"counting:{argument}", 0
+
+    def query(self, sparql):
+        self.queries += 1
+        return super().query(sparql)
+
+
+class NotAStore:
+    def __init__(self, argument: str = "") -> None:
+        pass
+'''
+
+
+def _installed_plugin(tmp_path: Path) -> dict[str, str]:
+    """An installed distribution (a dist-info folder on the path) whose entry points name two kinds."""
+    (tmp_path / "counting_store.py").write_text(_PLUGIN, encoding="utf-8")
+    info = tmp_path / "counting_store-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: counting-store\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[ecosystem_graph.stores]\ncounting = counting_store:CountingStore\n"
+                                           "broken = counting_store:NotAStore\n", encoding="utf-8")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+
+
+def test_a_store_kind_of_another_package_registers_through_its_entry_point(tmp_path: Path) -> None:
+    code = """
+from pathlib import Path
+from ecosystem_graph.graph import open_graph
+from ecosystem_graph.stores import store_names
+kg = open_graph(Path(r"{data}"), build_dir=Path(r"{build}"), store="counting:demo")
+rows = list(kg.query("SELECT ?o WHERE {{ ?o a org:Organization }}"))
+print(kg.store.spec, type(kg.store).__name__, kg.store.queries, len(rows), "counting" in store_names())
+""".format(data=SEED, build=tmp_path / "build")
+    done = subprocess.run([sys.executable, "-c", code], env=_installed_plugin(tmp_path), capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["counting:demo", "CountingStore", "1", "11", "True"]
+
+
+def test_an_entry_point_that_is_no_store_is_a_clear_error(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "ecosystem_graph", "query", "--store", "broken:x", "--name", "meetings",
+                           "--data", str(SEED), "--build-dir", str(tmp_path / "build")],
+                          env=_installed_plugin(tmp_path), capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "store kind 'broken': counting_store:NotAStore is not a Store subclass" in done.stderr

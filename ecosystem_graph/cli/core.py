@@ -10,7 +10,7 @@ import click
 from ..build import FORMATS, FULL_SHACL_LIMIT, SHACL_MODES, build_store, compile_graph
 from ..build import build as build_graph
 from ..progress import Progress
-from ..stores import is_persistent, open_store
+from ..stores import open_store
 from ..errors import QueryError
 from ..resources import default_data_dir
 from ..results import ALL_FORMATS, format_result, rows_to_csv, rows_to_table
@@ -38,7 +38,7 @@ def build(data_dir: Path | None, out_dir: Path, formats: tuple[str, ...], base_i
     """Check the records of DATA_DIR (default data/) and build the graph into --out (or --store)."""
     data = data_dir or default_data_dir()
     target = open_store(store) if store else None
-    if target is not None and is_persistent(target):
+    if target is not None and target.persistent:
         if formats:
             raise click.UsageError(f"--format writes files; a build into {target.spec} writes the store only "
                                    "(export from it with 'ecosystem-graph query' CONSTRUCT, or build files "

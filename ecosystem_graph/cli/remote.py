@@ -12,8 +12,10 @@ import click
 from ..build import GRAPH_FILE, read_manifest
 from ..errors import StoreError
 from ..progress import Progress
-from ..sparql_store import RDF_SUFFIXES, SparqlStore, parse_timeout, rdf_file_chunks
-from ..stores import is_persistent, open_store
+from ..stores import PersistentStore, open_store
+from ..stores.sparql import SparqlStore
+from ..stores.sparql.batches import RDF_SUFFIXES, rdf_file_chunks
+from ..stores.sparql.client import parse_timeout
 
 #: In a build folder, the graph file pushed: N-Triples when the build wrote it (fastest to parse).
 BUILD_FILES = ("ecosystem.nt", GRAPH_FILE)
@@ -88,14 +90,14 @@ def push(source: Path, store: str, graph_iri: str | None, update_url: str | None
     elif any(v is not None for v in remote_options.values()):
         raise click.UsageError("--graph, --update-url, --gsp-url, --user, --password-file, --timeout and --engine "
                                "apply to a remote store (--store sparql:URL)")
-    if not is_persistent(target):
+    if not (isinstance(target, PersistentStore) and target.persistent):
         raise click.UsageError(f"store {target.spec!r} keeps no graph of its own; push into sparql:URL or "
                                "oxigraph:PATH")
     bar = Progress(None, f"pushing {path.name}", unit="triples")
     kwargs = {"progress": bar.update} if isinstance(target, SparqlStore) else {}
-    name = target.replace(rdf_file_chunks(path), manifest, **kwargs)  # type: ignore[attr-defined]
+    name = target.replace(rdf_file_chunks(path), manifest, **kwargs)
     bar.close()
-    written = target.manifest() or {}  # type: ignore[attr-defined]
+    written = target.manifest() or {}
     where = f"{target.spec} graph {target.settings.graph}" if isinstance(target, SparqlStore) else target.spec
     click.echo(f"pushed {int(written.get('triples', 0)):,} triples from {path} into {where} ({name}) "
                f"in {time.monotonic() - started:.1f} s")

@@ -47,10 +47,9 @@ def serve(data_dir: Path | None, build_dir: Path, store: str | None, host: str, 
     from ..server.connections import ConnectionLimits, guarded_protocol
     from ..server.headers import allowed_hosts
     from ..server.workers import GraphSource
-    from ..stores import is_persistent
 
     kg = load_graph(data_dir, build_dir, store)  # builds when stale, so the workers only open it
-    if update_token and is_persistent(kg.store):
+    if update_token and kg.store.persistent:
         raise EcosystemGraphError(f"--update-token needs an in-memory store; {kg.store.spec} is written by "
                                   "'ecosystem-graph build' only")
     listener = _listen(host, port)

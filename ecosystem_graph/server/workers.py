@@ -234,10 +234,7 @@ def _apply_update(kg: Any, text: str) -> None:
     """Apply a SPARQL update to the worker's in-memory graph (rdflib or Oxigraph)."""
     store = kg.store
     try:
-        if hasattr(store, "native"):
-            store.native().update(text)
-        else:
-            store.graph().update(text)
+        store.update(text)
     except SyntaxError as exc:
         raise QueryError(f"malformed update: {exc}") from None
     except Exception as exc:  # an update that fails while running is the client's to fix

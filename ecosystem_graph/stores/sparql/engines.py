@@ -25,7 +25,7 @@ from rdflib import Literal
 from rdflib.namespace import XSD
 from rdflib.query import Result
 
-from .errors import StoreError
+from ...errors import StoreError
 
 
 @dataclass(frozen=True)
