@@ -21,7 +21,8 @@ from rdflib.query import Result
 from .build import GRAPH_FILE, build, build_store, is_stale, read_manifest, store_is_stale
 from .errors import QueryError, QuerySyntaxError, StoreError
 from .namespaces import DEFAULT_BASE_IRI, bind_prefixes
-from .queries import (ENTITY_KINDS, NamedQuery, bind, get_query, iri_term, load_library, value_term,
+from .kinds import PARAMETER_KINDS
+from .queries import (NamedQuery, bind, get_query, iri_term, load_library, value_term,
                       with_prologue)
 from .resources import default_data_dir
 from .stores import Store, open_store
@@ -30,23 +31,6 @@ if TYPE_CHECKING:
     import pandas
 
 T = TypeVar("T")
-
-#: Parameter kind -> the classes whose instances it may name.
-KIND_CLASSES: dict[str, tuple[str, ...]] = {
-    "organization": ("org:Organization",),
-    "theme": ("eco:Theme",),
-    "city": ("schema:City",),
-    "country": ("schema:Country",),
-    "place": ("schema:City", "schema:Country"),
-    "person": ("foaf:Person",),
-    "visit": ("eco:WorkingVisit",),
-    "meeting": ("eco:Meeting",),
-    "event": ("schema:Event",),
-    "product": ("eco:Product",),
-    "organization-type": ("eco:OrganizationType",),
-    "source": ("prov:Entity",),
-}
-
 
 @dataclass
 class KnowledgeGraph:
@@ -107,7 +91,7 @@ class KnowledgeGraph:
             if value is None or value == "":
                 continue
             param = query.param(name)
-            bindings[param.variable] = (self.resolve(param.kind, value, name) if param.kind in ENTITY_KINDS
+            bindings[param.variable] = (self.resolve(param.kind, value, name) if param.kind in PARAMETER_KINDS
                               else value_term(param, value))
         missing = [p.name for p in query.params if p.required and p.variable not in bindings]
         if missing:
@@ -122,7 +106,7 @@ class KnowledgeGraph:
         """
         if value.startswith(("http://", "https://", "urn:")):
             return iri_term(value, f"parameter {name or kind!r}")
-        classes = " ".join(KIND_CLASSES.get(kind, ()))
+        classes = " ".join(f"<{c}>" for c in PARAMETER_KINDS.get(kind, ()))
         type_filter = f"VALUES ?class {{ {classes} }} ?entity a ?class ." if classes else ""
         wanted = Literal(value.strip().casefold())
         sparql = f"""
@@ -146,7 +130,7 @@ class KnowledgeGraph:
     def _suggestions(self, kind: str, value: str) -> str:
         import difflib
 
-        classes = " ".join(KIND_CLASSES.get(kind, ()))
+        classes = " ".join(f"<{c}>" for c in PARAMETER_KINDS.get(kind, ()))
         type_filter = f"VALUES ?class {{ {classes} }} ?entity a ?class ." if classes else ""
         names: dict[str, str] = {}
         for label, ident in self.query(

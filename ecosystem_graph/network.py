@@ -29,42 +29,9 @@ import networkx as nx
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS
 
 from .graph import KnowledgeGraph, open_graph  # noqa: F401  (open_graph: doctests)
+from .kinds import NODE_KINDS
 from .namespaces import ECO, SCHEMA
 from .stores import TextTriple
-
-#: Class -> node kind, most specific first: an entity with several classes takes the first kind.
-KIND_OF_CLASS: dict[str, str] = {
-    str(ORG.Organization): "organization",
-    str(FOAF.Person): "person",
-    str(SCHEMA.City): "city",
-    str(SCHEMA.Country): "country",
-    str(ECO.Theme): "theme",
-    str(ECO.OrganizationType): "organization-type",
-    str(ECO.VisitProgramme): "programme",
-    str(ECO.WorkingVisit): "visit",
-    str(ECO.Meeting): "meeting",
-    str(ECO.Partnership): "partnership",
-    str(ECO.Product): "product",
-    str(SCHEMA.Event): "event",
-    str(PROV.Entity): "source",
-}
-
-#: Node kind -> the label shown to people.
-KIND_LABELS: dict[str, str] = {
-    "organization": "Organization",
-    "person": "Person",
-    "city": "City",
-    "country": "Country",
-    "theme": "Theme",
-    "organization-type": "Organization type",
-    "programme": "Visit programme",
-    "visit": "Working visit",
-    "meeting": "Meeting",
-    "event": "Event",
-    "partnership": "Partnership",
-    "product": "Product",
-    "source": "Source",
-}
 
 # Edges left out: the type is the node's kind, sources are the `sources` attribute, and
 # skos:narrower / schema:subEvent are the materialised inverses of skos:broader / schema:superEvent.
@@ -89,7 +56,7 @@ Source = KnowledgeGraph | nx.MultiDiGraph
 def entity_graph(kg: KnowledgeGraph, include_sources: bool = False) -> nx.MultiDiGraph:
     """Every entity as a typed node and every triple between two entities as a labelled edge.
 
-    Node key: the entity IRI. Node attributes: ``label``, ``id``, ``kind`` (see :data:`KIND_LABELS`),
+    Node key: the entity IRI. Node attributes: ``label``, ``id``, ``kind`` (a name of :data:`~.kinds.NODE_KINDS`),
     ``kind_label``, ``iri``, ``description``, ``date`` and ``end_date`` (ISO text or ""), ``sources``
     (titles), ``facts`` and ``inferred`` (lists of "property: value" text). Edge key: the predicate IRI;
     edge attributes ``relation`` (label of the property), ``predicate`` and ``inferred``; a person's
@@ -166,9 +133,8 @@ def _smallest(current: str, value: str) -> str:
 
 
 def _nodes(first: list[TextTriple], labels: dict[str, str], include_sources: bool) -> dict[str, dict[str, Any]]:
-    """IRI -> attributes of every entity: an identifier and a class of :data:`KIND_OF_CLASS`."""
-    kinds = list(KIND_OF_CLASS.values())
-    order = {cls: i for i, cls in enumerate(KIND_OF_CLASS)}
+    """IRI -> attributes of every entity: an identifier and a class of one of :data:`~.kinds.NODE_KINDS`."""
+    order = {kind.cls: i for i, kind in enumerate(NODE_KINDS)}
     rank: dict[str, int] = {}
     identifiers: dict[str, str] = {}
     for s, p, o, _ in first:
@@ -178,10 +144,10 @@ def _nodes(first: list[TextTriple], labels: dict[str, str], include_sources: boo
             identifiers[s] = _smallest(identifiers.get(s, ""), o)
     nodes = {}
     for iri, number in rank.items():
-        kind = kinds[number]
-        if iri in identifiers and (include_sources or kind != "source"):
-            nodes[iri] = {"label": labels.get(iri) or identifiers[iri], "id": identifiers[iri], "kind": kind,
-                          "kind_label": KIND_LABELS[kind], "iri": iri, "description": "", "date": "",
+        kind = NODE_KINDS[number]
+        if iri in identifiers and (include_sources or kind.name != "source"):
+            nodes[iri] = {"label": labels.get(iri) or identifiers[iri], "id": identifiers[iri], "kind": kind.name,
+                          "kind_label": kind.label, "iri": iri, "description": "", "date": "",
                           "end_date": "", "sources": [], "facts": [], "inferred": []}
     return nodes
 

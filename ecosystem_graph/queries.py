@@ -47,13 +47,14 @@ from rdflib.namespace import XSD
 
 from . import resources
 from .errors import QueryError
+from .kinds import PARAMETER_KINDS
 from .namespaces import sparql_prologue
 
 HEADER = re.compile(r"^#\s*(name|description|param|columns)\s*:\s*(.*)$")
 PARAM = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\s*\((?P<kind>[a-z-]+)(?P<req>,\s*required)?\)"
                    r"(?:\s+as\s+\?(?P<var>\w+))?\s*:?\s*(?P<help>.*)$")
-ENTITY_KINDS = ("organization", "theme", "city", "country", "place", "person", "visit", "meeting",
-                "event", "product", "organization-type", "source", "entity")
+#: Kinds a parameter may take: an entity's kind (:data:`~.kinds.PARAMETER_KINDS`) or a value's.
+ENTITY_KINDS = tuple(PARAMETER_KINDS)
 VALUE_KINDS = ("date", "text", "integer")
 PLACEHOLDER = r"\bVALUES\s+[?$]{}\s*\{{\s*UNDEF\s*\}}"  # of one variable; see bind()
 #: Engines a variant may be written for: the stores' ``sparql_engine`` (rdflib for ``memory``,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .kinds import SEGMENTS
+
 
 @dataclass(frozen=True)
 class Field:
@@ -35,12 +37,12 @@ class Table:
 
     ``file`` is a CSV file name, or ``name.yaml#key`` for a list under ``key`` in a
     YAML file. ``key`` is the identifying field, or a tuple of fields joined with
-    ``--`` for tables without an ``id`` column. ``iri_kind`` is the IRI path segment.
+    ``--`` for tables without an ``id`` column. Its entities' IRI path segment, label and class
+    are its kind's (:mod:`.kinds`).
     """
 
     name: str
     file: str
-    iri_kind: str
     fields: tuple[Field, ...]
     key: tuple[str, ...] = ("id",)
     required_file: bool = False
@@ -55,6 +57,11 @@ class Table:
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
+
+    @property
+    def iri_kind(self) -> str:
+        """The path segment of its entities' IRIs (``org-type`` for organization types)."""
+        return SEGMENTS[self.name]
 
 
 def _ident() -> Field:
@@ -84,14 +91,14 @@ def _inferred() -> tuple[Field, Field]:
 ORG_REF = ("organizations",)
 
 TABLES: tuple[Table, ...] = (
-    Table("sources", "sources.csv", "source", (
+    Table("sources", "sources.csv", (
         _ident(), Field("title", required=True),
         Field("kind", "enum", required=True,
               choices=("news-item", "dataset", "report", "web-page", "interview", "other")),
         Field("publisher", "ref", ref=ORG_REF), Field("url", "url"),
         Field("published", "partial-date"), Field("language"), Field("note"),
     ), required_file=True, description="Documents the facts come from."),
-    Table("places", "places.csv", "place", (
+    Table("places", "places.csv", (
         _ident(), _label(), Field("kind", "enum", required=True, choices=("city", "country")),
         Field("country", "ref", ref=("places",), place_kind="country"),
         Field("geonames_id", "int", required=True, minimum=1),
@@ -99,38 +106,38 @@ TABLES: tuple[Table, ...] = (
         Field("longitude", "decimal", required=True, minimum=-180, maximum=180),
         _alt(), _source(),
     ), description="Cities and countries, with GeoNames identifiers and coordinates."),
-    Table("organization-types", "organization-types.csv", "org-type", (
+    Table("organization-types", "organization-types.csv", (
         _ident(), _label(), _alt(),
         Field("broader", "ref", many=True, ref=("organization-types",)), Field("definition"),
     ), description="The organization type taxonomy (a SKOS concept scheme)."),
-    Table("themes", "themes.csv", "theme", (
+    Table("themes", "themes.csv", (
         _ident(), _label(), _alt(), Field("broader", "ref", many=True, ref=("themes",)),
         Field("definition"), Field("source", "ref", many=True, ref=("sources",)),
     ), description="The theme taxonomy (a SKOS concept scheme)."),
-    Table("organizations", "organizations.csv", "organization", (
+    Table("organizations", "organizations.csv", (
         _ident(), _label(), _alt(),
         Field("type", "ref", required=True, many=True, ref=("organization-types",)),
         Field("city", "ref", ref=("places",), place_kind="city"),
         Field("country", "ref", ref=("places",), place_kind="country"),
         Field("description"), Field("homepage", "url"), _source(), *_inferred(),
     ), required_file=True, description="Organizations of the ecosystem."),
-    Table("people", "people.csv", "person", (
+    Table("people", "people.csv", (
         _ident(), Field("name", required=True), Field("given_name"), Field("family_name"),
         _source(),
     ), description="People, usually the home organization's contacts."),
-    Table("memberships", "memberships.csv", "membership", (
+    Table("memberships", "memberships.csv", (
         Field("person", "ref", required=True, ref=("people",)),
         Field("organization", "ref", required=True, ref=ORG_REF),
         Field("role", required=True), Field("start", "date"), Field("end", "date"), _source(),
     ), key=("person", "organization"), description="Who works for which organization, in which role."),
-    Table("programmes", "visits.yaml#programmes", "programme", (
+    Table("programmes", "visits.yaml#programmes", (
         _ident(), _label(), Field("organizer", "ref", ref=ORG_REF),
         Field("goals", many=True), _themes(),
         Field("countries", "ref", many=True, ref=("places",), place_kind="country"),
         Field("target_types", "ref", many=True, ref=("organization-types",)),
         Field("description"), _source(),
     ), description="Programmes of visits and their goals."),
-    Table("visits", "visits.yaml#visits", "visit", (
+    Table("visits", "visits.yaml#visits", (
         _ident(), _label(), Field("programme", "ref", ref=("programmes",)),
         Field("organizer", "ref", required=True, ref=ORG_REF),
         Field("start", "date", required=True), Field("end", "date", required=True),
@@ -138,7 +145,7 @@ TABLES: tuple[Table, ...] = (
         Field("participants", "ref", many=True, ref=("people",)),
         Field("description"), _source(), *_inferred(),
     ), description="Working visits: dates, cities, participants."),
-    Table("meetings", "meetings.csv", "meeting", (
+    Table("meetings", "meetings.csv", (
         _ident(), Field("visit", "ref", required=True, ref=("visits",)),
         Field("order", "int", required=True, minimum=1),
         Field("organization", "ref", required=True, ref=ORG_REF), Field("label"),
@@ -148,7 +155,7 @@ TABLES: tuple[Table, ...] = (
         Field("summary"), Field("assessment"), Field("outcome"),
         Field("participants", "ref", many=True, ref=("people",)), _source(), *_inferred(),
     ), description="Meetings of a visit, in the order the source reports them."),
-    Table("events", "events.csv", "event", (
+    Table("events", "events.csv", (
         _ident(), _label(), Field("kind", "enum", required=True, choices=("event", "follow-up")),
         Field("start", "partial-date"), Field("end", "partial-date"),
         Field("location", "ref", ref=("places",)),
@@ -158,18 +165,18 @@ TABLES: tuple[Table, ...] = (
               choices=("scheduled", "cancelled", "postponed", "rescheduled", "moved-online")),
         Field("attendees_at_least", "int", minimum=0), Field("description"), _source(),
     ), description="Events: fairs, conferences, follow-ups."),
-    Table("partnerships", "partnerships.csv", "partnership", (
+    Table("partnerships", "partnerships.csv", (
         _ident(), _label(), Field("partners", "ref", required=True, many=True, ref=ORG_REF),
         Field("status", "enum", required=True,
               choices=("possible", "under-discussion", "agreed", "active", "ended")),
         _themes(), Field("discussed_at", "ref", many=True, ref=("meetings",)),
         Field("description"), _source(), *_inferred(),
     ), description="Partnerships, possible or real, and their status."),
-    Table("products", "products.csv", "product", (
+    Table("products", "products.csv", (
         _ident(), _label(), _alt(), Field("maker", "ref", required=True, ref=ORG_REF), _themes(),
         Field("description"), _source(),
     ), description="Products of organizations."),
-    Table("relations", "relations.csv", "relation", (
+    Table("relations", "relations.csv", (
         Field("subject", "ref", required=True, ref=ORG_REF),
         Field("relation", "id", required=True),
         Field("object", "ref", required=True, ref=ORG_REF), _source(), *_inferred(),

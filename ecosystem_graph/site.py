@@ -38,6 +38,7 @@ import networkx as nx
 from markupsafe import Markup, escape
 
 from .graph import KnowledgeGraph, open_graph  # noqa: F401  (open_graph: doctests)
+from .kinds import BY_NAME
 from .layout import layout
 from .views import (KIND_STYLES, View, _darker, _environment, _label_box, centrality_scores, ego_view,
                     render_html, theme_view, visit_view)
@@ -465,9 +466,9 @@ def _kind_label(G: nx.MultiDiGraph, node: str) -> str:
 
 
 def _kind_plural(G: nx.MultiDiGraph, kind: str, members: list[str]) -> str:
-    label = _kind_label(G, members[0]) if members else kind
-    irregular = {"City": "Cities", "Country": "Countries", "Person": "People"}
-    return irregular.get(label, label + "s")
+    if kind in BY_NAME:
+        return BY_NAME[kind].plural
+    return (_kind_label(G, members[0]) if members else kind) + "s"
 
 
 def _site_title(kg: KnowledgeGraph) -> str:

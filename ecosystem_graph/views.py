@@ -40,6 +40,7 @@ from markupsafe import Markup
 
 from .errors import EcosystemGraphError, QueryError
 from .graph import KnowledgeGraph, open_graph  # noqa: F401  (open_graph: doctests)
+from .kinds import NODE_KINDS, OTHER
 from .layout import layout
 
 #: Above this many entities a view draws communities collapsed into nodes that expand on click.
@@ -60,25 +61,8 @@ CSP = ("default-src 'none'; script-src {scripts}; style-src 'unsafe-inline'; img
        "font-src data:; connect-src 'none'; media-src 'none'; object-src 'none'; frame-src 'none'; "
        "worker-src 'none'; manifest-src 'none'; base-uri 'none'; form-action 'none'")
 
-#: Node kind -> (fill colour, vis-network shape). Colours follow the Tableau 10 palette.
-KIND_STYLES: dict[str, tuple[str, str]] = {
-    "organization": ("#4e79a7", "dot"),
-    "person": ("#f28e2b", "triangle"),
-    "city": ("#59a14f", "square"),
-    "country": ("#2e6b2a", "square"),
-    "theme": ("#b07aa1", "diamond"),
-    "organization-type": ("#9c755f", "hexagon"),
-    "programme": ("#ff9da7", "star"),
-    "visit": ("#e15759", "star"),
-    "meeting": ("#edc948", "triangleDown"),
-    "event": ("#76b7b2", "triangleDown"),
-    "partnership": ("#d37295", "hexagon"),
-    "product": ("#499894", "diamond"),
-    "source": ("#bab0ac", "square"),
-    "other": ("#cfcfcf", "dot"),
-}
-#: Labels of kinds that are not entity kinds of the entity graph.
-EXTRA_KIND_LABELS = {"other": "Other resource"}
+#: Node kind -> (fill colour, vis-network shape), from the kinds table (:mod:`.kinds`).
+KIND_STYLES: dict[str, tuple[str, str]] = {k.name: (k.color, k.shape) for k in (*NODE_KINDS, OTHER)}
 
 _SKOS_BROADER = "http://www.w3.org/2004/02/skos/core#broader"
 _SUPER_EVENT = "https://schema.org/superEvent"
@@ -235,7 +219,7 @@ def construct_view(kg: KnowledgeGraph, sparql: str, G: nx.MultiDiGraph | None = 
                 V.add_node(key, **{**G.nodes[key], "facts": list(G.nodes[key].get("facts", []))})
             else:
                 V.add_node(key, label=names.get(key) or kg.compact(term), id="", kind="other",
-                           kind_label=EXTRA_KIND_LABELS["other"], iri=key, description="", date="",
+                           kind_label=OTHER.label, iri=key, description="", date="",
                            end_date="", sources=[], facts=[], inferred=[])
         return key
 
@@ -477,7 +461,7 @@ def view_data(view: View, *, max_nodes: int = MAX_NODES, pages: dict[str, str] |
         data = G.nodes[node]
         kind = data.get("kind") or "other"
         counts[kind] += 1
-        kind_labels.setdefault(kind, str(data.get("kind_label") or EXTRA_KIND_LABELS.get(kind)
+        kind_labels.setdefault(kind, str(data.get("kind_label") or (OTHER.label if kind == OTHER.name else None)
                                          or kind.replace("-", " ").capitalize()))
     kinds = []
     for kind in kind_order:

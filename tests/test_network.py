@@ -8,7 +8,8 @@ import networkx as nx
 import pytest
 
 from ecosystem_graph.graph import KnowledgeGraph
-from ecosystem_graph.network import (KIND_LABELS, contact_graph, entity_graph, organization_theme_graph,
+from ecosystem_graph.kinds import NODE_KINDS
+from ecosystem_graph.network import (contact_graph, entity_graph, organization_theme_graph,
                                      partner_network)
 
 ORGANIZATIONS = {
@@ -45,7 +46,7 @@ def test_entity_graph_holds_the_organizations_and_meetings_with_their_kinds(G) -
     meetings = of_kind(G, "meeting")
     assert len(meetings) == 8
     assert meetings["uk-2018-nesta"] == "Meeting with NESTA"
-    assert {d["kind"] for _, d in G.nodes(data=True)} <= set(KIND_LABELS)
+    assert {d["kind"] for _, d in G.nodes(data=True)} <= {k.name for k in NODE_KINDS}
     assert G.nodes[next(n for n, d in G.nodes(data=True) if d["kind"] == "organization-type")][
         "kind_label"] == "Organization type"
 

@@ -25,7 +25,7 @@ from ecosystem_graph.errors import EcosystemGraphError, QueryError
 from ecosystem_graph.graph import KnowledgeGraph
 from ecosystem_graph.layout import fast_layout, layout
 from ecosystem_graph.network import entity_graph
-from ecosystem_graph.views import (KIND_STYLES, View, ViewError, render_html, script_json,
+from ecosystem_graph.views import (View, ViewError, render_html, script_json,
                                    page_csp, select_view, view_data, whole_view, write_view)
 from hostile import HOSTILE_DESCRIPTION, HOSTILE_ORG, HOSTILE_THEME, make_hostile
 
@@ -297,12 +297,6 @@ def test_above_max_nodes_communities_are_collapsed_and_cover_every_node() -> Non
     assert all(g["label"].endswith("more") for g in groups)
     assert len(data["nodes"]) == 3000
     assert "groups" not in view_data(whole_view(G))
-
-
-def test_kind_styles_cover_the_entity_kinds() -> None:
-    from ecosystem_graph.network import KIND_LABELS
-
-    assert set(KIND_LABELS) <= set(KIND_STYLES)
 
 
 # -- command line -------------------------------------------------------------------------------------
