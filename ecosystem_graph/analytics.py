@@ -25,6 +25,10 @@ from .errors import QueryError
 from .graph import KnowledgeGraph, open_graph  # noqa: F401  (open_graph: doctests)
 from .network import entities_of, organization_theme_graph, partner_network
 
+__all__ = ["BETWEENNESS_EXACT_LIMIT", "BETWEENNESS_MIN_SOURCES", "BETWEENNESS_SAMPLE", "Row", "SUGGESTION_METHODS",
+           "betweenness", "brokers", "centrality", "communities", "community_names", "community_rows",
+           "eigenvector_centrality", "find_node", "shortest_path", "simple_graph", "suggest_partners"]
+
 Row = dict[str, Any]
 
 #: Above this many nodes betweenness is estimated from a sample of source nodes: exact

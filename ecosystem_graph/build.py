@@ -15,8 +15,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -25,15 +23,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
-from rdflib.compare import to_canonical_graph
-from rdflib.namespace import RDFS
 
-from . import resources
+from . import locations
 from .errors import EcosystemGraphError, ShapeError
-from .namespaces import DEFAULT_BASE_IRI, ECO, bind_prefixes
+from .namespaces import DEFAULT_BASE_IRI, bind_prefixes
+from .ontology import load_ontology, relation_names, shapes_graph
 from .records import Records, load_records
 from .shapes import Violation, check_shapes
+from .files import write_atomically
 from .triples import NTriplesSink, ntriples_chunks, records_to_graph
+
+__all__ = ["BuildResult", "CompiledGraph", "FORMATS", "FULL_SHACL_LIMIT", "GRAPH_FILE", "MANIFEST_FILE",
+           "SHACL_MODES", "StoreBuildResult", "build", "build_store", "compile_graph", "fingerprint", "input_files",
+           "is_stale", "ontology_ntriples", "read_manifest", "serialize", "shape_error", "store_is_stale"]
 
 if TYPE_CHECKING:
     from .progress import Progress
@@ -78,25 +80,6 @@ class BuildResult:
     compiled: CompiledGraph
 
 
-def load_ontology() -> Graph:
-    """The ontology, with blank nodes given canonical labels so every output is reproducible."""
-    parsed = Graph().parse(resources.ontology_path(), format="turtle")
-    canonical = Graph()
-    for triple in to_canonical_graph(parsed):
-        canonical.add(triple)
-    return canonical
-
-
-def relation_names(ontology: Graph) -> list[str]:
-    """Kebab-case names of the sub-properties of eco:organizationRelation, for relations.csv."""
-    names = []
-    for prop in ontology.transitive_subjects(RDFS.subPropertyOf, ECO.organizationRelation):
-        local = str(prop)[len(str(ECO)):]
-        if prop != ECO.organizationRelation and str(prop).startswith(str(ECO)):
-            names.append("".join(f"-{c.lower()}" if c.isupper() else c for c in local))
-    return sorted(names)
-
-
 def compile_graph(data_dir: str | Path, base_iri: str | None = None) -> CompiledGraph:
     """Read, check and convert the records of ``data_dir``, then check the graph's shapes.
 
@@ -107,7 +90,7 @@ def compile_graph(data_dir: str | Path, base_iri: str | None = None) -> Compiled
     records = load_records(data_dir, relations=relation_names(ontology))
     base = base_iri or records.project.get("base_iri") or DEFAULT_BASE_IRI
     compiled = CompiledGraph(records, records_to_graph(records, base), ontology, base)
-    shapes = Graph().parse(resources.shapes_path(), format="turtle")
+    shapes = shapes_graph()
     compiled.violations = check_shapes(compiled.merged, shapes, records, base)
     if compiled.violations:
         raise shape_error(compiled.violations)
@@ -189,29 +172,6 @@ def _sorted_json(value: object) -> object:
         items = [_sorted_json(v) for v in value]
         return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
     return value
-
-
-def write_atomically(out_dir: Path, files: dict[str, bytes]) -> None:
-    """Write every file to a temporary name first, then rename them all into place."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[str, Path]] = []
-    # mkstemp makes files only their owner can read; outputs get the mode a plain open() would.
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        for name, content in files.items():
-            handle, temp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
-            os.fchmod(handle, 0o666 & ~umask)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(content)
-                stream.flush()
-                os.fsync(stream.fileno())
-            staged.append((name, Path(temp)))
-        for name, temp in staged:
-            os.replace(temp, out_dir / name)
-    finally:
-        for _, temp in staged:
-            temp.unlink(missing_ok=True)
 
 
 # -- building into a persistent store ------------------------------------------------------
@@ -324,7 +284,7 @@ def _build_store(data: Path, target: Store, base_iri: str | None, shacl: str, pr
     records = load_records(data, relations=relation_names(ontology))
     base = base_iri or records.project.get("base_iri") or DEFAULT_BASE_IRI
     total = sum(len(rows) for rows in records.tables.values())
-    shapes = Graph().parse(resources.shapes_path(), format="turtle")
+    shapes = shapes_graph()
     gc.freeze()  # what is alive now lives until the build ends (see _records_kept_out_of_gc)
     # The sampled check's target nodes, noted as the triples go out rather than queried back.
     targets = TargetCollector(shapes) if shacl != "full" else None
@@ -395,7 +355,7 @@ def store_is_stale(manifest: dict[str, Any] | None, data_dir: str | Path, base_i
 def input_files(data_dir: Path) -> list[Path]:
     """Every file a build reads: the record files, the ontology and the shapes."""
     data = [p for p in sorted(data_dir.glob("*")) if p.suffix in (".csv", ".yaml", ".yml")]
-    return [*data, resources.ontology_path(), resources.shapes_path()]
+    return [*data, locations.ontology_path(), locations.shapes_path()]
 
 
 def fingerprint(data_dir: Path) -> dict[str, str]:
@@ -403,11 +363,11 @@ def fingerprint(data_dir: Path) -> dict[str, str]:
     its own, the ontology and shapes as ``ontology/NAME``. Names rather than full paths, so that the
     same inputs read through another checkout or an installed copy do not make a store look stale.
 
-    >>> digests = fingerprint(resources.default_data_dir())
+    >>> digests = fingerprint(locations.default_data_dir())
     >>> "organizations.csv" in digests and "ontology/shapes.ttl" in digests
     True
     """
-    shared = {resources.ontology_path(), resources.shapes_path()}
+    shared = {locations.ontology_path(), locations.shapes_path()}
     return {(f"ontology/{p.name}" if p in shared else p.name): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in input_files(data_dir)}
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = ["EcosystemGraphError", "QueryError", "QuerySyntaxError", "RecordError", "RecordProblem", "ShapeError",
+           "StoreError"]
+
 
 class EcosystemGraphError(Exception):
     """Base class of errors reported to the user as a message, never a traceback."""

@@ -23,7 +23,7 @@ from typing import Any
 from . import geo
 from .extract_rules import Rules, _suffix_key, load_rules
 from .records import Records, load_records
-from .resources import default_data_dir
+from .locations import default_data_dir
 
 #: Record tables whose entities an article can name, and the field holding their name.
 NAMED_TABLES = {"organizations": "label", "people": "name", "places": "label", "events": "label",

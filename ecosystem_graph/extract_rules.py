@@ -16,7 +16,7 @@ import yaml
 
 from .errors import EcosystemGraphError
 from .extract_dates import DateRules
-from .resources import project_home
+from .locations import project_home
 
 RULES_FILE = "extraction.yaml"
 

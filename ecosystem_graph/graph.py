@@ -24,8 +24,10 @@ from .namespaces import DEFAULT_BASE_IRI, bind_prefixes
 from .kinds import PARAMETER_KINDS
 from .queries import (NamedQuery, bind, get_query, iri_term, load_library, value_term,
                       with_prologue)
-from .resources import default_data_dir
+from .locations import default_data_dir
 from .stores import Store, open_store
+
+__all__ = ["KnowledgeGraph", "open_graph", "result_rows"]
 
 if TYPE_CHECKING:
     import pandas

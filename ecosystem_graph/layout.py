@@ -19,6 +19,8 @@ from collections.abc import Hashable
 import networkx as nx
 import numpy as np
 
+__all__ = ["ASPECT", "EDGE_LENGTH", "SMALL_COMPONENT", "fast_layout", "layout", "remove_overlaps"]
+
 #: Components up to this many nodes use networkx's exact spring layout.
 SMALL_COMPONENT = 300
 #: Distance between neighbours in the returned coordinates (pixels in a view).

@@ -5,6 +5,9 @@ from __future__ import annotations
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
+__all__ = ["DCT", "DEFAULT_BASE_IRI", "ECO", "GEO", "GEONAMES", "PREFIXES", "SCHEMA", "bind_prefixes",
+           "sparql_prologue"]
+
 ECO = Namespace("https://w3id.org/ecosystem-graph/ontology#")
 SCHEMA = Namespace("https://schema.org/")
 GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")

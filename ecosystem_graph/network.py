@@ -33,6 +33,8 @@ from .kinds import NODE_KINDS
 from .namespaces import ECO, SCHEMA
 from .stores import TextTriple
 
+__all__ = ["Source", "contact_graph", "entities_of", "entity_graph", "organization_theme_graph", "partner_network"]
+
 # Edges left out: the type is the node's kind, sources are the `sources` attribute, and
 # skos:narrower / schema:subEvent are the materialised inverses of skos:broader / schema:superEvent.
 _SKIPPED_EDGES = {str(RDF.type), str(SKOS.narrower), str(SCHEMA.subEvent)}

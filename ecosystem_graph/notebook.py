@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import html as html_lib
 
+__all__ = ["iframe_html", "open_project_graph", "show_html"]
+
 
 def iframe_html(page: str, height: int = 600) -> str:
     """The HTML of a sandboxed iframe that shows ``page``, for any front end that renders HTML.
@@ -41,7 +43,7 @@ def open_project_graph(store: str | None = None):
     8
     """
     from .graph import open_graph
-    from .resources import project_home
+    from .locations import project_home
 
     home = project_home()
     return open_graph(home / "data", home / "build", store=store)

@@ -14,6 +14,8 @@ import sys
 import time
 from typing import TextIO
 
+__all__ = ["Progress"]
+
 
 class Progress:
     """``label [#####.....] 45% 45,000/100,000 records 3.1 s``, redrawn at most ten times a second."""

@@ -45,10 +45,14 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from . import resources
+from . import locations
 from .errors import QueryError
 from .kinds import PARAMETER_KINDS
 from .namespaces import sparql_prologue
+
+__all__ = ["ENTITY_KINDS", "HEADER", "NamedQuery", "PARAM", "PLACEHOLDER", "Param", "VALUE_KINDS", "VARIANT_ENGINES",
+           "Variant", "bind", "get_query", "iri_term", "load_library", "parse_named_query", "query_dirs",
+           "value_term", "with_prologue"]
 
 HEADER = re.compile(r"^#\s*(name|description|param|columns)\s*:\s*(.*)$")
 PARAM = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\s*\((?P<kind>[a-z-]+)(?P<req>,\s*required)?\)"
@@ -141,7 +145,7 @@ def parse_named_query(path: Path) -> NamedQuery:
 
 def query_dirs(extra: list[Path] | None = None) -> list[Path]:
     """The built-in ``queries/`` folder, then any extra folders (a data folder's ``queries/``)."""
-    return [resources.queries_dir(), *(extra or [])]
+    return [locations.queries_dir(), *(extra or [])]
 
 
 def load_library(extra: list[Path] | None = None) -> dict[str, NamedQuery]:

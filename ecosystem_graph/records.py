@@ -26,7 +26,11 @@ from urllib.parse import urlparse
 import yaml
 
 from .errors import RecordError, RecordProblem
+from .geo import check_place
 from .schema import DRAFT_FILES, DRAFT_INFO_KEYS, PROJECT_FIELDS, REVIEW_FIELDS, TABLES, TABLES_BY_NAME, Field, Table
+
+__all__ = ["ID_PATTERN", "LIST_SEPARATOR", "MAX_YAML_DEPTH", "PARTIAL_DATE", "Record", "Records", "describe_field",
+           "load_records", "slug"]
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -854,13 +858,13 @@ def _check_cycles(records: Records, problems: _Problems, table: str) -> None:
 
 
 def _check_places(records: Records, problems: _Problems) -> None:
-    from .geo import check_place
-
+    places = records.index.get("places", {})
     for record in records.all("places"):
         if record.get("kind") == "city" and not record.get("country"):
             problems.add(record.file, record.line, "country", "the id of the city's country",
                          "an empty value")
-        for name, expected, found in check_place(record, records):
+        country = places.get(record.get("country") or "")
+        for name, expected, found in check_place(record.values, country.values if country else None):
             problems.add(record.file, record.line, name, expected, found)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from .records import describe_field
 from .schema import DRAFTS_NOTE, LIMITS_NOTE, LIST_SEPARATOR_NOTE, PROJECT_FIELDS, REVIEW_FIELDS, TABLES, Field
 
+__all__ = ["records_markdown"]
+
 
 def _row(field: Field) -> str:
     need = "required" if field.required else "optional"

@@ -22,6 +22,9 @@ from rdflib.query import Result
 from .errors import QueryError
 from .namespaces import bind_prefixes
 
+__all__ = ["ALL_FORMATS", "GRAPH_FORMATS", "TABULAR_FORMATS", "format_result", "rows_to_csv", "rows_to_table",
+           "tsv_text", "xml_results"]
+
 TABULAR_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "jsonld": "json-ld", "json-ld": "json-ld",
                  "nt": "nt", "xml": "xml"}
@@ -42,7 +45,7 @@ def format_result(result: Result, fmt: str = "table",
     if fmt in ("csv", "json"):
         return result.serialize(format=fmt).decode("utf-8")
     if fmt == "tsv":
-        return _tsv(result)
+        return tsv_text(result)
     if fmt == "table":
         return _table(result, compact or str)
     raise QueryError(f"format {fmt!r} does not suit a {result.type} query; "
@@ -105,7 +108,7 @@ def _format_graph(graph: Graph, fmt: str, base_iri: str | None) -> str:
     return graph.serialize(format=name)
 
 
-def _tsv(result: Result) -> str:
+def tsv_text(result: Result) -> str:
     """W3C SPARQL TSV: terms in N-Triples syntax, a header of ?-prefixed variables."""
     names = [str(v) for v in result.vars or []]
     if result.type == "ASK":

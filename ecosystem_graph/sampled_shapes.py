@@ -16,7 +16,8 @@ checks the graph in two parts, and says so:
 Record checks (``records.py``) always run on every record, whatever the size.
 
 >>> from ecosystem_graph.stores.oxigraph import OxigraphStore
->>> from .build import build
+>>> from ecosystem_graph.build import build
+>>> from ecosystem_graph.ontology import shapes_graph
 >>> import tempfile
 >>> out = Path(tempfile.mkdtemp())
 >>> _ = build(Path(__file__).resolve().parents[1] / "data", out)
@@ -38,19 +39,12 @@ import pyshacl
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
-from . import resources
 from .records import Records
-from .shapes import ONTOLOGY, Violation, _record_location, _short, _violation
+from .ontology import ONTOLOGY, load_ontology
+from .shapes import Violation, record_location, short_term, violation
 from .stores import Store
 
-
-def shapes_graph() -> Graph:
-    """The shapes of ``ontology/shapes.ttl``.
-
-    >>> len(shapes_graph()) > 100
-    True
-    """
-    return Graph().parse(resources.shapes_path(), format="turtle")
+__all__ = ["TargetCollector", "check_sampled", "spread"]
 
 
 def _graph_wide(shapes: Graph) -> set[URIRef]:
@@ -104,7 +98,8 @@ class TargetCollector:
     triples holds exactly these nodes, so :meth:`populations` gives the lists :func:`check_sampled`
     would otherwise query (``rdf:type/rdfs:subClassOf*`` for class targets, IRIs only, sorted).
 
-    >>> from .triples import NTriplesSink
+    >>> from ecosystem_graph.ontology import shapes_graph
+    >>> from ecosystem_graph.triples import NTriplesSink
     >>> collector = TargetCollector(shapes_graph())
     >>> sink = NTriplesSink(collector.watch)
     >>> meeting = URIRef("https://w3id.org/ecosystem-graph/ontology#Meeting")
@@ -241,15 +236,13 @@ def _check_sample(store: Store, shapes: Graph, graph_wide: set[URIRef], records:
     conforms, results, _ = pyshacl.validate(sample, shacl_graph=local_shapes, inference="none",
                                             advanced=True, allow_warnings=True, focus_nodes=sorted(focus))
     violations = [] if conforms else [
-        _violation(sample, results, r, records, base_iri) for r in results.subjects(SH.resultSeverity, None)
+        violation(sample, results, r, records, base_iri) for r in results.subjects(SH.resultSeverity, None)
         if results.value(r, SH.focusNode) in focus]
     return violations, focus, population, sample
 
 
 def _describe(store: Store, nodes: list[URIRef], batch: int = 300) -> Graph:
     """The ontology-free description of ``nodes``: their triples and the types of what they link to."""
-    from .build import load_ontology
-
     sample = load_ontology()
     for start in range(0, len(nodes), batch):
         values = " ".join(n.n3() for n in nodes[start:start + batch])
@@ -288,10 +281,10 @@ def _run_rule(store: Store, shapes: Graph, message: str, select: str, records: R
         if isinstance(value, URIRef):
             labels = list(store.query(f"SELECT ?l WHERE {{ {value.n3()} <{RDFS.label}> ?l }} LIMIT 1"))
             label = labels[0][0] if labels else None
-        shown = _short(shapes, value, base_iri) if isinstance(value, URIRef) else str(value or "")
+        shown = short_term(shapes, value, base_iri) if isinstance(value, URIRef) else str(value or "")
         found.append(Violation(
             focus=f"{shown} ({label})" if label else shown,
-            where=_record_location(value, records, base_iri),
+            where=record_location(value, records, base_iri),
             path=shapes.namespace_manager.normalizeUri(path) if isinstance(path, URIRef) else "(node)",
             message=message.replace("{?value}", str(value)).replace("{$value}", str(value)),  # as pySHACL
             value=shown, severity="Violation"))

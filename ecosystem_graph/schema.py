@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 from .kinds import SEGMENTS
 
+__all__ = ["DRAFTS_NOTE", "DRAFT_FILES", "DRAFT_INFO_KEYS", "Field", "LIMITS_NOTE", "LIST_SEPARATOR_NOTE", "ORG_REF",
+           "PROJECT_FIELDS", "REVIEW_FIELDS", "TABLES", "TABLES_BY_NAME", "Table"]
+
 
 @dataclass(frozen=True)
 class Field:

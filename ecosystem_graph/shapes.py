@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS, SH
 
+from .ontology import ONTOLOGY
 from .records import Records
 
-ONTOLOGY = URIRef("https://w3id.org/ecosystem-graph/ontology")
+__all__ = ["Violation", "check_shapes", "record_location", "short_term", "violation"]
+
 
 
 @dataclass(frozen=True)
@@ -42,12 +44,12 @@ def check_shapes(graph: Graph, shapes: Graph, records: Records | None = None,
                                             advanced=True, allow_warnings=True)
     if conforms:
         return []
-    violations = [_violation(graph, results, r, records, base_iri)
+    violations = [violation(graph, results, r, records, base_iri)
                   for r in results.subjects(SH.resultSeverity, None)]
     return sorted(violations, key=lambda v: (v.where, v.focus, v.path, v.message))
 
 
-def _violation(graph: Graph, results: Graph, result: URIRef, records: Records | None,
+def violation(graph: Graph, results: Graph, result: URIRef, records: Records | None,
                base_iri: str) -> Violation:
     focus = results.value(result, SH.focusNode)
     path = results.value(result, SH.resultPath)
@@ -57,18 +59,18 @@ def _violation(graph: Graph, results: Graph, result: URIRef, records: Records | 
     if focus == ONTOLOGY and isinstance(value, URIRef):
         focus = value  # graph-wide rules name the offending node as the value
     label = graph.value(focus, RDFS.label)
-    shown = _short(graph, focus, base_iri)
+    shown = short_term(graph, focus, base_iri)
     return Violation(
         focus=f"{shown} ({label})" if label else shown,
-        where=_record_location(focus, records, base_iri),
+        where=record_location(focus, records, base_iri),
         path=graph.namespace_manager.normalizeUri(path) if isinstance(path, URIRef) else "(node)",
         message=str(message or "does not conform"),
-        value=_short(graph, value, base_iri) if isinstance(value, URIRef) else str(value or ""),
+        value=short_term(graph, value, base_iri) if isinstance(value, URIRef) else str(value or ""),
         severity=str(severity).rsplit("#", 1)[-1],
     )
 
 
-def _short(graph: Graph, term: object, base_iri: str) -> str:
+def short_term(graph: Graph, term: object, base_iri: str) -> str:
     """``person/deyan-pushkarov`` for an entity, ``foaf:name`` for a vocabulary term."""
     if not isinstance(term, URIRef):
         return str(term)
@@ -77,7 +79,7 @@ def _short(graph: Graph, term: object, base_iri: str) -> str:
     return graph.namespace_manager.normalizeUri(term)
 
 
-def _record_location(focus: object, records: Records | None, base_iri: str) -> str:
+def record_location(focus: object, records: Records | None, base_iri: str) -> str:
     """``file:line`` of the record an entity IRI was made from, when there is one."""
     text = str(focus)
     if records is None or not base_iri or not text.startswith(base_iri):

@@ -29,19 +29,30 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
 from markupsafe import Markup, escape
 
+from .files import write_atomically
 from .graph import KnowledgeGraph, open_graph  # noqa: F401  (open_graph: doctests)
 from .kinds import BY_NAME
 from .layout import layout
-from .views import (KIND_STYLES, View, _darker, _environment, _label_box, centrality_scores, ego_view,
-                    render_html, theme_view, visit_view)
+from .views import (
+    KIND_STYLES,
+    View,
+    centrality_scores,
+    darker,
+    ego_view,
+    label_box,
+    render_html,
+    template_environment,
+    theme_view,
+    visit_view,
+)
 
 #: Static pages run no script and fetch nothing.
 STATIC_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'; "
@@ -71,8 +82,6 @@ def build_site(kg: KnowledgeGraph, out_dir: str | Path, G: nx.MultiDiGraph | Non
     >>> build_site(open_graph(), out).index.name
     'index.html'
     """
-    from .build import write_atomically
-
     out = Path(out_dir)
     files: dict[str, dict[str, bytes]] = defaultdict(dict)
     for relative, html in Site(kg, G).pages():
@@ -320,7 +329,7 @@ def svg_picture(view: View, paths: dict[str, str], prefix: str, highlight: str |
     top = max((scores.get(n, 0.0) for n in nodes), default=0.0) or 1.0
     size = {n: 7.0 + 15.0 * math.sqrt(max(scores.get(n, 0.0), 0.0) / top) for n in nodes}
     labels = {n: str(G.nodes[n].get("label") or n) for n in nodes}
-    pos = layout(G, seed=3, boxes={n: _label_box(labels[n][:60], size[n]) for n in nodes},
+    pos = layout(G, seed=3, boxes={n: label_box(labels[n][:60], size[n]) for n in nodes},
                  iterations=60) if nodes else {}
     lines = {n: _wrap(labels[n][:60], 22) for n in nodes}
     if not nodes:
@@ -358,7 +367,7 @@ def svg_picture(view: View, paths: dict[str, str], prefix: str, highlight: str |
         fill, shape = KIND_STYLES.get(kind, KIND_STYLES["other"])
         x, y = pos[n]
         r = size[n]
-        stroke = "#000000" if n == highlight else _darker(fill)
+        stroke = "#000000" if n == highlight else darker(fill)
         width_attr = 3 if n == highlight else 1.5
         paint = f'fill="{fill}" stroke="{stroke}" stroke-width="{width_attr}"'
         mark = _shape_svg(shape, x, y, r, paint)
@@ -414,7 +423,7 @@ def _wrap(text: str, width: int) -> list[str]:
 
 def _render(template: str, **context: Any) -> str:
     context.setdefault("root", "../" * context.get("depth", 0))
-    return _environment().get_template(template).render(context)
+    return template_environment().get_template(template).render(context)
 
 
 def _key(G: nx.MultiDiGraph, node: str) -> str:

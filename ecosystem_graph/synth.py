@@ -37,10 +37,15 @@ from typing import Any
 
 import yaml
 
-from . import resources
+from . import locations
 from .errors import EcosystemGraphError
+from .files import write_atomically
 from .records import slug
 from .schema import TABLES_BY_NAME
+
+__all__ = ["ASSESSMENTS", "EVENT_STATUSES", "FAMILY_NAMES", "FIELDS", "GIVEN_NAMES", "HOME_ROLES", "MARKER",
+           "NAME_HEADS", "NAME_TAILS", "OUTCOMES", "PARTNERSHIP_STATUSES", "ROLES", "SYNTHETIC_SOURCE",
+           "SynthSummary", "TYPE_NAMES", "TYPE_WEIGHTS", "synthetic_files", "write_synthetic"]
 
 SYNTHETIC_SOURCE = "synthetic"
 MARKER = "synthetic: true"
@@ -205,7 +210,7 @@ class _Generator:
     # -- taxonomy and sources ------------------------------------------------------------
 
     def taxonomy(self) -> None:
-        seed_data = resources.project_home() / "data"
+        seed_data = locations.project_home() / "data"
         _, types = _read_csv(seed_data / "organization-types.csv")
         _, themes = _read_csv(seed_data / "themes.csv")
         for row in types:
@@ -534,8 +539,6 @@ def write_synthetic(out_dir: str | Path, organizations: int, seed: int = 0) -> S
     _check_target(out)
     files = synthetic_files(organizations, seed)
     out.mkdir(parents=True, exist_ok=True)
-    from .build import write_atomically
-
     for stale in out.glob("*.csv"):
         if stale.name not in files:
             stale.unlink()

@@ -25,6 +25,10 @@ from .namespaces import (
 )
 from .records import Record, Records, slug
 
+__all__ = ["EMITTERS", "EVENT_STATUS", "GraphBuilder", "NTriplesSink", "PARTNERSHIP_STATUS", "SOURCE_TYPES",
+           "StreamLiteral", "nt_term", "ntriples_chunks", "partial_date_literal", "records_to_graph",
+           "relation_property"]
+
 
 class _Terms:
     """An rdflib namespace whose terms, once looked up, are plain attributes.

@@ -39,9 +39,15 @@ import networkx as nx
 from markupsafe import Markup
 
 from .errors import EcosystemGraphError, QueryError
+from .files import write_atomically
 from .graph import KnowledgeGraph, open_graph  # noqa: F401  (open_graph: doctests)
 from .kinds import NODE_KINDS, OTHER
 from .layout import layout
+
+__all__ = ["BETWEENNESS_LIMIT", "CHAR_WIDTH", "CSP", "EDGE_LABEL_LIMIT", "KIND_STYLES", "LABEL_CHARS", "LABEL_WIDTH",
+           "LINE_HEIGHT", "MAX_NODES", "View", "ViewError", "centrality_scores", "construct_view", "darker",
+           "ego_view", "label_box", "page_csp", "render_html", "script_json", "select_view", "template_environment",
+           "theme_view", "view_data", "visit_view", "whole_view", "write_view"]
 
 #: Above this many entities a view draws communities collapsed into nodes that expand on click.
 MAX_NODES = 20_000
@@ -393,7 +399,7 @@ def render_html(view: View, *, max_nodes: int = MAX_NODES, pages: dict[str, str]
         "page_js": Markup(_asset("page_js")),
         "page_css": Markup(_asset("page_css")),
     }
-    return _environment().get_template("view.html").render(context)
+    return template_environment().get_template("view.html").render(context)
 
 
 def page_csp() -> str:
@@ -418,8 +424,6 @@ def write_view(view: View, out: str | Path, **options: Any) -> Path:
     >>> write_view(View(nx.MultiDiGraph([("a", "b", "p")]), "t"), out).stat().st_size > 100_000
     True
     """
-    from .build import write_atomically
-
     out = Path(out)
     write_atomically(out.parent if str(out.parent) else Path("."),
                      {out.name: render_html(view, **options).encode("utf-8")})
@@ -447,7 +451,7 @@ def view_data(view: View, *, max_nodes: int = MAX_NODES, pages: dict[str, str] |
     low, span = (4.0, 22.0) if big else (9.0, 26.0)
     sizes = [round(low + span * math.sqrt(max(p, 0.0) / top), 1) for p in present]
     if positions is None:
-        boxes = None if big else {node: _label_box(str(G.nodes[node].get("label") or node), sizes[i])
+        boxes = None if big else {node: label_box(str(G.nodes[node].get("label") or node), sizes[i])
                                   for i, node in enumerate(nodes)}
         positions = layout(G, seed=seed, boxes=boxes)
     pos = positions
@@ -466,7 +470,7 @@ def view_data(view: View, *, max_nodes: int = MAX_NODES, pages: dict[str, str] |
     kinds = []
     for kind in kind_order:
         color, shape = KIND_STYLES.get(kind, KIND_STYLES["other"])
-        kinds.append({"kind": kind, "label": kind_labels[kind], "color": color, "border": _darker(color),
+        kinds.append({"kind": kind, "label": kind_labels[kind], "color": color, "border": darker(color),
                       "shape": shape, "count": counts[kind]})
 
     inherited = _inherited_dates(G)
@@ -524,7 +528,7 @@ def view_data(view: View, *, max_nodes: int = MAX_NODES, pages: dict[str, str] |
     return payload
 
 
-def _label_box(label: str, size: float) -> tuple[float, float, float]:
+def label_box(label: str, size: float) -> tuple[float, float, float]:
     """(width, height, downward shift of the centre) a node and its label below it take, in pixels."""
     text = label[:LABEL_CHARS]
     width = min(len(text) * CHAR_WIDTH, LABEL_WIDTH)
@@ -623,7 +627,7 @@ def _pad_date(value: str, low: bool) -> str:
     return value[:10]
 
 
-def _darker(color: str, factor: float = 0.7) -> str:
+def darker(color: str, factor: float = 0.7) -> str:
     red, green, blue = (int(color[i:i + 2], 16) for i in (1, 3, 5))
     return "#" + "".join(f"{int(c * factor):02x}" for c in (red, green, blue))
 
@@ -644,7 +648,7 @@ def _swatch(shape: str, fill: str, border: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _environment() -> Any:
+def template_environment() -> Any:
     import jinja2
 
     return jinja2.Environment(loader=jinja2.FunctionLoader(_template_source), autoescape=True,

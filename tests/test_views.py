@@ -235,9 +235,9 @@ def test_layout_is_deterministic_and_keeps_labels_apart(kg, G) -> None:
     view = select_view(kg, G=G)
     first, second = view_data(view), view_data(view)
     assert [(n["x"], n["y"]) for n in first["nodes"]] == [(n["x"], n["y"]) for n in second["nodes"]]
-    from ecosystem_graph.views import _label_box
+    from ecosystem_graph.views import label_box
 
-    boxes = [(n["x"], n["y"] + _label_box(n["l"], n["s"])[2], *_label_box(n["l"], n["s"])[:2])
+    boxes = [(n["x"], n["y"] + label_box(n["l"], n["s"])[2], *label_box(n["l"], n["s"])[:2])
              for n in first["nodes"]]
     overlaps = 0
     for i, (x1, y1, w1, h1) in enumerate(boxes):

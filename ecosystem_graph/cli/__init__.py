@@ -18,6 +18,8 @@ import click
 
 from ..errors import EcosystemGraphError
 
+__all__ = ["COMMANDS", "LazyCommand", "load_command", "main", "stand_in"]
+
 
 class LazyCommand(NamedTuple):
     """Where a command is defined, and the short help ``--help`` lists for it."""

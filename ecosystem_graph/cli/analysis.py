@@ -14,9 +14,13 @@ import networkx as nx
 from .. import analytics
 from .. import network as networks
 from ..errors import QueryError
+from ..files import write_atomically
 from ..graph import KnowledgeGraph
 from ..results import rows_to_csv, rows_to_table
 from .common import echo_output, graph_options, load_graph
+
+__all__ = ["FORMAT_OPTION", "NETWORKS", "OUT_OPTION", "SEED_OPTION", "TABLE_LIST_ITEMS", "TOP_OPTION", "analyze",
+           "brokers", "centrality", "communities", "export", "export_bytes", "path", "suggest"]
 
 #: --network choices -> the projection, and the kind of entity named on its nodes.
 NETWORKS: dict[str, tuple[Callable[[nx.MultiDiGraph], nx.Graph], str]] = {
@@ -173,8 +177,6 @@ def suggest(organization: str, k: int, method: str, fmt: str, out: Path | None, 
 def export(network: str, fmt: str, out: Path, with_sources: bool, data_dir: Path | None, build_dir: Path,
            store: str | None) -> None:
     """Write a network as GraphML or GEXF, for Gephi, yEd or Cytoscape."""
-    from ..build import write_atomically
-
     G = _project(load_graph(data_dir, build_dir, store), network, include_sources=with_sources)
     content = export_bytes(G, fmt)
     write_atomically(out.parent if str(out.parent) else Path("."), {out.name: content})

@@ -8,7 +8,10 @@ from typing import Any
 
 import click
 
+from ..files import write_atomically
 from ..graph import KnowledgeGraph, open_graph
+
+__all__ = ["echo_output", "graph_options", "load_graph"]
 
 
 def graph_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -39,7 +42,5 @@ def echo_output(text: str, out: Path | None) -> None:
     if out is None:
         click.echo(text, nl=False)
         return
-    from ..build import write_atomically
-
     write_atomically(out.parent if str(out.parent) else Path("."), {out.name: text.encode("utf-8")})
     click.echo(f"wrote {out}", err=True)

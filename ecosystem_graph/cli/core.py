@@ -9,12 +9,14 @@ import click
 
 from ..build import FORMATS, FULL_SHACL_LIMIT, SHACL_MODES, build_store, compile_graph
 from ..build import build as build_graph
-from ..progress import Progress
-from ..stores import open_store
 from ..errors import QueryError
-from ..resources import default_data_dir
+from ..locations import default_data_dir
+from ..progress import Progress
 from ..results import ALL_FORMATS, format_result, rows_to_csv, rows_to_table
+from ..stores import open_store
 from .common import echo_output, graph_options, load_graph
+
+__all__ = ["BASE_IRI_OPTION", "DATA_ARGUMENT", "build", "query", "stats", "validate"]
 
 DATA_ARGUMENT = click.argument("data_dir", required=False, type=click.Path(path_type=Path))
 BASE_IRI_OPTION = click.option("--base-iri", help="Base of entity IRIs (default: base_iri of project.yaml).")

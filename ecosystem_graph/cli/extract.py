@@ -11,10 +11,11 @@ import click
 from ..errors import EcosystemGraphError
 from ..extract import extract_article
 from ..extract_draft import about, draft_records, render_draft, source_fields
-from ..records import slug
 from ..extract_known import Known
 from ..extract_text import read_article
-from ..resources import default_data_dir
+from ..files import write_atomically
+from ..locations import default_data_dir
+from ..records import slug
 
 
 @click.command()
@@ -55,8 +56,6 @@ def extract(article: Path, out: Path | None, data_dir: Path | None, fmt: str, so
     source = None if source_id else source_fields(text.title, article.stem, url, published)
     ident = source_id or _new_source_id(known, text.title or article.stem)
     draft = {"draft": about(result, article.name, known), **draft_records(result, known, ident, source)}
-    from ..build import write_atomically
-
     write_atomically(out.parent if str(out.parent) else Path("."),
                      {out.name: render_draft(draft, article.name).encode("utf-8")})
     click.echo(_summary(draft, out))

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import click
 
+from ..locations import default_data_dir
 from ..queries import load_library
-from ..resources import default_data_dir
+
+__all__ = ["queries"]
 
 
 @click.command()

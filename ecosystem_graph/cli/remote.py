@@ -17,6 +17,8 @@ from ..stores.sparql import SparqlStore
 from ..stores.sparql.batches import RDF_SUFFIXES, rdf_file_chunks
 from ..stores.sparql.client import parse_timeout
 
+__all__ = ["BUILD_FILES", "graph_source", "push"]
+
 #: In a build folder, the graph file pushed: N-Triples when the build wrote it (fastest to parse).
 BUILD_FILES = ("ecosystem.nt", GRAPH_FILE)
 

@@ -9,6 +9,8 @@ import click
 
 from ..synth import write_synthetic
 
+__all__ = ["synth"]
+
 
 @click.command()
 @click.option("--organizations", "-n", type=click.IntRange(min=2), required=True,

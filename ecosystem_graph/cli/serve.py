@@ -12,6 +12,8 @@ import click
 from ..errors import EcosystemGraphError
 from .common import graph_options, load_graph
 
+__all__ = ["serve"]
+
 
 @click.command()
 @graph_options

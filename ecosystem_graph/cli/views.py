@@ -9,6 +9,8 @@ import click
 from .. import views
 from .common import graph_options, load_graph
 
+__all__ = ["site", "view"]
+
 
 @click.command()
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,

@@ -375,12 +375,12 @@ def _page(template: str, **context: Any) -> Response:
 
 
 def _render(template: str, **context: Any) -> str:
-    from ..views import _environment
+    from ..views import template_environment
 
     context.setdefault("root", "/id/")
     context.setdefault("site_title", "ecosystem-graph")
     context.setdefault("csp", PAGE_CSP)
-    return _environment().get_template(template).render(context)
+    return template_environment().get_template(template).render(context)
 
 
 _PAGE_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}

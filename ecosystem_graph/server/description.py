@@ -17,7 +17,9 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from ..namespaces import bind_prefixes
-from .formats import GRAPH_TYPES, RESULT_TYPES, _graph_bytes
+from .formats import GRAPH_TYPES, RESULT_TYPES, graph_bytes
+
+__all__ = ["SD", "describe_service"]
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 #: W3C's IRIs of the result formats (http://www.w3.org/ns/formats/).
@@ -49,4 +51,4 @@ def describe_service(endpoint: str, media_type: str, config: Any, base_iri: str 
         f"Read-only SPARQL endpoint of an ecosystem graph. No SERVICE, LOAD or remote FROM; each query stops "
         f"after {config.time_limit:g} s and returns at most {config.row_cap} rows; requests up to "
         f"{config.max_request_bytes} bytes.")))
-    return _graph_bytes(graph, media_type, base_iri)
+    return graph_bytes(graph, media_type, base_iri)

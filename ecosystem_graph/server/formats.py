@@ -18,7 +18,10 @@ from rdflib.query import Result
 
 from ..errors import QueryError
 from ..namespaces import bind_prefixes
-from ..results import _tsv, xml_results
+from ..results import tsv_text, xml_results
+
+__all__ = ["ALIASES", "FORMAT_NAMES", "GRAPH_TYPES", "NotAcceptable", "RESULT_TYPES", "best_match", "graph_bytes",
+           "negotiate", "serialize_result"]
 
 #: Media types of SELECT and ASK results, the first the default.
 RESULT_TYPES = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
@@ -128,11 +131,11 @@ def serialize_result(result: Result, media_type: str, row_cap: int, base_iri: st
                     break
                 kept.add(triple)
             graph, truncated = kept, True
-        return _graph_bytes(graph, media_type, base_iri), truncated
+        return graph_bytes(graph, media_type, base_iri), truncated
     if result.type == "SELECT":
         result, truncated = _capped(result, row_cap)
     if media_type == "text/tab-separated-values":
-        return _tsv(result).encode("utf-8"), truncated
+        return tsv_text(result).encode("utf-8"), truncated
     if media_type == "application/sparql-results+xml":
         return xml_results(result), truncated
     if result.type == "ASK" and media_type == "text/csv":
@@ -152,7 +155,7 @@ def _capped(result: Result, row_cap: int) -> tuple[Result, bool]:
     return capped, len(rows) > row_cap
 
 
-def _graph_bytes(graph: Graph, media_type: str, base_iri: str | None) -> bytes:
+def graph_bytes(graph: Graph, media_type: str, base_iri: str | None) -> bytes:
     bind_prefixes(graph, base_iri)
     if media_type == "application/ld+json":
         context = {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}

@@ -34,6 +34,9 @@ from ..errors import EcosystemGraphError, QueryError, QuerySyntaxError
 from ..stores import is_remote_spec
 from .guard import template
 
+__all__ = ["GraphSource", "Job", "LONG_QUERY", "LONG_QUERY_NICENESS", "PAGES_NICENESS", "PAGE_TIME_LIMIT",
+           "Preempted", "Reply", "Worker", "WorkerGone", "WorkerPool", "answer", "page_policy"]
+
 
 #: Seconds after which a query counts as long, and the niceness its worker then runs at.
 LONG_QUERY = 0.25

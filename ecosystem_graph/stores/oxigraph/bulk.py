@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+__all__ = ["PAUSE_VARIABLE", "PipeFeeder", "Ranges", "SPLIT_MIN_BYTES", "SPLIT_PARTS", "bulk_load_file",
+           "pause_for_tests"]
+
 #: Test-only: ``PHASE:TRIPLES:FLAG`` makes a build pause (see :func:`_pause_for_tests`).
 PAUSE_VARIABLE = "ECOSYSTEM_GRAPH_TEST_PAUSE"
 

@@ -19,6 +19,9 @@ import pyoxigraph as ox
 from ...errors import StoreError
 from .bulk import PipeFeeder, bulk_load_file, pause_for_tests
 
+__all__ = ["CURRENT", "DATABASE", "GENERATION", "MANIFEST", "NativeCheck", "READERS_LOCK", "STORE_FILE",
+           "STORE_FORMAT", "StoreFolder", "WRITER_LOCK"]
+
 STORE_FILE = "store.json"
 CURRENT = "current"
 WRITER_LOCK = "writer.lock"

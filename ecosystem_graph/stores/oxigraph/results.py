@@ -13,6 +13,8 @@ from rdflib.query import Result, ResultRow
 
 from ...errors import QueryError, QuerySyntaxError, StoreError
 
+__all__ = ["LazyResult", "run_query", "to_rdflib", "to_result"]
+
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 

@@ -17,6 +17,8 @@ from ..base import Check, PersistentStore, TextTriple
 from .generations import NativeCheck, StoreFolder
 from .results import run_query, to_result
 
+__all__ = ["OxigraphStore"]
+
 _FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
             ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".rdf": ox.RdfFormat.RDF_XML}
 _RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,

@@ -9,6 +9,8 @@ from typing import Any
 
 from ...errors import StoreError
 
+__all__ = ["Batches", "RDF_SUFFIXES", "rdf_file_chunks"]
+
 
 class Batches:
     """Cuts a stream of N-Triples chunks into request-sized batches and counts distinct triples.

@@ -27,6 +27,9 @@ from ...errors import QueryError, StoreError
 from . import engines
 from .engines import Engine
 
+__all__ = ["DEFAULT_GRAPH", "DEFAULT_TIMEOUT", "EG", "ENV", "GRAPH_TYPES", "NTRIPLES", "RESULTS_JSON", "Settings",
+           "SparqlClient", "detect_engine", "parse_graph", "parse_timeout", "query_form", "safe_url"]
+
 ENV = "ECOSYSTEM_GRAPH_SPARQL_"
 DEFAULT_GRAPH = "https://w3id.org/ecosystem-graph/graph/ecosystem"
 #: The control graph's vocabulary.

@@ -27,6 +27,8 @@ from rdflib.query import Result
 
 from ...errors import StoreError
 
+__all__ = ["ENGINES", "Engine", "GENERIC", "VIRTUOSO", "boolean_variables", "by_name", "detect"]
+
 
 @dataclass(frozen=True)
 class Engine:

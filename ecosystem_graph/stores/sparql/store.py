@@ -45,6 +45,8 @@ from ..base import Check, PersistentStore
 from .batches import Batches, rdf_file_chunks
 from .client import EG, Settings, SparqlClient, safe_url
 
+__all__ = ["Generation", "SparqlStore"]
+
 
 @dataclass(frozen=True)
 class Generation:

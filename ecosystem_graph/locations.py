@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+__all__ = ["default_data_dir", "ontology_path", "project_home", "queries_dir", "shapes_path"]
+
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -1,0 +1,41 @@
+"""Writing outputs so that nothing is lost: every file of a set goes to a temporary name in its
+folder first, and all are renamed into place once all are written, so a failed or killed run leaves
+the earlier outputs whole.
+
+>>> import tempfile
+>>> out = Path(tempfile.mkdtemp())
+>>> write_atomically(out, {"a.txt": b"one", "b.txt": b"two"})
+>>> sorted(p.name for p in out.iterdir()), (out / "b.txt").read_bytes()
+(['a.txt', 'b.txt'], b'two')
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["write_atomically"]
+
+
+def write_atomically(out_dir: Path, files: dict[str, bytes]) -> None:
+    """Write every file to a temporary name first, then rename them all into place."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[str, Path]] = []
+    # mkstemp makes files only their owner can read; outputs get the mode a plain open() would.
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        for name, content in files.items():
+            handle, temp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
+            os.fchmod(handle, 0o666 & ~umask)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(content)
+                stream.flush()
+                os.fsync(stream.fileno())
+            staged.append((name, Path(temp)))
+        for name, temp in staged:
+            os.replace(temp, out_dir / name)
+    finally:
+        for _, temp in staged:
+            temp.unlink(missing_ok=True)
