@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 EG := $(BIN)/ecosystem-graph
 STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashlib.sha1(open('pyproject.toml','rb').read()).hexdigest()[:12])")
 
-.PHONY: demo test setup lab clean
+.PHONY: demo test test-fast check setup lab clean
 
 setup: $(STAMP)
 
@@ -36,6 +36,16 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The tests that need nothing beyond Python (no browser, Virtuoso, notebook kernel or node), and are
+# not slow: under two minutes on 2 cores.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not (browser or virtuoso or notebook or node or slow)"
+
+# Lint and import order (ruff), then types (mypy; strict on stores/ and extract/).
+check: $(STAMP)
+	$(BIN)/ruff check ecosystem_graph tests bench
+	$(BIN)/mypy
 
 # JupyterLab on the notebooks in notebooks/.
 lab: $(STAMP)

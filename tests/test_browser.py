@@ -26,6 +26,8 @@ from ecosystem_graph.network import entity_graph
 from ecosystem_graph.site import build_site
 from ecosystem_graph.views import View, render_html, select_view, whole_view, write_view
 
+pytestmark = pytest.mark.browser
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"

@@ -32,6 +32,7 @@ def test_stored_without_outputs(path: Path) -> None:
             assert cell.outputs == [] and cell.execution_count is None, f"strip outputs of {path.name}"
 
 
+@pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_runs_from_a_fresh_kernel(path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
@@ -50,6 +51,7 @@ def test_runs_from_a_fresh_kernel(path: Path) -> None:
         assert fragment in text + images, f"{path.name}: {fragment!r} missing from the outputs"
 
 
+@pytest.mark.browser
 def test_inline_view_draws_inside_a_sandboxed_iframe(tmp_path: Path, kg) -> None:
     """What a notebook cell shows: the ego view inside an iframe's srcdoc, drawn, fetching nothing."""
     chromium = Path("/usr/bin/chromium")

@@ -73,6 +73,7 @@ def _graph_size(store: SparqlStore, graph: str) -> int:
 # -- pushing and reading -----------------------------------------------------------------------
 
 
+@pytest.mark.virtuoso
 def test_push_a_build_folder_then_read_it_like_any_store(server, seed_build: Path) -> None:
     graph = "urn:test:push-seed"
     result = _push(server, seed_build, graph)
@@ -93,6 +94,7 @@ def test_push_a_build_folder_then_read_it_like_any_store(server, seed_build: Pat
     assert len(graph_copy) == kg.stats()[-1][2]
 
 
+@pytest.mark.virtuoso
 def test_build_into_the_remote_store_checks_and_swaps(server, data_copy: Path) -> None:
     graph = "urn:test:build"
     with virtuoso.remote_env(server, graph):
@@ -109,6 +111,7 @@ def test_build_into_the_remote_store_checks_and_swaps(server, data_copy: Path) -
         assert generations == {current, old}  # the previous one is kept for readers that still hold it
 
 
+@pytest.mark.virtuoso
 def test_ten_thousand_organizations_answer_every_named_query_like_oxigraph(server, tmp_path_factory) -> None:
     data = tmp_path_factory.mktemp("synth10k") / "data"
     write_synthetic(data, 10_000, seed=11)
@@ -137,6 +140,7 @@ def test_ten_thousand_organizations_answer_every_named_query_like_oxigraph(serve
 # -- the atomic swap ---------------------------------------------------------------------------
 
 
+@pytest.mark.virtuoso
 def test_readers_never_see_half_a_graph_while_pushes_swap(server, seed_build: Path, tmp_path: Path) -> None:
     graph = "urn:test:swap"
     small = tmp_path / "small.nt"
@@ -164,6 +168,7 @@ def test_readers_never_see_half_a_graph_while_pushes_swap(server, seed_build: Pa
     assert len(seen) > 5 and set(seen) <= sizes, set(seen) - sizes
 
 
+@pytest.mark.virtuoso
 def test_a_failing_push_leaves_the_current_graph_and_no_leftover(server, seed_build: Path) -> None:
     graph = "urn:test:fail"
     assert _push(server, seed_build, graph).exit_code == 0
@@ -187,6 +192,7 @@ def test_a_failing_push_leaves_the_current_graph_and_no_leftover(server, seed_bu
     assert store.query("ASK { ?s a <urn:nothing> }").askAnswer is False
 
 
+@pytest.mark.virtuoso
 def test_a_push_killed_half_way_leaves_the_previous_graph_current(server, seed_build: Path, tmp_path: Path) -> None:
     graph = "urn:test:kill"
     assert _push(server, seed_build, graph).exit_code == 0
@@ -224,6 +230,7 @@ def test_a_push_killed_half_way_leaves_the_previous_graph_current(server, seed_b
     assert _graph_size(store, loading) == 0 and loading not in _generations(store)[1]  # the leftover is gone
 
 
+@pytest.mark.virtuoso
 def test_two_concurrent_pushes_one_wins(server, seed_build: Path) -> None:
     graph = "urn:test:race"
     store, rival = _store(server, graph), _store(server, graph)
@@ -237,6 +244,7 @@ def test_two_concurrent_pushes_one_wins(server, seed_build: Path) -> None:
     assert store.manifest()["by"] == "rival"
 
 
+@pytest.mark.virtuoso
 def test_a_reader_keeps_its_generation_and_is_told_when_it_is_gone(server, seed_build: Path) -> None:
     graph = "urn:test:reader"
     assert _push(server, seed_build, graph).exit_code == 0
@@ -268,6 +276,7 @@ def _assert_clean_failure(result: Any, *fragments: str) -> None:
         assert fragment in result.output, result.output
 
 
+@pytest.mark.virtuoso
 def test_a_server_that_is_down_is_reported(seed_build: Path) -> None:
     spec = f"sparql:http://127.0.0.1:{_closed_port()}/sparql"
     pushed = CliRunner().invoke(main, ["push", str(seed_build), "--store", spec])
@@ -276,6 +285,7 @@ def test_a_server_that_is_down_is_reported(seed_build: Path) -> None:
     _assert_clean_failure(queried, "cannot reach the SPARQL service")
 
 
+@pytest.mark.virtuoso
 def test_a_server_that_never_answers_times_out(seed_build: Path) -> None:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -306,6 +316,7 @@ def test_a_server_that_never_answers_times_out(seed_build: Path) -> None:
         listener.close()
 
 
+@pytest.mark.virtuoso
 def test_wrong_or_missing_credentials_leave_the_graph_as_it_was(server, seed_build: Path) -> None:
     graph = "urn:test:credentials"
     assert _push(server, seed_build, graph).exit_code == 0
@@ -331,6 +342,7 @@ def test_credentials_are_never_taken_from_a_url_or_shown(tmp_path: Path, seed_bu
     assert "hunter2" not in repr(Settings("http://h/sparql", user="u", password="hunter2"))
 
 
+@pytest.mark.virtuoso
 def test_a_result_cut_by_the_server_is_an_error_not_a_short_answer() -> None:
     class Cut(http.server.BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
@@ -379,6 +391,7 @@ def test_push_into_an_embedded_store_too(tmp_path: Path, seed_build: Path) -> No
     assert refused.exit_code == 2 and "apply to a remote store" in refused.output
 
 
+@pytest.mark.virtuoso
 @pytest.mark.parametrize("gsp", [False, True])
 def test_the_standard_protocols_alone_are_enough(server, seed_build: Path, gsp: bool) -> None:
     # Virtuoso taken as an unknown engine: no defaults guessed, no quirks; the endpoints are given.

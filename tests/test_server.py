@@ -365,6 +365,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+@pytest.mark.browser
 def test_the_editor_shows_hostile_labels_as_text_and_runs_nothing_else(server: Served) -> None:
     if not CHROMIUM.exists():
         pytest.skip("no browser: Debian's chromium is not installed at /usr/bin/chromium (.ci/run installs it)")

@@ -137,6 +137,7 @@ def test_rdflibs_sparqlstore_answers_like_the_cli(served: tuple[Served, list[str
         assert rows_of(graph.query(text)) == cli_rows(options, name), name
 
 
+@pytest.mark.node
 def test_comunica_answers_like_the_cli(served: tuple[Served, list[str]], tmp_path: Path) -> None:
     node = shutil.which("node")
     if node is None:

@@ -547,6 +547,7 @@ def remote_graphs(synthetic: Path) -> dict[str, KnowledgeGraph]:
     return opened
 
 
+@pytest.mark.virtuoso
 @pytest.mark.parametrize("data,name", CASES)
 def test_named_queries_agree_on_virtuoso(graphs, remote_graphs, data: str, name: str) -> None:
     remote = remote_graphs[data]
@@ -565,6 +566,7 @@ def test_named_queries_agree_on_virtuoso(graphs, remote_graphs, data: str, name:
         assert found == expected, f"{name} {params} on Virtuoso"
 
 
+@pytest.mark.virtuoso
 def test_stats_and_helpers_agree_on_virtuoso(graphs, remote_graphs) -> None:
     for data in ("seed", "synthetic"):
         memory, remote = graphs[(data, "memory")], remote_graphs[data]
