@@ -78,6 +78,7 @@ def test_eigenvector_centrality_is_networkx_power_iteration_per_component() -> N
     assert scores["alone"] == 0.0
 
 
+@pytest.mark.slow
 def test_betweenness_above_the_limit_is_exact_in_small_components() -> None:
     G = _components(60, 40)  # 2,400 nodes, every component under the minimum of sources
     assert len(G) > BETWEENNESS_EXACT_LIMIT

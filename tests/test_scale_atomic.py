@@ -17,6 +17,8 @@ from ecosystem_graph.build import build_store
 from ecosystem_graph.stores.oxigraph.bulk import PAUSE_VARIABLE
 from ecosystem_graph.synth import write_synthetic
 
+pytestmark = pytest.mark.slow  # builds killed at timed points: seconds each
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

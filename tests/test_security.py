@@ -246,6 +246,7 @@ def test_an_unknown_host_name_is_refused_and_never_echoed(served: Served) -> Non
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
+@pytest.mark.slow
 def test_light_queries_are_answered_within_a_second_while_four_heavy_ones_run(served: Served) -> None:
     with ThreadPoolExecutor(4) as pool:
         heavy = [pool.submit(ask, served.url, HEAVY + f" # {n}") for n in range(4)]

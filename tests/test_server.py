@@ -220,6 +220,7 @@ def test_requests_over_the_size_cap_are_refused(server: Served) -> None:
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
+@pytest.mark.slow
 def test_a_query_past_the_time_limit_is_stopped_and_others_are_answered_meanwhile(server: Served) -> None:
     with ThreadPoolExecutor(2) as pool:
         started = time.monotonic()

@@ -27,6 +27,8 @@ from ecosystem_graph import open_graph
 from ecosystem_graph.cli import main
 from ecosystem_graph.queries import load_library, with_prologue
 
+pytestmark = pytest.mark.slow  # every client against a served graph per store
+
 ROOT = Path(__file__).resolve().parents[1]
 JS = ROOT / "tests" / "js"
 #: A value for every required parameter of the named queries (their own examples).
