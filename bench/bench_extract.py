@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 from ecosystem_graph.extract import Entity, Extraction, extract_article  # noqa: E402
 from ecosystem_graph.extract_known import Known  # noqa: E402
 from ecosystem_graph.extract_text import read_article  # noqa: E402
+
 from results_file import write_section  # noqa: E402
 
 ARTICLES = ROOT / "bench" / "extract"

@@ -93,11 +93,12 @@ def _virtuoso_version() -> str:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     import pyoxigraph as ox
-    import virtuoso
 
     from ecosystem_graph.build import build_store
     from ecosystem_graph.stores import open_store
     from ecosystem_graph.synth import write_synthetic
+
+    import virtuoso
 
     out = args.out / f"n{args.organizations}"
     shutil.rmtree(out, ignore_errors=True)

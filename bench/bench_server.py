@@ -84,7 +84,7 @@ async def _client(port: int, paths: list[str], deadline: float, budget: list[int
             started = time.perf_counter()
             try:
                 status = await asyncio.wait_for(_request(reader, writer, host, path), 30)
-            except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ValueError) as exc:
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
                 errors.append(type(exc).__name__)
                 writer.close()
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -103,7 +103,7 @@ async def _heavy(port: int, path: str, wait: float) -> dict[str, Any]:
     try:
         status = await asyncio.wait_for(_request(reader, writer, f"127.0.0.1:{port}", path), wait)
         return {"status": status, "seconds": time.perf_counter() - started}
-    except asyncio.TimeoutError:
+    except TimeoutError:
         return {"status": None, "seconds": time.perf_counter() - started, "gave_up": True}
     finally:
         writer.close()

@@ -34,8 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from results_file import (TimeLimit, cpu_model, named_query_texts, peak_mb, run_worker, spawn, time_limit,
-                          write_section)
+from results_file import TimeLimit, cpu_model, named_query_texts, peak_mb, run_worker, spawn, time_limit, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))

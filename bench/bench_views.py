@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ecosystem_graph.views import MAX_NODES, render_html, whole_view  # noqa: E402
+
 from results_file import write_section  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"

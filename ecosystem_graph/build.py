@@ -26,11 +26,11 @@ from rdflib import Graph
 
 from . import locations
 from .errors import EcosystemGraphError, ShapeError
+from .files import write_atomically
 from .namespaces import DEFAULT_BASE_IRI, bind_prefixes
 from .ontology import load_ontology, relation_names, shapes_graph
 from .records import Records, load_records
 from .shapes import Violation, check_shapes
-from .files import write_atomically
 from .triples import NTriplesSink, ntriples_chunks, records_to_graph
 
 __all__ = ["BuildResult", "CompiledGraph", "FORMATS", "FULL_SHACL_LIMIT", "GRAPH_FILE", "MANIFEST_FILE",

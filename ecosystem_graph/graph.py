@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,11 +20,10 @@ from rdflib.query import Result
 
 from .build import GRAPH_FILE, build, build_store, is_stale, read_manifest, store_is_stale
 from .errors import QueryError, QuerySyntaxError, StoreError
-from .namespaces import DEFAULT_BASE_IRI, bind_prefixes
 from .kinds import PARAMETER_KINDS
-from .queries import (NamedQuery, bind, get_query, iri_term, load_library, value_term,
-                      with_prologue)
 from .locations import default_data_dir
+from .namespaces import DEFAULT_BASE_IRI, bind_prefixes
+from .queries import NamedQuery, bind, get_query, iri_term, load_library, value_term, with_prologue
 from .stores import Store, open_store
 
 __all__ = ["KnowledgeGraph", "open_graph", "result_rows"]

@@ -25,7 +25,6 @@ from itertools import chain
 from typing import Any
 
 import networkx as nx
-
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS
 
 from .graph import KnowledgeGraph, open_graph  # noqa: F401  (open_graph: doctests)

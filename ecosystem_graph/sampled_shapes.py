@@ -39,8 +39,8 @@ import pyshacl
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
-from .records import Records
 from .ontology import ONTOLOGY, load_ontology
+from .records import Records
 from .shapes import Violation, record_location, short_term, violation
 from .stores import Store
 

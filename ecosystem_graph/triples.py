@@ -20,8 +20,23 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .namespaces import (
-    DCAT, DCT, DEFAULT_BASE_IRI, ECO, FOAF, GEO, GEONAMES, ORG, OWL, PROV, RDF, RDFS, SCHEMA,
-    SKOS, TIME, XSD, bind_prefixes,
+    DCAT,
+    DCT,
+    DEFAULT_BASE_IRI,
+    ECO,
+    FOAF,
+    GEO,
+    GEONAMES,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    TIME,
+    XSD,
+    bind_prefixes,
 )
 from .records import Record, Records, slug
 

@@ -30,7 +30,7 @@ import calendar
 import json
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -659,7 +659,7 @@ def _template_source(name: str) -> str:
     return (resources.files("ecosystem_graph") / "templates" / name).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _asset(name: str) -> str:
     """The text of a script or style embedded in every page, checked not to close its element."""
     if name in ("vis_js", "vis_css"):

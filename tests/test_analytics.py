@@ -14,8 +14,17 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from ecosystem_graph.analytics import (BETWEENNESS_EXACT_LIMIT, betweenness, brokers, centrality, communities,
-                                       eigenvector_centrality, find_node, shortest_path, suggest_partners)
+from ecosystem_graph.analytics import (
+    BETWEENNESS_EXACT_LIMIT,
+    betweenness,
+    brokers,
+    centrality,
+    communities,
+    eigenvector_centrality,
+    find_node,
+    shortest_path,
+    suggest_partners,
+)
 from ecosystem_graph.cli import main
 from ecosystem_graph.errors import QueryError
 from ecosystem_graph.graph import KnowledgeGraph

@@ -18,13 +18,14 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from hostile import HOSTILE_DESCRIPTION, HOSTILE_ORG, HOSTILE_THEME, make_hostile
 
 from ecosystem_graph import open_graph
 from ecosystem_graph.graph import KnowledgeGraph
 from ecosystem_graph.network import entity_graph
 from ecosystem_graph.site import build_site
 from ecosystem_graph.views import View, render_html, select_view, whole_view, write_view
+
+from hostile import HOSTILE_DESCRIPTION, HOSTILE_ORG, HOSTILE_THEME, make_hostile
 
 pytestmark = pytest.mark.browser
 

@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 
 from ecosystem_graph.build import build_store, ontology_ntriples
-from ecosystem_graph.ontology import load_ontology, relation_names
 from ecosystem_graph.errors import StoreError
-from ecosystem_graph.stores.oxigraph import OxigraphStore
+from ecosystem_graph.ontology import load_ontology, relation_names, shapes_graph
 from ecosystem_graph.records import load_records
-from ecosystem_graph.ontology import shapes_graph
 from ecosystem_graph.sampled_shapes import TargetCollector, _iris, _target_query, check_sampled
+from ecosystem_graph.stores.oxigraph import OxigraphStore
 from ecosystem_graph.synth import write_synthetic
 from ecosystem_graph.triples import ntriples_chunks
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ecosystem_graph.ontology import load_ontology, relation_names
 from ecosystem_graph.errors import RecordError
+from ecosystem_graph.ontology import load_ontology, relation_names
 from ecosystem_graph.records import MAX_YAML_DEPTH, load_records
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"

@@ -9,8 +9,7 @@ import pytest
 
 from ecosystem_graph.graph import KnowledgeGraph
 from ecosystem_graph.kinds import NODE_KINDS
-from ecosystem_graph.network import (contact_graph, entity_graph, organization_theme_graph,
-                                     partner_network)
+from ecosystem_graph.network import contact_graph, entity_graph, organization_theme_graph, partner_network
 
 ORGANIZATIONS = {
     "kc-sofia": "Cluster Sofia Knowledge City",

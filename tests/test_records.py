@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from ecosystem_graph.build import compile_graph
-from ecosystem_graph.ontology import load_ontology, relation_names
 from ecosystem_graph.errors import RecordError
+from ecosystem_graph.ontology import load_ontology, relation_names
 from ecosystem_graph.records import load_records
 
 

@@ -16,19 +16,20 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from test_stores import VIRTUOSO_ORDER, _canonical, _parameter_sets
 
-import virtuoso
 from ecosystem_graph import open_graph
 from ecosystem_graph.build import build, build_store
 from ecosystem_graph.cli import main
 from ecosystem_graph.errors import ShapeError, StoreError
 from ecosystem_graph.graph import result_rows
 from ecosystem_graph.queries import load_library
+from ecosystem_graph.stores import open_store
 from ecosystem_graph.stores.sparql import SparqlStore
 from ecosystem_graph.stores.sparql.client import Settings
-from ecosystem_graph.stores import open_store
 from ecosystem_graph.synth import write_synthetic
-from test_stores import VIRTUOSO_ORDER, _canonical, _parameter_sets
+
+import virtuoso
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data"

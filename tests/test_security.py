@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
 from serving import Listener, Served, ask, call, count_rows, get_page, running_server
 
 ROOT = Path(__file__).resolve().parents[1]

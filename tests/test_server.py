@@ -25,8 +25,9 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 import rdflib
-from hostile import HOSTILE_DESCRIPTION, HOSTILE_ORG, HOSTILE_THEME, make_hostile
 from rdflib import Graph
+
+from hostile import HOSTILE_DESCRIPTION, HOSTILE_ORG, HOSTILE_THEME, make_hostile
 from serving import Listener, Served, ask, call, count_rows, get_page, running_server
 
 ROOT = Path(__file__).resolve().parents[1]

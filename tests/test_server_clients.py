@@ -14,18 +14,19 @@ import shutil
 import subprocess
 from collections import Counter
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.query import Result
-from serving import Served, running_server
 
 from ecosystem_graph import open_graph
 from ecosystem_graph.cli import main
 from ecosystem_graph.queries import load_library, with_prologue
+
+from serving import Served, running_server
 
 pytestmark = pytest.mark.slow  # every client against a served graph per store
 
@@ -69,7 +70,7 @@ def cli_rows(options: list[str], name: str) -> Rows:
     return _cli_rows(tuple(options), name).copy()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cli_rows(options: tuple[str, ...], name: str) -> Rows:
     args = ["query", "--name", name, "--format", "json", *options]
     for key, value in PARAMS.get(name, {}).items():

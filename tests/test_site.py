@@ -14,13 +14,14 @@ from urllib.parse import unquote, urlsplit
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-from hostile import HOSTILE_DESCRIPTION, HOSTILE_ORG, HOSTILE_THEME, make_hostile
 
 from ecosystem_graph import open_graph
 from ecosystem_graph.cli import main
 from ecosystem_graph.graph import KnowledgeGraph
 from ecosystem_graph.network import entity_graph
 from ecosystem_graph.site import STATIC_CSP, build_site, page_paths
+
+from hostile import HOSTILE_DESCRIPTION, HOSTILE_ORG, HOSTILE_THEME, make_hostile
 
 ROOT = Path(__file__).resolve().parents[1]
 # The same hostile text as test_views.py (test modules cannot import each other here).

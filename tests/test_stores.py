@@ -20,18 +20,17 @@ from rdflib import Graph, URIRef
 
 from ecosystem_graph import open_graph
 from ecosystem_graph.build import build_store
-from ecosystem_graph.ontology import load_ontology, relation_names
 from ecosystem_graph.cli import main
 from ecosystem_graph.errors import QueryError, QuerySyntaxError, ShapeError, StoreError
 from ecosystem_graph.graph import KnowledgeGraph, result_rows
 from ecosystem_graph.network import entity_graph, partner_network
-from ecosystem_graph.stores.oxigraph import OxigraphStore
+from ecosystem_graph.ontology import load_ontology, relation_names, shapes_graph
 from ecosystem_graph.queries import load_library
 from ecosystem_graph.records import load_records
-from ecosystem_graph.ontology import shapes_graph
 from ecosystem_graph.sampled_shapes import check_sampled
 from ecosystem_graph.shapes import check_shapes
 from ecosystem_graph.stores import open_store
+from ecosystem_graph.stores.oxigraph import OxigraphStore
 from ecosystem_graph.stores.sparql.batches import rdf_file_chunks
 from ecosystem_graph.synth import write_synthetic
 from ecosystem_graph.triples import ntriples_chunks, records_to_graph

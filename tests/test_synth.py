@@ -12,10 +12,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from ecosystem_graph.ontology import load_ontology, relation_names
 from ecosystem_graph.cli import main
 from ecosystem_graph.errors import EcosystemGraphError
 from ecosystem_graph.geo import cities_by_id, countries_by_id
+from ecosystem_graph.ontology import load_ontology, relation_names
 from ecosystem_graph.records import load_records
 from ecosystem_graph.synth import synthetic_files, write_synthetic
 

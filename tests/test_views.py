@@ -25,8 +25,18 @@ from ecosystem_graph.errors import EcosystemGraphError, QueryError
 from ecosystem_graph.graph import KnowledgeGraph
 from ecosystem_graph.layout import fast_layout, layout
 from ecosystem_graph.network import entity_graph
-from ecosystem_graph.views import (View, ViewError, render_html, script_json,
-                                   page_csp, select_view, view_data, whole_view, write_view)
+from ecosystem_graph.views import (
+    View,
+    ViewError,
+    page_csp,
+    render_html,
+    script_json,
+    select_view,
+    view_data,
+    whole_view,
+    write_view,
+)
+
 from hostile import HOSTILE_DESCRIPTION, HOSTILE_ORG, HOSTILE_THEME, make_hostile
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -201,9 +201,9 @@ def answer(kg: Any, job: Job, local_graphs: frozenset[str] = frozenset()) -> Rep
     >>> answer(open_graph(), Job("SELECT ?x WHERE {")).status
     400
     """
+    from ..queries import with_prologue
     from .formats import NotAcceptable, negotiate, serialize_result
     from .guard import Refused, check_query, check_update
-    from ..queries import with_prologue
 
     full = with_prologue(job.text, kg.base_iri)
     shift = full.count("\n") - job.text.count("\n")
@@ -301,7 +301,7 @@ class Worker:
                 ready.set_exception(Preempted())
 
         timers = [loop.call_later(min(LONG_QUERY, time_limit), long),
-                  loop.call_later(time_limit, lambda: ready.done() or ready.set_exception(asyncio.TimeoutError()))]
+                  loop.call_later(time_limit, lambda: ready.done() or ready.set_exception(TimeoutError()))]
         try:
             self.conn.send(job)
             await ready
@@ -309,7 +309,7 @@ class Worker:
         except Preempted:
             self.kill()
             raise
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.kill()
             raise WorkerGone(f"the query ran past the time limit of {time_limit:g} s and was stopped") from None
         except (EOFError, OSError):
@@ -444,7 +444,7 @@ class WorkerPool:
         while True:
             try:
                 worker = await self._acquire(known_long)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 reply = Reply.error(503, f"long queries held every worker they may for {self.time_limit:g} s; "
                                          "try again later")
                 reply.headers["Retry-After"] = "5"
