@@ -239,21 +239,22 @@ def render(rows: list[dict], args: argparse.Namespace, runs: int) -> str:
         pyvis = row["pyvis"].get(row["n"])
         page = row["pyvis_browser"] or {}
         cap = page.get("cap")
+        goals = [f"≤ {g:.0f} s" if g else "" for g in goal]
+        pyvis_total = fmt(pyvis["total"]) if pyvis else f"> {args.pyvis_timeout:.0f} s (cap)"
+        shown = fmt(page.get("shown"), cap) if pyvis else "not run"
+        stable = fmt(page.get("stable"), cap) if pyvis else "not run"
+        ratio = f"{pyvis['total'] / row['generate']:.0f}×" if pyvis else f"> {args.pyvis_timeout / row['generate']:.0f}×"
         lines.append(
-            f"| {row['n']:,} | {row['edges']:,} | {row['generate']:.2f} s | "
-            f"{'≤ %.0f s' % goal[0] if goal[0] else ''} | {row['ready']:.2f} s | "
-            f"{'≤ %.0f s' % goal[1] if goal[1] else ''} | {row['peak'] / 2**20:.0f} MiB | "
-            f"{row['size'] / 2**20:.1f} MiB | "
-            f"{fmt(pyvis['total']) if pyvis else '> %.0f s (cap)' % args.pyvis_timeout} | "
-            f"{fmt(page.get('shown'), cap) if pyvis else 'not run'} | {fmt(page.get('stable'), cap) if pyvis else 'not run'} | "
-            f"{'%.0f×' % (pyvis['total'] / row['generate']) if pyvis else '> %.0f×' % (args.pyvis_timeout / row['generate'])} |")
+            f"| {row['n']:,} | {row['edges']:,} | {row['generate']:.2f} s | {goals[0]} | {row['ready']:.2f} s | "
+            f"{goals[1]} | {row['peak'] / 2**20:.0f} MiB | {row['size'] / 2**20:.1f} MiB | {pyvis_total} | "
+            f"{shown} | {stable} | {ratio} |")
     measured = {n: r for row in rows for n, r in row["pyvis"].items() if r}
     lines += ["", "pyvis's generation, to show its quadratic growth: " + "; ".join(
         f"{n:,} nodes: from_nx {r['from_nx']:.2f} s + generate_html {r['generate_html']:.2f} s, "
         f"peak Python memory {r['peak'] / 2**20:.0f} MiB" for n, r in sorted(measured.items())) + "."]
     lines += ["", "Runs (seconds): " + "; ".join(
-        f"{row['n']:,} nodes: generate {', '.join('%.2f' % t for t in row['generate_runs'])}, "
-        f"ready {', '.join('%.2f' % t for t in row['ready_runs'])} (wall clock seen from Playwright, "
+        f"{row['n']:,} nodes: generate {', '.join(f'{t:.2f}' for t in row['generate_runs'])}, "
+        f"ready {', '.join(f'{t:.2f}' for t in row['ready_runs'])} (wall clock seen from Playwright, "
         f"median {row['wall']:.2f})" for row in rows) + "."]
     blocked = [row["pyvis_browser"]["blocked"] for row in rows if row["pyvis_browser"]]
     lines += ["", "Notes:", "",

@@ -76,7 +76,7 @@ def pages(site: Path) -> list[Path]:
 
 def test_site_has_an_index_a_view_and_a_page_per_entity(site: Path, G) -> None:
     assert (site / "index.html").exists() and (site / "view.html").exists() and (site / "sources.html").exists()
-    for node, path in page_paths(G).items():
+    for path in page_paths(G).values():
         assert (site / path).exists(), path
     kinds = {d["kind"] for _, d in G.nodes(data=True)}
     assert {p.parent.name for p in site.glob("*/index.html")} == kinds

@@ -560,7 +560,7 @@ def test_named_queries_agree_on_virtuoso(graphs, remote_graphs, data: str, name:
         if name in VIRTUOSO_FLAKY_GROUPS and found != expected and len(found) == 1 and found[0] in expected:
             import warnings
 
-            warnings.warn(f"Virtuoso's GROUP BY bug hit {name} {params}: 1 of {len(expected)} rows")
+            warnings.warn(f"Virtuoso's GROUP BY bug hit {name} {params}: 1 of {len(expected)} rows", stacklevel=1)
             continue
         assert found == expected, f"{name} {params} on Virtuoso"
 
