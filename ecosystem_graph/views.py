@@ -328,7 +328,8 @@ def _rdf_labels(kg: KnowledgeGraph, iris: set[str]) -> dict[str, str]:
         return {}
     values = " ".join(f"<{i}>" for i in sorted(wanted))
     found: dict[str, str] = {}
-    for s, label in select_rows(kg.query(f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }} ?s rdfs:label ?label }}")):
+    sparql = f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }} ?s rdfs:label ?label }}"
+    for s, label in select_rows(kg.query(sparql)):
         found.setdefault(str(s), str(label))
     return found
 
