@@ -115,7 +115,8 @@ def betweenness(G: nx.Graph) -> dict[str, float]:
     """
     n = len(G)
     if n <= BETWEENNESS_EXACT_LIMIT:
-        return nx.betweenness_centrality(G)
+        exact: dict[str, float] = nx.betweenness_centrality(G)
+        return exact
     scores = dict.fromkeys(G, 0.0)
     pairs = (n - 1) * (n - 2) / 2  # networkx's normalization, for the graph's n (not a component's)
     position = {node: i for i, node in enumerate(G)}
@@ -174,8 +175,8 @@ def eigenvector_centrality(G: nx.Graph, weight: str | None = "weight", max_iter:
         if done.all():
             break
     scores = dict(zip(nodes, (np.abs(x) * size[component] / len(nodes)).tolist()))  # isolated: x is 0
-    for number in np.flatnonzero(~done):
-        scores.update(_unconverged(G.subgraph(parts[number - 1]), weight, len(nodes)))
+    for part_number in np.flatnonzero(~done):
+        scores.update(_unconverged(G.subgraph(parts[part_number - 1]), weight, len(nodes)))
     return scores
 
 
@@ -307,7 +308,7 @@ def find_node(G: nx.Graph, value: str, kind: str | None = None) -> str:
     if value in G and (kind is None or G.nodes[value].get("kind") == kind):
         return value
     wanted = value.strip().casefold()
-    candidates = [n for n, d in G.nodes(data=True) if kind is None or d.get("kind") == kind]
+    candidates: list[str] = [n for n, d in G.nodes(data=True) if kind is None or d.get("kind") == kind]
     found = [n for n in candidates
              if wanted in (str(G.nodes[n].get("id", "")).casefold(), str(G.nodes[n].get("label", "")).casefold())]
     if len(found) == 1:
@@ -386,7 +387,8 @@ def suggest_partners(source: KnowledgeGraph | nx.MultiDiGraph, organization: str
     >>> kg = open_graph()
     >>> best = suggest_partners(kg, "Opportunity Peterborough", k=1)[0]
     >>> best["label"], best["reason"]  # doctest: +ELLIPSIS
-    ('London & Partners', 'shares themes Marketing and advertising, Smart cities, ...; both had meetings with Cluster Sofia Knowledge City')
+    ('London & Partners', 'shares themes Marketing and advertising, Smart cities, ...; both had meetings with
+    Cluster Sofia Knowledge City')
     """
     if method not in SUGGESTION_METHODS:
         raise QueryError(f"unknown method {method!r}; use one of {', '.join(SUGGESTION_METHODS)}")

@@ -39,7 +39,7 @@ __all__ = ["BuildResult", "CompiledGraph", "FORMATS", "FULL_SHACL_LIMIT", "GRAPH
 
 if TYPE_CHECKING:
     from .progress import Progress
-    from .stores import Store
+    from .stores import PersistentStore, Store
 
 GRAPH_FILE = "ecosystem.ttl"
 MANIFEST_FILE = "manifest.json"
@@ -100,7 +100,8 @@ def compile_graph(data_dir: str | Path, base_iri: str | None = None) -> Compiled
 def shape_error(violations: Sequence[Violation], note: str = "") -> ShapeError:
     """The error listing ``violations``, one per line.
 
-    >>> print(shape_error([Violation("organization/x", "organizations.csv:2", "rdfs:label", "needs a label", "", "Violation")]))
+    >>> print(shape_error([Violation("organization/x", "organizations.csv:2", "rdfs:label", "needs a label", "",
+    ...                              "Violation")]))
     the built graph breaks 1 shape constraint (ontology/shapes.ttl):
       organizations.csv:2 organization/x: rdfs:label: needs a label
     """
@@ -195,7 +196,8 @@ class StoreBuildResult:
 
     @property
     def shacl(self) -> dict[str, Any]:
-        return self.manifest.get("shacl", {})
+        shacl: dict[str, Any] = self.manifest.get("shacl", {})
+        return shacl
 
     def describe_checks(self) -> str:
         """One sentence on what was checked, never claiming more than was.
@@ -273,7 +275,7 @@ def _records_kept_out_of_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _build_store(data: Path, target: Store, base_iri: str | None, shacl: str, progress: Progress | None,
+def _build_store(data: Path, target: PersistentStore, base_iri: str | None, shacl: str, progress: Progress | None,
                  sample_per_target: int, started: float) -> StoreBuildResult:
     from .sampled_shapes import TargetCollector, check_sampled
 
@@ -372,7 +374,7 @@ def fingerprint(data_dir: Path) -> dict[str, str]:
             for p in input_files(data_dir)}
 
 
-def _manifest(compiled: CompiledGraph, data_dir: Path, merged: Graph, files: list[str]) -> dict:
+def _manifest(compiled: CompiledGraph, data_dir: Path, merged: Graph, files: list[str]) -> dict[str, Any]:
     return {
         "data_dir": str(data_dir.resolve()),
         "base_iri": compiled.base_iri,
@@ -382,9 +384,10 @@ def _manifest(compiled: CompiledGraph, data_dir: Path, merged: Graph, files: lis
     }
 
 
-def read_manifest(out_dir: str | Path) -> dict | None:
+def read_manifest(out_dir: str | Path) -> dict[str, Any] | None:
     try:
-        return json.loads((Path(out_dir) / MANIFEST_FILE).read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = json.loads((Path(out_dir) / MANIFEST_FILE).read_text(encoding="utf-8"))
+        return manifest
     except (OSError, ValueError):
         return None
 

@@ -27,13 +27,13 @@ def write_atomically(out_dir: Path, files: dict[str, bytes]) -> None:
     os.umask(umask)
     try:
         for name, content in files.items():
-            handle, temp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
+            handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
             os.fchmod(handle, 0o666 & ~umask)
             with os.fdopen(handle, "wb") as stream:
                 stream.write(content)
                 stream.flush()
                 os.fsync(stream.fileno())
-            staged.append((name, Path(temp)))
+            staged.append((name, Path(temp_name)))
         for name, temp in staged:
             os.replace(temp, out_dir / name)
     finally:

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +24,7 @@ from .kinds import PARAMETER_KINDS
 from .locations import default_data_dir
 from .namespaces import DEFAULT_BASE_IRI, bind_prefixes
 from .queries import NamedQuery, bind, get_query, iri_term, load_library, value_term, with_prologue
+from .results import select_rows
 from .stores import Store, open_store
 
 __all__ = ["KnowledgeGraph", "open_graph", "result_rows"]
@@ -84,7 +85,7 @@ class KnowledgeGraph:
     def library(self) -> dict[str, NamedQuery]:
         return load_library(self.query_dirs)
 
-    def bind_params(self, query: NamedQuery, params: dict[str, str | None], engine: str | None = None) -> str:
+    def bind_params(self, query: NamedQuery, params: Mapping[str, str | None], engine: str | None = None) -> str:
         """The query's text for ``engine`` (default: this store's; its variant, if it has one) with
         its parameters bound; unknown, missing or unresolvable ones raise."""
         bindings: dict[str, URIRef | Literal] = {}
@@ -118,10 +119,12 @@ class KnowledgeGraph:
               FILTER (LCASE(STR(?id)) = {wanted.n3()} || LCASE(STR(?label)) = {wanted.n3()}
                       || LCASE(STR(?alt)) = {wanted.n3()})
             }} ORDER BY ?id"""
-        found = list(self.query(sparql))
+        found = list(select_rows(self.query(sparql)))
         what = name or kind
         if len(found) == 1:
-            return found[0][0]
+            entity = found[0][0]
+            assert isinstance(entity, URIRef)  # the subject of dct:identifier: an entity's IRI
+            return entity
         if len(found) > 1:
             ids = ", ".join(str(row[1]) for row in found)
             raise QueryError(f"parameter {what!r}: {value!r} names several {kind}s ({ids}); give an id")
@@ -134,8 +137,8 @@ class KnowledgeGraph:
         classes = " ".join(f"<{c}>" for c in PARAMETER_KINDS.get(kind, ()))
         type_filter = f"VALUES ?class {{ {classes} }} ?entity a ?class ." if classes else ""
         names: dict[str, str] = {}
-        for label, ident in self.query(
-                f"SELECT DISTINCT ?label ?id WHERE {{ {type_filter} ?entity dct:identifier ?id ; rdfs:label ?label }}"):
+        sparql = f"SELECT DISTINCT ?label ?id WHERE {{ {type_filter} ?entity dct:identifier ?id ; rdfs:label ?label }}"
+        for label, ident in select_rows(self.query(sparql)):
             names.setdefault(str(label).casefold(), str(label))
             names.setdefault(str(ident).casefold(), str(ident))
         close = difflib.get_close_matches(value.casefold(), list(names), n=3, cutoff=0.6)
@@ -152,8 +155,8 @@ class KnowledgeGraph:
                       skos:ConceptScheme))
               FILTER EXISTS { ?s dct:identifier ?id }
             } GROUP BY ?class ORDER BY DESC(?count) ?class""")
-        rows = [(self.compact(row[0]), str(row[1] or ""), int(row[2])) for row in result]
-        triples = int(next(iter(self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))[0])
+        rows = [(self.compact(row[0]), str(row[1] or ""), int(row[2])) for row in select_rows(result)]
+        triples = int(next(select_rows(self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))[0])
         return [*rows, ("(triples)", "all statements, ontology included", triples)]
 
     def compact(self, term: object) -> str:
@@ -179,7 +182,7 @@ def result_rows(result: Result) -> list[dict[str, Any]]:
     """Rows of a SELECT result as dicts of Python values; unbound variables are ``None``."""
     names = [str(v) for v in result.vars or []]
     return [{n: (None if t is None else t.toPython() if isinstance(t, Literal) else str(t))
-             for n, t in zip(names, row)} for row in result]
+             for n, t in zip(names, row)} for row in select_rows(result)]
 
 
 def open_graph(data_dir: str | Path | None = None, build_dir: str | Path = "build",
@@ -218,6 +221,7 @@ def _open_persistent(store: Any, data_dir: Path | None, rebuild: bool | None,
     wanted = data is not None and rebuild is not False and (
         rebuild or manifest is None or (data.is_dir() and store_is_stale(manifest, data, base_iri)))
     if wanted:
+        assert data is not None  # wanted only with a data folder
         try:
             build_store(data, store, base_iri=base_iri)  # a missing data folder is reported here
         except StoreError as exc:

@@ -14,7 +14,8 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
+from typing import cast
 
 import networkx as nx
 import numpy as np
@@ -30,7 +31,7 @@ ASPECT = 1.35
 
 
 def layout(G: nx.Graph, seed: int = 7, edge_length: float = EDGE_LENGTH,
-           boxes: dict[Hashable, tuple[float, ...]] | None = None,
+           boxes: Mapping[Hashable, tuple[float, ...]] | None = None,
            iterations: int = 200) -> dict[Hashable, tuple[float, float]]:
     """Positions of every node of ``G`` (direction and parallel edges ignored), in pixels.
 
@@ -87,7 +88,7 @@ def _landscape(pos: np.ndarray) -> np.ndarray:
         return pos
     centred = pos - pos.mean(axis=0)
     _, vectors = np.linalg.eigh(np.cov(centred.T))
-    rotated = centred @ vectors[:, ::-1]
+    rotated: np.ndarray = centred @ vectors[:, ::-1]  # numpy types this product as Any
     width, height = np.ptp(rotated, axis=0)
     if height > 1e-9 and width / height < ASPECT:
         rotated[:, 0] *= ASPECT * height / max(width, 1e-9)  # use the width of the screen
@@ -110,7 +111,7 @@ def remove_overlaps(pos: np.ndarray, size: np.ndarray, offset: np.ndarray | None
     pos = pos + shift
     n = len(pos)
     if n < 2:
-        return pos - shift
+        return cast(np.ndarray, pos - shift)  # numpy types arithmetic on arrays of any dtype as Any
     first, second = np.triu_indices(n, 1)
     need = (size[first] + size[second]) / 2
     for _ in range(iterations):
@@ -131,7 +132,7 @@ def remove_overlaps(pos: np.ndarray, size: np.ndarray, offset: np.ndarray | None
             move[:, k] += np.bincount(b, push[:, k], n) - np.bincount(a, push[:, k], n)
         counts = np.bincount(np.concatenate([a, b]), minlength=n).clip(min=1)
         pos += move / np.sqrt(counts)[:, None]
-    return pos - shift
+    return cast(np.ndarray, pos - shift)
 
 
 def _components(n: int, pairs: np.ndarray) -> np.ndarray:
@@ -178,7 +179,7 @@ def _component_layout(group: np.ndarray, pairs: np.ndarray, labels: np.ndarray, 
         return _unit_edges(pos, edges)
     # Large components: nodes about half an edge length apart (edges of a dense graph are long).
     pos = fast_layout(size, edges, rng) * 0.5
-    return pos - pos.mean(axis=0)
+    return cast(np.ndarray, pos - pos.mean(axis=0))  # numpy types arithmetic on arrays of any dtype as Any
 
 
 def _unit_edges(pos: np.ndarray, edges: np.ndarray) -> np.ndarray:
@@ -259,7 +260,8 @@ def _pivot_mds(n: int, indptr: np.ndarray, indices: np.ndarray, rng: np.random.G
     centred = -0.5 * (squared - squared.mean(axis=0) - squared.mean(axis=1)[:, None] + squared.mean())
     # The top two left singular vectors scaled by their values, via the small k x k matrix.
     _, vectors = np.linalg.eigh(centred.T @ centred)
-    return centred @ vectors[:, [-1, -2]]
+    coordinates: np.ndarray = centred @ vectors[:, [-1, -2]]  # numpy types this product as Any
+    return coordinates
 
 
 def _near_pairs(pos: np.ndarray, cell: float, limit: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -345,4 +347,4 @@ def _pack(groups: list[np.ndarray], local: np.ndarray, size: np.ndarray, offset:
         pos[group] = local[group] - low + (x, y)
         x += float(size[0])
         row_height = max(row_height, float(size[1]))
-    return pos - pos.mean(axis=0)
+    return cast(np.ndarray, pos - pos.mean(axis=0))  # numpy types arithmetic on arrays of any dtype as Any

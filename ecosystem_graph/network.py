@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from itertools import chain
-from typing import Any
+from typing import Any, TypeAlias
 
 import networkx as nx
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS
@@ -51,7 +51,8 @@ _MEMBER_OF = str(ORG.memberOf)
 _DERIVED_FROM = str(PROV.wasDerivedFrom)
 _LOCATION = str(SCHEMA.location)  # (a namespace attribute costs ~4 µs: once here, not once per fact)
 
-Source = KnowledgeGraph | nx.MultiDiGraph
+#: What the projections take: the graph itself, or an entity graph already made from it.
+Source: TypeAlias = KnowledgeGraph | nx.MultiDiGraph
 
 
 def entity_graph(kg: KnowledgeGraph, include_sources: bool = False) -> nx.MultiDiGraph:
@@ -166,9 +167,12 @@ def _texts(triples: Iterable[TextTriple], predicate: str) -> dict[str, str]:
 
 def _roles(kg: KnowledgeGraph) -> dict[tuple[str, str], str]:
     """(person, organization) -> the role's label, from the memberships (the largest, if several)."""
-    rows = sorted((person, organization, role or "") for person, organization, role in kg.text_rows(
+    found = kg.text_rows(
         """SELECT ?person ?org ?role WHERE { ?m a org:Membership ; org:member ?person ; org:organization ?org .
-             OPTIONAL { ?m org:role/rdfs:label ?role } }"""))
+             OPTIONAL { ?m org:role/rdfs:label ?role } }""")
+    # ?person and ?org are bound in every row; only the role is optional
+    rows = sorted((person, organization, role or "") for person, organization, role in found
+                  if person is not None and organization is not None)
     return {(person, organization): role for person, organization, role in rows}
 
 
@@ -209,7 +213,8 @@ def entities_of(source: Source) -> nx.MultiDiGraph:
 
 
 def _kind(G: nx.MultiDiGraph, node: str) -> str:
-    return G.nodes[node].get("kind", "")
+    kind: str = G.nodes[node].get("kind", "")
+    return kind
 
 
 def _targets(G: nx.MultiDiGraph, node: str, predicate: str) -> list[str]:

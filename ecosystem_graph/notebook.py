@@ -9,6 +9,12 @@ cannot reach the notebook, its cookies or the network.
 from __future__ import annotations
 
 import html as html_lib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from IPython.display import HTML
+
+    from .graph import KnowledgeGraph
 
 __all__ = ["iframe_html", "open_project_graph", "show_html"]
 
@@ -25,7 +31,7 @@ def iframe_html(page: str, height: int = 600) -> str:
             f'style="width:100%;height:{int(height)}px;border:1px solid #ddd"></iframe></div>')
 
 
-def show_html(page: str, height: int = 600):
+def show_html(page: str, height: int = 600) -> HTML:
     """An IPython display object for ``page``: the last expression of a cell shows it inline.
 
     >>> type(show_html("<p>x</p>")).__name__
@@ -33,10 +39,10 @@ def show_html(page: str, height: int = 600):
     """
     from IPython.display import HTML
 
-    return HTML(iframe_html(page, height))
+    return HTML(iframe_html(page, height))  # type: ignore[no-untyped-call]  # IPython leaves HTML() unannotated
 
 
-def open_project_graph(store: str | None = None):
+def open_project_graph(store: str | None = None) -> KnowledgeGraph:
     """The graph of the project's own ``data/``, built into its ``build/``, wherever the notebook runs.
 
     >>> len(open_project_graph().rows("meetings"))

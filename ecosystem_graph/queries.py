@@ -8,9 +8,10 @@ A header looks like this::
     # columns: organization, label, city
 
 A parameter binds the variable of its name, or another one declared with ``as ?var``:
-``# param: organization (organization) as ?org: ...``. A parameter's kind says what its value names: an entity kind (``organization``, ``theme``,
-``city``, ``country``, ``place``, ``person``, ``visit``, ``meeting``, ``entity``), a ``date``,
-or ``text``. Entity values are resolved from an identifier or a label (case-insensitive).
+``# param: organization (organization) as ?org: ...``. A parameter's kind says what its value names:
+an entity kind (``organization``, ``theme``, ``city``, ``country``, ``place``, ``person``, ``visit``,
+``meeting``, ``entity``), a ``date``, or ``text``. Entity values are resolved from an identifier or
+a label (case-insensitive).
 Bound parameters enter the query as a ``VALUES`` block at the start of its outer ``WHERE``, or,
 where the query marks the places, in each of its placeholders ``VALUES ?var { UNDEF }``: valid
 SPARQL that leaves the variable free while unbound. A placeholder inside each branch of a ``UNION``
@@ -210,7 +211,8 @@ def iri_term(text: str, what: str = "IRI") -> URIRef:
     >>> iri_term("http://x/a> ?p ?o } #", "parameter 'organization'")
     Traceback (most recent call last):
     ...
-    ecosystem_graph.errors.QueryError: parameter 'organization': expected an IRI (a scheme such as https:, then no space, control character or any of <>"{}|^`\\), found 'http://x/a> ?p ?o } #'
+    ecosystem_graph.errors.QueryError: parameter 'organization': expected an IRI (a scheme such as https:, then no
+    space, control character or any of <>"{}|^`\\), found 'http://x/a> ?p ?o } #'
     """
     if not _IRI.fullmatch(text):
         shown = text if len(text) <= 80 else f"{text[:77]}..."
@@ -255,7 +257,9 @@ def _fill_placeholders(query_text: str, bindings: dict[str, URIRef | Literal]
 
 def _blank_comments_and_strings(text: str) -> str:
     """The text with comments and string contents blanked, keeping offsets, for searching."""
-    pattern = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|<[^<>\s]*>|#[^\n]*')
+    pattern = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\''  # long strings
+                         r'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\''  # short strings
+                         r'|<[^<>\s]*>|#[^\n]*')  # IRIs, comments
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
 
 

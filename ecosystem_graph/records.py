@@ -15,7 +15,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -327,7 +327,7 @@ _LineLoader.yaml_implicit_resolvers = {
 }
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Hashable, Any]:
     mapping = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
@@ -336,7 +336,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 if getattr(yaml, "__with_libyaml__", False):
-    class _FastLineLoader(_Bounded, yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+    class _FastLineLoader(_Bounded, yaml.CSafeLoader):
         """The same loader on libyaml's parser: ten times faster on a large visits.yaml."""
 
     _FastLineLoader.yaml_implicit_resolvers = _LineLoader.yaml_implicit_resolvers
@@ -390,7 +390,8 @@ def _refusal_found(text: str, exc: _RefusedYaml) -> tuple[int | None, str]:
         return (mark.line + 1 if mark else None), "deeper nesting"
     for event in yaml.parse(text, Loader=_LOADERS[0]):
         if isinstance(event, yaml.AliasEvent):
-            return event.start_mark.line + 1, f"the alias *{event.anchor}"
+            start = event.start_mark
+            return (start.line + 1 if start else None), f"the alias *{event.anchor}"
     return (mark.line + 1 if mark else None), "an alias"  # pragma: no cover - construction saw one
 
 
@@ -660,7 +661,7 @@ _INT_DIGITS = 18
 
 def _parse_int(text: str, spec: Field) -> int:
     # The digit bound comes before int(): Python refuses over 4,300 digits, and a huge value is a mistake.
-    if not re.fullmatch(r"[+-]?\d{1,%d}" % _INT_DIGITS, text):
+    if not re.fullmatch(rf"[+-]?\d{{1,{_INT_DIGITS}}}", text):
         raise ValueError(text)
     return int(text)
 
@@ -741,7 +742,7 @@ def _check_references(records: Records, problems: _Problems) -> None:
             name, many = spec.name, spec.many
             indexes = [records.index.get(t, {}) for t in spec.ref]
             for record in rows:
-                value = record.values.get(name)
+                value: Any = record.values.get(name)
                 for key in value if many else (value,):
                     if key is None:
                         continue

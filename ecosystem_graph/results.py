@@ -13,22 +13,36 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import cast
 from xml.etree import ElementTree
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.query import Result
+from rdflib.query import Result, ResultRow
 
 from .errors import QueryError
 from .namespaces import bind_prefixes
 
 __all__ = ["ALL_FORMATS", "GRAPH_FORMATS", "TABULAR_FORMATS", "format_result", "rows_to_csv", "rows_to_table",
-           "tsv_text", "xml_results"]
+           "select_rows", "tsv_text", "xml_results"]
 
 TABULAR_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "jsonld": "json-ld", "json-ld": "json-ld",
                  "nt": "nt", "xml": "xml"}
 ALL_FORMATS = tuple(dict.fromkeys((*TABULAR_FORMATS, *GRAPH_FORMATS)))
+
+
+def select_rows(result: Result) -> Iterator[ResultRow]:
+    """The rows of a SELECT result, typed as what they are: iterating it is unchanged.
+
+    rdflib types the items of any result as ``triple | bool | ResultRow`` (what a CONSTRUCT, an ASK
+    and a SELECT give); a SELECT's are :class:`~rdflib.query.ResultRow` tuples, whose terms rdflib
+    types as ``Identifier`` though an unbound variable's is ``None``.
+
+    >>> [tuple(row) for row in select_rows(Graph().query("SELECT ?x ?y WHERE { VALUES ?x { 1 } }"))]
+    [(rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer')), None)]
+    """
+    return cast(Iterator[ResultRow], iter(result))
 
 
 def format_result(result: Result, fmt: str = "table",
@@ -39,11 +53,14 @@ def format_result(result: Result, fmt: str = "table",
     CONSTRUCT and DESCRIBE results take ``turtle`` (also ``table``), ``jsonld``, ``nt`` or ``xml``.
     """
     if result.type in ("CONSTRUCT", "DESCRIBE"):
+        assert result.graph is not None
         return _format_graph(result.graph, fmt, base_iri)
     if fmt == "xml":
         return xml_results(result).decode("utf-8")
     if fmt in ("csv", "json"):
-        return result.serialize(format=fmt).decode("utf-8")
+        serialized = result.serialize(format=fmt)
+        assert serialized is not None  # None only when written to a destination
+        return serialized.decode("utf-8")
     if fmt == "tsv":
         return tsv_text(result)
     if fmt == "table":
@@ -58,12 +75,10 @@ def xml_results(result: Result) -> bytes:
     rdflib's own writer drops the text of literals that are false in Python (0, "", false), so
     this one writes every term itself.
 
-    >>> from xml.etree import ElementTree
-
-from rdflib import BNode, Graph, Literal, URIRef
     >>> print(xml_results(Graph().query("SELECT ?n WHERE { BIND (0 AS ?n) }")).decode())
     <?xml version="1.0" encoding="utf-8"?>
-    <sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="n" /></head><results><result><binding name="n"><literal datatype="http://www.w3.org/2001/XMLSchema#integer">0</literal></binding></result></results></sparql>
+    <sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="n" /></head><results><result><binding
+    name="n"><literal datatype="http://www.w3.org/2001/XMLSchema#integer">0</literal></binding></result></results></sparql>
     """
     root = ElementTree.Element("sparql", xmlns="http://www.w3.org/2005/sparql-results#")
     head = ElementTree.SubElement(root, "head")
@@ -79,8 +94,8 @@ from rdflib import BNode, Graph, Literal, URIRef
             for variable, term in row.items():
                 if term is not None:
                     _xml_term(ElementTree.SubElement(element, "binding", name=str(variable)), term)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(root, encoding="utf-8",
-                                                                               xml_declaration=False)
+    body: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body
 
 
 def _xml_term(binding: ElementTree.Element, term: object) -> None:
@@ -114,7 +129,7 @@ def tsv_text(result: Result) -> str:
     if result.type == "ASK":
         return f"?boolean\n{'true' if result.askAnswer else 'false'}\n"
     lines = ["\t".join(f"?{n}" for n in names)]
-    lines += ["\t".join("" if t is None else t.n3() for t in row) for row in result]
+    lines += ["\t".join("" if t is None else t.n3() for t in row) for row in select_rows(result)]
     return "\n".join(lines) + "\n"
 
 
@@ -122,7 +137,7 @@ def _table(result: Result, compact: Callable[[object], str]) -> str:
     if result.type == "ASK":
         return ("true" if result.askAnswer else "false") + "\n"
     names = [str(v) for v in result.vars or []]
-    return rows_to_table(names, [[_cell(t, compact) for t in row] for row in result])
+    return rows_to_table(names, [[_cell(t, compact) for t in row] for row in select_rows(result)])
 
 
 def _cell(term: object, compact: Callable[[object], str]) -> str:

@@ -38,20 +38,23 @@ from typing import Any
 import pyshacl
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
+from rdflib.term import Identifier
 
 from .ontology import ONTOLOGY, load_ontology
 from .records import Records
+from .results import select_rows
 from .shapes import Violation, record_location, short_term, violation
 from .stores import Store
 
 __all__ = ["TargetCollector", "check_sampled", "spread"]
 
 
-def _graph_wide(shapes: Graph) -> set[URIRef]:
-    return {s for s in shapes.subjects(SH.targetNode, ONTOLOGY)}
+def _graph_wide(shapes: Graph) -> set[Identifier]:
+    # Every term of a parsed graph is an Identifier (an IRI or a blank node here); rdflib types them as Node.
+    return {s for s in shapes.subjects(SH.targetNode, ONTOLOGY) if isinstance(s, Identifier)}
 
 
-def _targets(shapes: Graph, skip: set[URIRef]) -> list[tuple[str, URIRef]]:
+def _targets(shapes: Graph, skip: set[Identifier]) -> list[tuple[str, URIRef]]:
     found: set[tuple[str, URIRef]] = set()
     for kind, predicate in (("class", SH.targetClass), ("subjects-of", SH.targetSubjectsOf),
                             ("objects-of", SH.targetObjectsOf), ("node", SH.targetNode)):
@@ -216,7 +219,7 @@ def _run_rules(store: Store, shapes: Graph, rules: list[tuple[str, str]], record
     return [v for message, select in rules for v in _run_rule(store, shapes, message, select, records, base_iri)]
 
 
-def _check_sample(store: Store, shapes: Graph, graph_wide: set[URIRef], records: Records | None, base_iri: str,
+def _check_sample(store: Store, shapes: Graph, graph_wide: set[Identifier], records: Records | None, base_iri: str,
                   per_target: int, populations: Mapping[tuple[str, URIRef], list[str]] | None
                   ) -> tuple[list[Violation], set[URIRef], int, Graph]:
     """The per-entity shapes on the sample: violations, focus nodes, their population, the sample graph."""
@@ -253,7 +256,7 @@ def _describe(store: Store, nodes: list[URIRef], batch: int = 300) -> Graph:
     return sample
 
 
-def _graph_wide_rules(shapes: Graph, graph_wide: set[URIRef]) -> list[tuple[str, str]]:
+def _graph_wide_rules(shapes: Graph, graph_wide: set[Identifier]) -> list[tuple[str, str]]:
     rules = []
     for shape in sorted(graph_wide):
         for constraint in shapes.objects(shape, SH.sparql):
@@ -274,12 +277,12 @@ def _graph_wide_rules(shapes: Graph, graph_wide: set[URIRef]) -> list[tuple[str,
 def _run_rule(store: Store, shapes: Graph, message: str, select: str, records: Records | None,
               base_iri: str) -> list[Violation]:
     found = []
-    for row in store.query(select):
-        value = row.value if "value" in row.labels else None  # type: ignore[attr-defined]
-        path = row.path if "path" in row.labels else None  # type: ignore[attr-defined]
+    for row in select_rows(store.query(select)):
+        value = row.value if "value" in row.labels else None
+        path = row.path if "path" in row.labels else None
         label = None
         if isinstance(value, URIRef):
-            labels = list(store.query(f"SELECT ?l WHERE {{ {value.n3()} <{RDFS.label}> ?l }} LIMIT 1"))
+            labels = list(select_rows(store.query(f"SELECT ?l WHERE {{ {value.n3()} <{RDFS.label}> ?l }} LIMIT 1")))
             label = labels[0][0] if labels else None
         shown = short_term(shapes, value, base_iri) if isinstance(value, URIRef) else str(value or "")
         found.append(Violation(

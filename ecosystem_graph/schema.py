@@ -199,8 +199,9 @@ LIMITS_NOTE = (
     "a directory or a device in their place is refused, never read); YAML files use no aliases "
     "(`*name`) and at most 32 levels of nesting, and their dates and numbers are read as the text "
     "written; no value holds a control character other than tab and line breaks; an http(s) address "
-    "holds no space, tab, line break or any of `<` `>` `\"` `{` `}` `|` `\\` `^` and the backtick; whole numbers have at most 18 digits "
-    "(they fit the 64-bit integers of SPARQL engines) and decimals are finite (`nan`, `inf` refused). "
+    "holds no space, tab, line break or any of `<` `>` `\"` `{` `}` `|` `\\` `^` and the backtick; "
+    "whole numbers have at most 18 digits (they fit the 64-bit integers of SPARQL engines) and decimals "
+    "are finite (`nan`, `inf` refused). "
     "A wrong value longer than 120 characters is quoted by its start and its length.")
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

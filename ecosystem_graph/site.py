@@ -41,6 +41,7 @@ from .files import write_atomically
 from .graph import KnowledgeGraph, open_graph  # noqa: F401  (open_graph: doctests)
 from .kinds import BY_NAME
 from .layout import layout
+from .results import select_rows
 from .views import (
     KIND_STYLES,
     View,
@@ -233,7 +234,7 @@ def _entity_page(G: nx.MultiDiGraph, node: str, paths: dict[str, str], scores: d
 
 def _extra_sections(G: nx.MultiDiGraph, node: str, kind: str, paths: dict[str, str]) -> list[dict[str, Any]]:
     """Sections only some kinds of page have: a theme's workers, a visit's meetings, a city's residents."""
-    sections = []
+    sections: list[dict[str, Any]] = []
     if kind == "theme":
         part = theme_view(G, node).graph
         narrower = [_ref(G, u, paths, "../") for u, _, k in G.in_edges(node, keys=True) if k == _SKOS_BROADER]
@@ -390,15 +391,17 @@ def svg_picture(view: View, paths: dict[str, str], prefix: str, highlight: str |
 
 def _shape_svg(shape: str, x: float, y: float, r: float, paint: str) -> str:
     if shape == "square":
-        return f'<rect x="{x - r * 0.85:.1f}" y="{y - r * 0.85:.1f}" width="{r * 1.7:.1f}" height="{r * 1.7:.1f}" {paint}/>'
-    corners = {
+        return (f'<rect x="{x - r * 0.85:.1f}" y="{y - r * 0.85:.1f}" '
+                f'width="{r * 1.7:.1f}" height="{r * 1.7:.1f}" {paint}/>')
+    outlines: dict[str, list[tuple[float, float]]] = {
         "triangle": [(0, -1), (0.95, 0.75), (-0.95, 0.75)],
         "triangleDown": [(0, 1), (0.95, -0.75), (-0.95, -0.75)],
         "diamond": [(0, -1), (1, 0), (0, 1), (-1, 0)],
         "hexagon": [(math.cos(a), math.sin(a)) for a in (i * math.pi / 3 for i in range(6))],
         "star": [((1 if i % 2 == 0 else 0.45) * math.sin(i * math.pi / 5),
                   -(1 if i % 2 == 0 else 0.45) * math.cos(i * math.pi / 5)) for i in range(10)],
-    }.get(shape)
+    }
+    corners = outlines.get(shape)
     if corners:
         points = " ".join(f"{x + cx * r:.1f},{y + cy * r:.1f}" for cx, cy in corners)
         return f'<polygon points="{points}" {paint}/>'
@@ -456,7 +459,8 @@ def _dates(data: dict[str, Any]) -> str:
 
 
 def _report_order(G: nx.MultiDiGraph, node: str) -> str:
-    for fact in G.nodes[node].get("facts") or []:
+    facts: list[str] = G.nodes[node].get("facts") or []
+    for fact in facts:
         if fact.startswith(_REPORT_ORDER):
             return fact[len(_REPORT_ORDER):]
     return ""
@@ -481,7 +485,8 @@ def _kind_plural(G: nx.MultiDiGraph, kind: str, members: list[str]) -> str:
 
 
 def _site_title(kg: KnowledgeGraph) -> str:
-    for (title,) in kg.query("SELECT ?title WHERE { ?d a dcat:Dataset ; dct:title ?title } ORDER BY ?title LIMIT 1"):
+    sparql = "SELECT ?title WHERE { ?d a dcat:Dataset ; dct:title ?title } ORDER BY ?title LIMIT 1"
+    for (title,) in select_rows(kg.query(sparql)):
         return str(title)
     return "Ecosystem graph"
 
@@ -502,7 +507,7 @@ def _sources(kg: KnowledgeGraph) -> list[dict[str, str]]:
           OPTIONAL { ?s a ?type . ?type rdfs:label ?typeLabel FILTER (?type != prov:Entity) }
         } GROUP BY ?id ORDER BY ?id""")
     found = []
-    for ident, title, publisher, url, issued, language, note, kinds in rows:
+    for ident, title, publisher, url, issued, language, note, kinds in select_rows(rows):
         address = str(url or "")
         found.append({"id": re.sub(r"[^A-Za-z0-9._-]+", "-", str(ident)), "title": str(title or ident),
                       "publisher": str(publisher or ""), "url": address,

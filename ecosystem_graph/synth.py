@@ -29,6 +29,7 @@ import csv
 import io
 import random
 from bisect import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
@@ -119,7 +120,7 @@ class SynthSummary:
 class _Weighted:
     """Draws items with fixed weights in O(log n) per draw."""
 
-    def __init__(self, items: list[Any], weights: list[float]):
+    def __init__(self, items: list[Any], weights: Sequence[float]):
         self.items, self.cumulative = items, list(accumulate(weights))
 
     def pick(self, rng: random.Random) -> Any:
@@ -415,8 +416,9 @@ class _Generator:
             met: list[int] = []
             for order in range(1, _power_count(self.rng, 2, 60, 2.2) + 1):
                 city = self.rng.choice(cities)
-                draw = self.city_org_draw.get(city)
-                organization = draw.pick(self.rng) if draw else self.org_draw.pick(self.rng)
+                draw = self.city_org_draw.get(city) or self.org_draw
+                assert draw is not None  # org_draw is set: synthetic_files asks for two organizations or more
+                organization = draw.pick(self.rng)
                 if organization == 0 or organization in met:
                     continue
                 met.append(organization)
@@ -533,7 +535,8 @@ def write_synthetic(out_dir: str | Path, organizations: int, seed: int = 0) -> S
     >>> write_synthetic(folder, 10)
     Traceback (most recent call last):
     ...
-    ecosystem_graph.errors.EcosystemGraphError: ... holds files that are not a synthetic ecosystem (notes.txt)...; synthetic records are never mixed with real ones
+    ecosystem_graph.errors.EcosystemGraphError: ... holds files that are not a synthetic ecosystem (notes.txt)...;
+    synthetic records are never mixed with real ones
     """
     out = Path(out_dir)
     _check_target(out)

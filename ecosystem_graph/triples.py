@@ -17,27 +17,11 @@ from datetime import date
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import namespace as _rdf
 from rdflib.term import Node
 
-from .namespaces import (
-    DCAT,
-    DCT,
-    DEFAULT_BASE_IRI,
-    ECO,
-    FOAF,
-    GEO,
-    GEONAMES,
-    ORG,
-    OWL,
-    PROV,
-    RDF,
-    RDFS,
-    SCHEMA,
-    SKOS,
-    TIME,
-    XSD,
-    bind_prefixes,
-)
+from . import namespaces as _ns
+from .namespaces import DEFAULT_BASE_IRI, bind_prefixes
 from .records import Record, Records, slug
 
 __all__ = ["EMITTERS", "EVENT_STATUS", "GraphBuilder", "NTriplesSink", "PARTNERSHIP_STATUS", "SOURCE_TYPES",
@@ -58,19 +42,33 @@ class _Terms:
     def __getattr__(self, name: str) -> URIRef:
         if name.startswith("__"):
             raise AttributeError(name)
-        term = getattr(self._namespace, name)
+        term: URIRef = getattr(self._namespace, name)
         self.__dict__[name] = term
         return term
 
     def __getitem__(self, name: str) -> URIRef:
-        return self._namespace[name]
+        term: URIRef = self._namespace[name]
+        return term
 
     def __str__(self) -> str:
         return str(self._namespace)
 
 
-DCAT, DCT, ECO, FOAF, GEO, GEONAMES, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD = map(
-    _Terms, (DCAT, DCT, ECO, FOAF, GEO, GEONAMES, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD))
+DCAT = _Terms(_rdf.DCAT)
+DCT = _Terms(_ns.DCT)
+ECO = _Terms(_ns.ECO)
+FOAF = _Terms(_rdf.FOAF)
+GEO = _Terms(_ns.GEO)
+GEONAMES = _Terms(_ns.GEONAMES)
+ORG = _Terms(_rdf.ORG)
+OWL = _Terms(_rdf.OWL)
+PROV = _Terms(_rdf.PROV)
+RDF = _Terms(_rdf.RDF)
+RDFS = _Terms(_rdf.RDFS)
+SCHEMA = _Terms(_ns.SCHEMA)
+SKOS = _Terms(_rdf.SKOS)
+TIME = _Terms(_rdf.TIME)
+XSD = _Terms(_rdf.XSD)
 
 EVENT_STATUS = {
     "scheduled": SCHEMA.EventScheduled,

@@ -29,11 +29,12 @@ from __future__ import annotations
 import calendar
 import json
 import math
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from markupsafe import Markup
@@ -43,6 +44,10 @@ from .files import write_atomically
 from .graph import KnowledgeGraph, open_graph  # noqa: F401  (open_graph: doctests)
 from .kinds import NODE_KINDS, OTHER
 from .layout import layout
+from .results import select_rows
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = ["BETWEENNESS_LIMIT", "CHAR_WIDTH", "CSP", "EDGE_LABEL_LIMIT", "KIND_STYLES", "LABEL_CHARS", "LABEL_WIDTH",
            "LINE_HEIGHT", "MAX_NODES", "View", "ViewError", "centrality_scores", "construct_view", "darker",
@@ -212,6 +217,7 @@ def construct_view(kg: KnowledgeGraph, sparql: str, G: nx.MultiDiGraph | None = 
         from .network import entity_graph
 
         G = entity_graph(kg)
+    assert result.graph is not None
     triples = list(result.graph)
     names = _rdf_labels(kg, {str(p) for _, p, _ in triples}
                         | {str(o) for _, _, o in triples if not isinstance(o, (Literal, BNode))})
@@ -322,7 +328,8 @@ def _rdf_labels(kg: KnowledgeGraph, iris: set[str]) -> dict[str, str]:
         return {}
     values = " ".join(f"<{i}>" for i in sorted(wanted))
     found: dict[str, str] = {}
-    for s, label in kg.query(f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }} ?s rdfs:label ?label }}"):
+    sparql = f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }} ?s rdfs:label ?label }}"
+    for s, label in select_rows(kg.query(sparql)):
         found.setdefault(str(s), str(label))
     return found
 
@@ -450,11 +457,13 @@ def view_data(view: View, *, max_nodes: int = MAX_NODES, pages: dict[str, str] |
     top = max(present, default=0.0) or 1.0
     low, span = (4.0, 22.0) if big else (9.0, 26.0)
     sizes = [round(low + span * math.sqrt(max(p, 0.0) / top), 1) for p in present]
+    pos: Mapping[str, tuple[float, float]] | Mapping[Hashable, tuple[float, float]]
     if positions is None:
         boxes = None if big else {node: label_box(str(G.nodes[node].get("label") or node), sizes[i])
                                   for i, node in enumerate(nodes)}
-        positions = layout(G, seed=seed, boxes=boxes)
-    pos = positions
+        pos = layout(G, seed=seed, boxes=boxes)
+    else:
+        pos = positions
 
     present_kinds = {G.nodes[n].get("kind") or "other" for n in nodes}
     kind_order = [k for k in KIND_STYLES if k in present_kinds] + sorted(present_kinds - set(KIND_STYLES))
@@ -573,7 +582,7 @@ def _groups(G: nx.MultiDiGraph, nodes: list[str], index: dict[str, int], out_nod
     # Split the largest bundle of communities along its wider side, at its weighted median.
     heap = [(-weight.sum(), 0, np.arange(len(parts)))]
     counter = 1
-    leaves = []
+    leaves: list[np.ndarray] = []
     while heap and len(heap) + len(leaves) < target:
         _, _, members = heapq.heappop(heap)
         if len(members) == 1:
@@ -588,12 +597,12 @@ def _groups(G: nx.MultiDiGraph, nodes: list[str], index: dict[str, int], out_nod
             heapq.heappush(heap, (-weight[half].sum(), counter, half))
             counter += 1
     leaves += [members for _, _, members in heap]
-    groups = []
+    groups: list[dict[str, Any]] = []
     for bundle in sorted(leaves, key=lambda b: -weight[b].sum()):
-        members = sorted(m for p in bundle for m in parts[p])
-        hub = max(members, key=lambda m: (out_nodes[m]["s"], -m))
-        groups.append({"label": f"{out_nodes[hub]['l'][:40]} and {len(members) - 1:,} more",
-                       "s": round(10 + 6 * math.log2(len(members) + 1), 1), "members": members})
+        ids = sorted(m for p in bundle for m in parts[p])
+        hub = max(ids, key=lambda m: (out_nodes[m]["s"], -m))
+        groups.append({"label": f"{out_nodes[hub]['l'][:40]} and {len(ids) - 1:,} more",
+                       "s": round(10 + 6 * math.log2(len(ids) + 1), 1), "members": ids})
     # Each community sits at the centre of its members, nudged so that no two overlap.
     from .layout import remove_overlaps
 
@@ -648,7 +657,7 @@ def _swatch(shape: str, fill: str, border: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def template_environment() -> Any:
+def template_environment() -> jinja2.Environment:
     import jinja2
 
     return jinja2.Environment(loader=jinja2.FunctionLoader(_template_source), autoescape=True,

@@ -39,7 +39,8 @@ def _network_option(default: str) -> Callable[[Callable[..., Any]], Callable[...
 
 FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
                              show_default=True)
-OUT_OPTION = click.option("-o", "--out", type=click.Path(path_type=Path), help="Write to this file instead of printing.")
+OUT_OPTION = click.option("-o", "--out", type=click.Path(path_type=Path),
+                          help="Write to this file instead of printing.")
 TOP_OPTION = click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
                           help="Show this many rows (0: all).")
 TABLE_LIST_ITEMS = 5
@@ -212,7 +213,7 @@ def export_bytes(G: nx.Graph, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def _scalar(value: Any) -> str | int | float | bool:
+def _scalar(value: str | int | float | bool | list[Any] | None) -> str | int | float | bool:
     if isinstance(value, list):
         return "; ".join(f"{x['kind']}: {x['label']}" if isinstance(x, dict) else str(x) for x in value)
     if value is None:

@@ -108,7 +108,11 @@ def query(sparql: str | None, query_file: Path | None, name: str | None, params:
     if name:
         result = kg.named(name, **bindings)
     else:
-        text = query_file.read_text(encoding="utf-8") if query_file else sparql
+        if query_file:
+            text = query_file.read_text(encoding="utf-8")
+        else:
+            assert sparql  # exactly one of the three is given
+            text = sparql
         try:
             result = kg.query(text)
         except QueryError as exc:

@@ -31,7 +31,8 @@ def graph_source(source: Path) -> tuple[Path, dict[str, Any]]:
     >>> graph_source(Path("nowhere"))
     Traceback (most recent call last):
     ...
-    ecosystem_graph.errors.StoreError: nowhere: no such file or folder; give a graph file or a build folder (ecosystem-graph build --out DIR)
+    ecosystem_graph.errors.StoreError: nowhere: no such file or folder; give a graph file or a build folder
+    (ecosystem-graph build --out DIR)
     """
     if source.is_dir():
         found = next((source / name for name in BUILD_FILES if (source / name).is_file()), None)

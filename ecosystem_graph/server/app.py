@@ -131,7 +131,7 @@ async def _sparql(server: Server, request: Request) -> Response:
     if params.get("default-graph-uri") or params.get("named-graph-uri"):
         return _error(403, "default-graph-uri and named-graph-uri are refused: the store holds one "
                            "default graph, and this endpoint fetches nothing")
-    fmt = (params.get("format") or [None])[0]
+    fmt = (params.get("format") or (None,))[0]
     reply = await server.run(Job(query, request.headers.get("accept"), fmt, server.config.row_cap))
     reply.headers["Vary"] = "Accept"
     return _response(reply)
@@ -218,7 +218,7 @@ def _service_description(server: Server, request: Request) -> Response:
     from .description import describe_service
 
     try:
-        media_type = negotiate("DESCRIBE", accept, (parse_qs(request.url.query).get("format") or [None])[0])
+        media_type = negotiate("DESCRIBE", accept, (parse_qs(request.url.query).get("format") or (None,))[0])
     except QueryError as exc:
         return _error(406, str(exc))
     body = describe_service(_endpoint_url(request), media_type, server.config, server.kg.base_iri)
@@ -242,7 +242,7 @@ async def _entity(server: Server, request: Request) -> Response:
         return _error(400, str(exc))
     accept = request.headers.get("accept")
     offered = ("text/html", *GRAPH_TYPES)
-    fmt = (parse_qs(request.url.query).get("format") or [None])[0]
+    fmt = (parse_qs(request.url.query).get("format") or (None,))[0]
     media_type = best_match(accept, offered) if not fmt else None
     if media_type == "text/html":
         reply = _from_page_worker(await server.pool.page(iri))
@@ -331,7 +331,8 @@ def _cells(table: dict[str, Any], base_iri: str) -> list[list[dict[str, str]]]:
         for name in table["head"].get("vars", []):
             term = binding.get(name)
             value = term["value"] if term else ""
-            href = "/id/" + value[len(base_iri):] if term and term["type"] == "uri" and value.startswith(base_iri) else ""
+            local = term and term["type"] == "uri" and value.startswith(base_iri)
+            href = "/id/" + value[len(base_iri):] if local else ""
             row.append({"text": value, "href": href})
         rows.append(row)
     return rows

@@ -18,7 +18,7 @@ from rdflib.query import Result
 
 from ..errors import QueryError
 from ..namespaces import bind_prefixes
-from ..results import tsv_text, xml_results
+from ..results import select_rows, tsv_text, xml_results
 
 __all__ = ["ALIASES", "FORMAT_NAMES", "GRAPH_TYPES", "NotAcceptable", "RESULT_TYPES", "best_match", "graph_bytes",
            "negotiate", "serialize_result"]
@@ -53,7 +53,9 @@ def negotiate(form: str, accept: str | None, fmt: str | None = None) -> str:
     >>> negotiate("ASK", "text/html")
     Traceback (most recent call last):
     ...
-    ecosystem_graph.server.formats.NotAcceptable: no acceptable media type for an ASK result (Accept: text/html); this endpoint offers application/sparql-results+json, application/sparql-results+xml, text/csv, text/tab-separated-values
+    ecosystem_graph.server.formats.NotAcceptable: no acceptable media type for an ASK result (Accept: text/html);
+    this endpoint offers application/sparql-results+json, application/sparql-results+xml, text/csv,
+    text/tab-separated-values
     """
     offered = GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
     if fmt:
@@ -124,6 +126,7 @@ def serialize_result(result: Result, media_type: str, row_cap: int, base_iri: st
     truncated = False
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         graph = result.graph
+        assert graph is not None
         if len(graph) > row_cap:
             kept = Graph()
             for number, triple in enumerate(graph):
@@ -141,13 +144,15 @@ def serialize_result(result: Result, media_type: str, row_cap: int, base_iri: st
     if result.type == "ASK" and media_type == "text/csv":
         return f"_askResult\r\n{'true' if result.askAnswer else 'false'}\r\n".encode(), truncated
     name = {"application/sparql-results+json": "json", "text/csv": "csv"}[media_type]
-    return result.serialize(format=name), truncated
+    serialized = result.serialize(format=name)
+    assert serialized is not None  # None only when written to a destination
+    return serialized, truncated
 
 
 def _capped(result: Result, row_cap: int) -> tuple[Result, bool]:
     """A copy of the SELECT ``result`` with at most ``row_cap`` rows (reading only one more), and
     whether rows were left out. Stores may hand out results whose rows cannot be replaced."""
-    rows = list(itertools.islice(iter(result), row_cap + 1))
+    rows = list(itertools.islice(select_rows(result), row_cap + 1))
     capped = Result("SELECT")
     capped.vars = result.vars
     # rdflib's own engine leaves unbound variables as None, which its XML writer cannot write.

@@ -27,11 +27,13 @@ reported from its own text.
 >>> check_query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
 Traceback (most recent call last):
 ...
-ecosystem_graph.server.guard.Refused: SERVICE <http://127.0.0.1:9/sparql> is refused: this endpoint makes no request on a query's behalf
+ecosystem_graph.server.guard.Refused: SERVICE <http://127.0.0.1:9/sparql> is refused: this endpoint makes no request
+on a query's behalf
 >>> check_query("SELECT * WHERE { ?s ?p ?o # \\\\u000A SERVICE <http://127.0.0.1:9/x> { ?a ?b ?c }\\n}")
 Traceback (most recent call last):
 ...
-ecosystem_graph.errors.QuerySyntaxError: malformed query at line 1, column 29: the escape \\u000A stands for a line break, which would end a comment: write the character itself (or a string escape such as \\n inside a string)
+ecosystem_graph.errors.QuerySyntaxError: malformed query at line 1, column 29: the escape \\u000A stands for a line
+break, which would end a comment: write the character itself (or a string escape such as \\n inside a string)
   SELECT * WHERE { ?s ?p ?o # \\u000A SERVICE <http://127.0.0.1:9/x> { ?a ?b ?c }
                               ^
 """
@@ -87,7 +89,8 @@ def check_query(text: str, local_graphs: frozenset[str] = frozenset(), engine: s
     >>> check_query("ASK FROM <https://example.org/g> { ?s ?p ?o }")
     Traceback (most recent call last):
     ...
-    ecosystem_graph.server.guard.Refused: FROM <https://example.org/g> is refused: the store holds no such graph, and this endpoint fetches nothing
+    ecosystem_graph.server.guard.Refused: FROM <https://example.org/g> is refused: the store holds no such graph,
+    and this endpoint fetches nothing
     >>> check_query("ASK FROM <urn:g> { ?s ?p ?o }", frozenset({"urn:g"})).form
     'ASK'
     >>> check_query("ASK { ?s ?p 'caf\\\\u00e9' }", engine="rdflib").prepared is not None
@@ -146,7 +149,9 @@ def decode_escapes(text: str) -> str:
     >>> decode_escapes("ASK { ?s ?p '\\\\u0022' }")
     Traceback (most recent call last):
     ...
-    ecosystem_graph.errors.QuerySyntaxError: malformed query at line 1, column 14: the escape \\u0022 stands for a quote, which would open or close a string: write the character itself (or a string escape such as \\n inside a string)
+    ecosystem_graph.errors.QuerySyntaxError: malformed query at line 1, column 14: the escape \\u0022 stands for a
+    quote, which would open or close a string: write the character itself (or a string escape such as \\n inside a
+    string)
       ASK { ?s ?p '\\u0022' }
                    ^
     """

@@ -22,9 +22,13 @@ import ctypes
 import errno
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .guard import Refused
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.plugins.sparql.sparql import QueryContext
 
 __all__ = ["isolate_network", "refuse_python_sockets", "refuse_rdflib_outbound"]
 
@@ -75,7 +79,7 @@ def refuse_rdflib_outbound() -> None:
             raise Refused("SERVICE is refused: this endpoint makes no request on a query's behalf")
         raise NotImplementedError  # rdflib's own evaluation takes every other part
 
-    def no_load(ctx: Any, update: Any) -> None:
+    def no_load(ctx: QueryContext, u: CompValue) -> None:  # the signature of rdflib's evalLoad
         raise Refused("LOAD is refused: this endpoint fetches nothing")
 
     rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False

@@ -173,7 +173,8 @@ class _Pages:
             site.entity_page(job.text) if job.text in site.G else None)
         if html is None:
             return Reply.error(404, f"no page for {job.text}")
-        return Reply(200, "text/html; charset=utf-8", html.encode("utf-8"), {"Content-Security-Policy": page_policy(html)})
+        return Reply(200, "text/html; charset=utf-8", html.encode("utf-8"),
+                     {"Content-Security-Policy": page_policy(html)})
 
 
 _META_POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"')
@@ -300,12 +301,16 @@ class Worker:
             if on_long is not None and on_long() and not ready.done():
                 ready.set_exception(Preempted())
 
-        timers = [loop.call_later(min(LONG_QUERY, time_limit), long),
-                  loop.call_later(time_limit, lambda: ready.done() or ready.set_exception(TimeoutError()))]
+        def time_out() -> None:
+            if not ready.done():
+                ready.set_exception(TimeoutError())
+
+        timers = [loop.call_later(min(LONG_QUERY, time_limit), long), loop.call_later(time_limit, time_out)]
         try:
             self.conn.send(job)
             await ready
-            return self.conn.recv()
+            reply: Reply = self.conn.recv()
+            return reply
         except Preempted:
             self.kill()
             raise
@@ -451,14 +456,16 @@ class WorkerPool:
                 return reply
             counted = [known_long]  # whether this job holds a long-query place
 
+            # Called only while this pass's worker.call runs (it cancels its timers before returning),
+            # so the counted it sees is this pass's.
             def turned_long() -> bool:
                 self._remember_long(shape)
-                if counted[0]:
+                if counted[0]:  # noqa: B023  (called within this pass only, see above)
                     return False
                 if self._long_running >= self.long_bound:
                     return True  # preempt: run it again in the line of long queries
                 self._long_running += 1
-                counted[0] = True
+                counted[0] = True  # noqa: B023  (called within this pass only)
                 return False
 
             try:
@@ -546,7 +553,7 @@ class WorkerPool:
         if not worker.pages and counted:
             self._active -= 1
             if self._spare is not None:
-                self._spare, spare = None, self._spare
+                spare, self._spare = self._spare, None
                 self._active += 1
                 self._release(spare)
         asyncio.get_running_loop().run_in_executor(self._threads, self._replace, worker.pages)

@@ -24,6 +24,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 
 from ..errors import QueryError, StoreError
+from ..results import select_rows
 
 __all__ = ["Check", "PersistentStore", "Store", "TextTriple", "decimal_text", "graph_text_triples"]
 
@@ -73,9 +74,11 @@ class Store(ABC):
     def open(self) -> None:
         """Open the current graph now, with a clear :class:`StoreError` when there is none (a
         persistent store then holds that graph until :meth:`close`)."""
+        return None  # nothing to open by default: a store that holds something overrides this
 
     def close(self) -> None:
         """Let go of what the store holds open; a later query opens it again."""
+        return None  # nothing held by default
 
     def manifest(self) -> dict[str, Any] | None:
         """What the graph was built from (data folder, input fingerprints, checks), when the store keeps it."""
@@ -125,7 +128,7 @@ class Store(ABC):
         name; ``None`` when unbound). The query runs before the first row is read, so a bad one
         raises here."""
         result = self.query(sparql)
-        return (tuple(None if term is None else str(term) for term in row) for row in result)  # type: ignore[union-attr]
+        return (tuple(None if term is None else str(term) for term in row) for row in select_rows(result))
 
     def iris(self, sparql: str) -> list[str]:
         """The IRIs in the first column of a SELECT (literals and blank nodes left out), as text.
@@ -134,7 +137,7 @@ class Store(ABC):
         >>> open_store("memory").iris("SELECT ?x WHERE { VALUES ?x { <urn:a> 'b' } }")
         ['urn:a']
         """
-        return [str(row[0]) for row in self.query(sparql) if isinstance(row[0], URIRef)]  # type: ignore[index]
+        return [str(row[0]) for row in select_rows(self.query(sparql)) if isinstance(row[0], URIRef)]
 
 
 class PersistentStore(Store):

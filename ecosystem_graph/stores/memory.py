@@ -34,7 +34,7 @@ class MemoryStore(Store):
         graph.parse(path, format="turtle")
         self._graph = graph
 
-    def query(self, sparql: str | PreparedQuery) -> Result:  # type: ignore[override]
+    def query(self, sparql: str | PreparedQuery) -> Result:
         return run_rdflib_query(self._graph, sparql)
 
     def update(self, sparql: str) -> None:

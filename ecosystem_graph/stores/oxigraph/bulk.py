@@ -149,7 +149,7 @@ def _blank_node_lines(view: mmap.mmap, size: int) -> Ranges:
     """The byte ranges of the lines that hold ``_:`` (adjacent lines merged)."""
     lines: Ranges = []
     taken = 0
-    for match in _BLANK.finditer(view):  # type: ignore[call-overload]
+    for match in _BLANK.finditer(view):
         if match.start() < taken:
             continue  # a second ``_:`` on a line already taken
         begin = view.rfind(b"\n", 0, match.start()) + 1

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from ...errors import StoreError
 from .bulk import PipeFeeder, bulk_load_file, pause_for_tests
+from .results import solutions
 
 __all__ = ["CURRENT", "DATABASE", "GENERATION", "MANIFEST", "NativeCheck", "READERS_LOCK", "STORE_FILE",
            "STORE_FORMAT", "StoreFolder", "WRITER_LOCK"]
@@ -38,7 +39,7 @@ NativeCheck = Callable[[ox.Store], dict[str, Any] | None]
 
 def _count(native: ox.Store) -> int:
     """The triples of the default graph."""
-    return int(next(iter(native.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))[0].value)
+    return int(next(iter(solutions(native, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))[0].value)
 
 
 class StoreFolder:
@@ -111,7 +112,8 @@ class StoreFolder:
         if name is None:
             return None
         try:
-            return json.loads((self.root / name / MANIFEST).read_text(encoding="utf-8"))
+            manifest: dict[str, Any] = json.loads((self.root / name / MANIFEST).read_text(encoding="utf-8"))
+            return manifest
         except (OSError, ValueError) as exc:
             raise StoreError(f"store {self.root}: the manifest of generation {name} is unreadable ({exc})") \
                 from None

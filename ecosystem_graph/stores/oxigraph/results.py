@@ -13,7 +13,7 @@ from rdflib.query import Result, ResultRow
 
 from ...errors import QueryError, QuerySyntaxError, StoreError
 
-__all__ = ["LazyResult", "run_query", "to_rdflib", "to_result"]
+__all__ = ["LazyResult", "run_query", "solutions", "to_rdflib", "to_result"]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -143,6 +143,18 @@ class LazyResult(Result):
 
     def __len__(self) -> int:
         return len(self._read_all())
+
+
+def solutions(native: ox.Store, sparql: str) -> ox.QuerySolutions:
+    """The rows of a SELECT query on ``native``, as Oxigraph gives them (which pyoxigraph types as
+    the result of any query: solutions, a boolean or triples).
+
+    >>> [row[0].value for row in solutions(ox.Store(), "SELECT ?x WHERE { VALUES ?x { 1 } }")]
+    ['1']
+    """
+    found = native.query(sparql)
+    assert isinstance(found, ox.QuerySolutions)
+    return found
 
 
 _POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)

@@ -15,7 +15,7 @@ from rdflib.query import Result
 from ...errors import QueryError, StoreError
 from ..base import Check, PersistentStore, TextTriple
 from .generations import NativeCheck, StoreFolder
-from .results import run_query, to_result
+from .results import run_query, solutions, to_result
 
 __all__ = ["OxigraphStore"]
 
@@ -68,6 +68,7 @@ class OxigraphStore(PersistentStore):
         [b'x', b'1']
         """
         native = run_query(self.native(), sparql)
+        chosen: ox.RdfFormat | ox.QueryResultsFormat | None
         if isinstance(native, ox.QueryTriples):
             chosen = _GRAPH_RESULT_FORMATS.get(fmt)
             kinds = ", ".join(_GRAPH_RESULT_FORMATS)
@@ -76,7 +77,8 @@ class OxigraphStore(PersistentStore):
             kinds = ", ".join(_RESULT_FORMATS)
         if chosen is None:
             raise QueryError(f"format {fmt!r} does not suit this query's results; expected one of {kinds}")
-        return native.serialize(format=chosen)
+        serialized: bytes = native.serialize(format=chosen)
+        return serialized
 
     def count(self) -> int:
         """The number of triples in the store."""
@@ -88,6 +90,7 @@ class OxigraphStore(PersistentStore):
         from ...namespaces import bind_prefixes
 
         data = self.native().dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        assert data is not None  # None only when given an output to write to
         graph = bind_prefixes(Graph())
         graph.parse(data=data.decode("utf-8"), format="nt")
         return graph
@@ -106,11 +109,11 @@ class OxigraphStore(PersistentStore):
         """
         native = self.native()
         if predicates is None:
-            predicates = [row[0].value for row in native.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }")]
+            predicates = [row[0].value for row in solutions(native, "SELECT DISTINCT ?p WHERE { ?s ?p ?o }")]
         for predicate in predicates:
             if predicate in exclude:
                 continue
-            for subject, value in native.query(f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(predicate)} ?o }}"):
+            for subject, value in solutions(native, f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(predicate)} ?o }}"):
                 if type(subject) is not ox.NamedNode:
                     continue
                 if type(value) is ox.NamedNode:
@@ -197,7 +200,8 @@ class OxigraphStore(PersistentStore):
         """
         if self.folder is None:
             raise StoreError("only a persistent store (oxigraph:PATH) keeps generations")
-        name = self.folder.write_generation(chunks, manifest, check and _on_view(check), ox.RdfFormat.N_TRIPLES, progress)
+        name = self.folder.write_generation(chunks, manifest, check and _on_view(check), ox.RdfFormat.N_TRIPLES,
+                                            progress)
         self.close()
         return name
 

@@ -96,9 +96,13 @@ def rdf_file_chunks(path: Path, batch: int = 50_000) -> Iterator[bytes]:
         for item in ox.parse(path=str(path), format=fmt):
             pending.append(item.triple if isinstance(item, ox.Quad) else item)
             if len(pending) >= batch:
-                yield ox.serialize(pending, format=ox.RdfFormat.N_TRIPLES)
+                chunk = ox.serialize(pending, format=ox.RdfFormat.N_TRIPLES)
+                assert chunk is not None  # None only when given an output to write to
+                yield chunk
                 pending = []
     except SyntaxError as exc:
         raise StoreError(f"{path}: not valid RDF ({exc})") from None
     if pending:
-        yield ox.serialize(pending, format=ox.RdfFormat.N_TRIPLES)
+        chunk = ox.serialize(pending, format=ox.RdfFormat.N_TRIPLES)
+        assert chunk is not None
+        yield chunk

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -62,7 +62,8 @@ class Settings:
         >>> Settings.from_env("http://h/sparql", {"ECOSYSTEM_GRAPH_SPARQL_TIMEOUT": "soon"})
         Traceback (most recent call last):
         ...
-        ecosystem_graph.errors.StoreError: ECOSYSTEM_GRAPH_SPARQL_TIMEOUT: expected seconds (a positive number), found 'soon'
+        ecosystem_graph.errors.StoreError: ECOSYSTEM_GRAPH_SPARQL_TIMEOUT: expected seconds (a positive number),
+        found 'soon'
         """
         env = os.environ if environ is None else environ
 
@@ -79,7 +80,8 @@ class Settings:
 
     def checked(self) -> Settings:
         """Raise :class:`StoreError` for a URL or graph name that cannot work."""
-        for what, url in (("query", self.query_url), ("update", self.update_url), ("Graph Store Protocol", self.gsp_url)):
+        for what, url in (("query", self.query_url), ("update", self.update_url),
+                          ("Graph Store Protocol", self.gsp_url)):
             if url is not None:
                 _check_url(url, what)
         if not re.fullmatch(r"[A-Za-z][\w+.-]*:[^\s<>\"{}|\\^`]+", self.graph):
@@ -108,7 +110,8 @@ def _check_url(url: str, what: str) -> None:
     >>> _check_url("http://dba:dba@localhost:8890/sparql", "query")
     Traceback (most recent call last):
     ...
-    ecosystem_graph.errors.StoreError: the query URL holds credentials; set ECOSYSTEM_GRAPH_SPARQL_USER and ECOSYSTEM_GRAPH_SPARQL_PASSWORD instead (a URL shows in shell history, process lists and logs)
+    ecosystem_graph.errors.StoreError: the query URL holds credentials; set ECOSYSTEM_GRAPH_SPARQL_USER and
+    ECOSYSTEM_GRAPH_SPARQL_PASSWORD instead (a URL shows in shell history, process lists and logs)
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -161,7 +164,7 @@ class _ChallengeAuth(httpx.Auth):
         self._digest = httpx.DigestAuth(user, password)
         self._scheme: httpx.Auth | None = None
 
-    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         if self._scheme is not None:
             yield from self._scheme.auth_flow(request)
             return
@@ -259,7 +262,8 @@ class SparqlClient:
             result.graph = parse_graph(response)
             return result
         try:
-            result = Result.parse(source=_Body(response.content), format="json")
+            # rdflib types source as IO; its JSON results parser only calls read()
+            result = Result.parse(source=_Body(response.content), format="json")  # type: ignore[arg-type]
         except Exception as exc:  # a body that is not SPARQL JSON results: a proxy, a wrong URL...
             raise StoreError(f"{safe_url(self.settings.query_url)} did not answer with SPARQL results "
                              f"({response.headers.get('content-type', 'no content type')}): {exc}") from None
@@ -281,7 +285,9 @@ class SparqlClient:
         """The whole of ``graph``: a Graph Store Protocol GET, else a CONSTRUCT query."""
         _, gsp = self.endpoints()
         if gsp is None:
-            return self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", graph).graph
+            constructed = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", graph).graph
+            assert constructed is not None
+            return constructed
         response = self.request("GET", gsp, "read from", params={"graph": graph}, headers={"Accept": GRAPH_TYPES})
         self._refuse_cut(response)
         return parse_graph(response)

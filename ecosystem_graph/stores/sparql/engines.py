@@ -123,6 +123,7 @@ class _Virtuoso(Engine):
         [rdflib.term.Literal('true', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#boolean'))]
         """
         if result.type == "SELECT" and [str(v) for v in result.vars or []] == ["__ASK_RETVAL"]:
+            assert result.vars is not None
             return _ask(bool(result.bindings) and str(result.bindings[0].get(result.vars[0])) == "1")
         if result.type != "SELECT" or not result.bindings:
             return result
@@ -131,7 +132,8 @@ class _Virtuoso(Engine):
             for variable, value in list(row.items()):
                 if isinstance(value, Literal) and value.datatype in (XSD.integer, XSD.boolean) \
                         and (str(variable) in computed or value.datatype == XSD.boolean) and str(value) in ("0", "1"):
-                    row[variable] = Literal(str(value) == "1")
+                    # rdflib types the rows of bindings as read-only Mappings; the parsers make dicts
+                    row[variable] = Literal(str(value) == "1")  # type: ignore[index]
         return result
 
     def explain(self, status: int, text: str) -> str:
@@ -139,7 +141,8 @@ class _Virtuoso(Engine):
 
         >>> VIRTUOSO.explain(500, "Virtuoso 42000 Error SR186:SECURITY: No permission to execute procedure "
         ...                       "DB.DBA.SPARQL_INSERT_DICT_CONTENT with user ID 107\\n\\nSPARQL query:\\nINSERT ...")
-        'the user lacks the SPARQL_UPDATE role (Virtuoso: No permission to execute procedure DB.DBA.SPARQL_INSERT_DICT_CONTENT with user ID 107)'
+        'the user lacks the SPARQL_UPDATE role (Virtuoso: No permission to execute procedure
+        DB.DBA.SPARQL_INSERT_DICT_CONTENT with user ID 107)'
         """
         head = super().explain(status, text.split("SPARQL query:")[0])
         if "SR186" in head:
@@ -184,7 +187,9 @@ def _ask(answer: bool) -> Result:
 
 _BOOLEAN_CALLS = ("BOUND", "ISIRI", "ISURI", "ISBLANK", "ISLITERAL", "ISNUMERIC", "REGEX", "CONTAINS", "STRSTARTS",
                   "STRENDS", "LANGMATCHES", "SAMETERM", "EXISTS", "NOT")
-_HIDDEN = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|<[^<>\s]*>|#[^\n]*')
+_HIDDEN = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\''  # long strings
+                     r'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\''  # short strings
+                     r'|<[^<>\s]*>|#[^\n]*')  # IRIs, comments
 
 
 def boolean_variables(query: str) -> set[str]:

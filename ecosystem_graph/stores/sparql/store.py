@@ -41,6 +41,7 @@ from rdflib import Graph
 from rdflib.query import Result
 
 from ...errors import StoreError
+from ...results import select_rows
 from ..base import Check, PersistentStore
 from .batches import Batches, rdf_file_chunks
 from .client import EG, Settings, SparqlClient, safe_url
@@ -95,7 +96,7 @@ class SparqlStore(PersistentStore):
         return self.settings.graph
 
     @property
-    def sparql_engine(self) -> str:
+    def sparql_engine(self) -> str:  # type: ignore[override]  # read-only: known from the remote's answers
         """The remote engine's name (``virtuoso``, ``generic``), from its answers unless configured."""
         return self.client.engine.name
 
@@ -110,7 +111,7 @@ class SparqlStore(PersistentStore):
               {g} ?p ?o . FILTER (?p IN (<{EG}current>, <{EG}previous>, <{EG}generation>))
               OPTIONAL {{ FILTER (?p = <{EG}current>) ?o <{EG}manifest> ?m }} }} }}""", None)
         found: dict[str, Any] = {"current": None, "previous": None, "generations": set(), "manifest": None}
-        for row in rows:
+        for row in select_rows(rows):
             key = str(row[0])[len(EG):]
             if key == "generation":
                 found["generations"].add(str(row[1]))
@@ -169,7 +170,8 @@ class SparqlStore(PersistentStore):
         """What the current graph was built or pushed from (``None`` before the first push)."""
         if self._pinned is not None:
             return self._pinned.manifest
-        return self.control()["manifest"]
+        manifest: dict[str, Any] | None = self.control()["manifest"]
+        return manifest
 
     def close(self) -> None:
         """Forget the generation being read (the next query reads the current one) and disconnect."""
@@ -290,7 +292,8 @@ def _insert(graph: str, batch: bytes) -> str:
 
 
 def _count(client: SparqlClient, graph: str) -> int:
-    rows = list(client.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}", None))
+    rows = list(select_rows(client.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}",
+                                         None)))
     return int(rows[0][0]) if rows else 0
 
 
@@ -298,6 +301,7 @@ def _is_empty(result: Result) -> bool:
     if result.type == "ASK":
         return not result.askAnswer
     if result.type in ("CONSTRUCT", "DESCRIBE"):
+        assert result.graph is not None
         return len(result.graph) == 0
     return not result.bindings
 
