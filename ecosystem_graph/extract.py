@@ -16,14 +16,17 @@ a place of the gazetteer, an event, a person or an organization by the rules of
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from . import geo
 from .extract_dates import DateMention, find_dates
 from .extract_known import Known, Place, gazetteer_place
+from .extract_rules import Rules
 from .extract_text import Article, Sentence, article_from_text, calm_capitals, sentences
 
 #: Lowercase words that may join the capitalized words of one name ("University of Plovdiv").
@@ -41,6 +44,23 @@ _ARTICLES = frozenset({"the", "la", "le", "l", "die", "der", "des", "den"})
 _TOKEN = re.compile(r"(?:[dlDLjJnNsScC]|[Qq]u)['’](?=[^\W\d_])"  # French elision: "d'Aderly", "l'INSA"
                     r"|[^\W_][\w'’\-]*(?:\.(?:com|io|ai|net|org|eu|co)\b)?|&|\S")
 _POSSESSIVE = re.compile(r"['’]s?$")
+#: How far before a name its cue words are looked for ("such as", "CEO of", "said"), in characters. The
+#: longest cue phrase read there is under 100 characters (a role, "of", an organization's name of up to
+#: 60 characters, a comma); the window keeps a long sentence from being searched from its start once per
+#: name (issue 13: that made extraction quadratic). Only a cue phrase stretched past the window, by
+#: hundreds of spaces or a word of hundreds of letters, is no longer read.
+HEAD_WINDOW = 400
+#: The most words one name can have. Longer runs of capitalized words (a hostile text of nothing else)
+#: are cut into names of this many words, so that the rules applied to each name stay bounded; no name
+#: of a real article comes near it.
+MAX_NAME_WORDS = 40
+_WORD_BEFORE = re.compile(r"[\w.'’&-]+")
+_COMMA_OR_SPACE = re.compile(r"[\s,]*")
+_COMMA = re.compile(r"\s*,\s*")
+_APPOSITION = re.compile(r",\s+the\s+")
+#: What joins a name to the organization named before it: "Siemens and Bosch", "X (XY), and the Y".
+_TOGETHER = re.compile(r"(?:\s*\([^()]{1,25}\))?(?:\s*,\s*|\s*,?\s+(?:and|und|et|or)\s+)"
+                       r"(?:(?:of|from|at|with)\s+)?(?:the\s+)?")
 #: Words before a place's name that make a doubtful name a place: "in Martin", "the city of Julia".
 _LOCATIVE = re.compile(r"(?i)(?:\b(?:in|to|from|near|of|at|via|nach|aus|bei|von|à|en|de|au|city|town|capital"
                        r"|visits?|visited|visiting)"
@@ -105,9 +125,20 @@ class Extraction:
     meetings: list[Fact]
     visit: Fact | None
     home: str | None  # key of the organization whose visit the article reports
+    _by_key: dict[str, tuple[list[Entity], int, dict[str, Entity]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def entity(self, kind: str, key: str) -> Entity | None:
-        return next((e for e in getattr(self, kind) if e.key == key), None)
+        """The first entity of ``kind`` with ``key``. Looked up in an index (drafting asks once per
+        record); the index is rebuilt when the list is another or has grown, as the lists only grow."""
+        entities = getattr(self, kind)
+        cached = self._by_key.get(kind)
+        if cached is None or cached[0] is not entities or cached[1] != len(entities):
+            index: dict[str, Entity] = {}
+            for entity in entities:
+                index.setdefault(entity.key, entity)
+            cached = self._by_key[kind] = (entities, len(entities), index)
+        return cached[2].get(key)
 
 
 def extract_text(text: str, known: Known, fmt: str = "text", default_year: int | None = None) -> Extraction:
@@ -123,13 +154,14 @@ def extract_article(article: Article, known: Known, default_year: int | None = N
         reader.read_sentence(sentence)
     reader.drop_headline_only()
     reader.merge_short_forms()
-    dates = [Fact("date", d.value, _date_mention(d, found), {"year_from_context": d.year_from_context})
+    locate = SentenceIndex(found)
+    dates = [Fact("date", d.value, _date_mention(d, locate), {"year_from_context": d.year_from_context})
              for d in find_dates(article.text, known.rules.dates, default_year)]
     result = Extraction(article, found, *(reader.entities(kind) for kind in
                                           ("organizations", "people", "places", "events")),
                         dates, [], [], None, None)
     names = [(m.start, m.end) for e in [*result.organizations, *result.events] for m in e.mentions]
-    result.themes = _themes(article.text, found, known, names)
+    result.themes = _themes(article.text, locate, known, names)
     _add_countries_of_cities(result, known)
     _known_cities(result, known)
     from .extract_meetings import find_meetings  # here: extract_meetings imports this module's classes
@@ -140,18 +172,39 @@ def extract_article(article: Article, known: Known, default_year: int | None = N
     return result
 
 
-def _date_mention(date: DateMention, found: list[Sentence]) -> Mention:
-    return Mention(date.start, date.end, date.text, sentence_at(found, date.start),
+def _date_mention(date: DateMention, locate: SentenceIndex) -> Mention:
+    return Mention(date.start, date.end, date.text, locate(date.start),
                    f"date written {date.text!r}" + (", year from the text around it" if date.year_from_context
                                                     else ""), 0.75 if date.year_from_context else 0.95)
 
 
 def sentence_at(found: list[Sentence], offset: int) -> Sentence:
-    """The sentence holding ``offset``."""
+    """The sentence holding ``offset`` (the last one if none does). For many look-ups, use
+    :class:`SentenceIndex`: this scans the sentences."""
     for sentence in found:
         if sentence.start <= offset < sentence.end:
             return sentence
     return found[-1]
+
+
+class SentenceIndex:
+    """:func:`sentence_at` by bisection, for the many dates and themes of a long article: the
+    sentences of :func:`sentences` are in text order and do not overlap.
+
+    >>> found = sentences("One. Two. Three.")
+    >>> [SentenceIndex(found)(offset).text for offset in (0, 4, 6, 99)]
+    ['One.', 'Three.', 'Two.', 'Three.']
+    """
+
+    def __init__(self, found: list[Sentence]) -> None:
+        self.found = found
+        self.starts = [sentence.start for sentence in found]
+
+    def __call__(self, offset: int) -> Sentence:
+        i = bisect_right(self.starts, offset) - 1
+        if i >= 0 and offset < self.found[i].end:
+            return self.found[i]
+        return self.found[-1]
 
 
 # -- names -----------------------------------------------------------------------------------
@@ -172,6 +225,25 @@ class _Chunk:
         return self.sentence.text[self.start - self.sentence.start:self.end - self.sentence.start]
 
 
+class _ReaderPatterns:
+    """The reader's patterns made of cue words, compiled once per article rather than once per name."""
+
+    def __init__(self, rules: Rules) -> None:
+        roles = "|".join(map(re.escape, rules.role_words))
+        project = "|".join(map(re.escape, rules.project_words))
+        verbs = "|".join(map(re.escape, rules.organization_verbs))
+        self.project_after = re.compile(rf"[\"”]?(?:\s*,\s*(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}|\s+)(?:{project})\b",
+                                        re.I)
+        self.project_before = re.compile(rf"\b(?:{project})\s+[\"“]?$", re.I)
+        self.role_of_before = re.compile(rf"(?<!\w)(?:{roles})\s+(?:of|at)\s+[^,.;()]{{2,60}},\s*$", re.I)
+        self.role_org_before = re.compile(rf"(?<!\w)(?:{roles})\s+(?:of|at|from|bei|der|de|du|chez)\s+(?:the\s+)?$",
+                                          re.I)
+        self.staff_after = re.compile(
+            rf"['’]s?\s+(?:[a-z-]+\s+)?(?:{roles}|team|board|staff|office|headquarters|campus|researchers)\b", re.I)
+        self.person_verb = re.compile(r"\s*(?:" + "|".join(map(re.escape, rules.person_verbs)) + r")\b")
+        self.organization_verb = re.compile(rf",?\s+(?:{verbs})\b")
+
+
 class _Reader:
     """Reads the names of each sentence and keeps one entity per name key."""
 
@@ -184,6 +256,19 @@ class _Reader:
         self.written: dict[int, Sentence] = {}  # start -> the sentence as the article writes it
         self.legal_form = re.compile(r",?\s+(" + "|".join(re.escape(f) for f in self.rules.legal_forms if "." in f or " " in f)
                                      + r")(?!\w)")
+        # Indexes of what was found, kept as it is found: a name is compared with earlier names through
+        # them, never by looking through every name found so far (issue 13: that was quadratic).
+        self.by_key: dict[str, list[Entity]] = {}         # name key -> entities of any kind
+        self.by_family_name: dict[str, list[Entity]] = {}  # last word of a person's label -> people
+        self.place_labels: set[str] = set()               # labels of places (they never change)
+        self.country_codes: Counter[str] = Counter()      # ISO codes of the countries found
+        self.best: dict[int, float] = {}                  # id of an entity -> its mentions' best confidence
+        self.theme_labels = {label.lower() for _, labels in known.themes for label in labels}
+        self.patterns = _ReaderPatterns(self.rules)
+        # Organization words that end German compounds ("Handelskammer"), in the cues' order.
+        self.compound_cues = [(cue, type_id) for cue, type_id in known.type_cues.items()
+                              if len(cue) >= 6 and " " not in cue]
+        self.compound_endings = tuple(cue for cue, _ in self.compound_cues)
 
     def entities(self, kind: str) -> list[Entity]:
         return [e for (k, _), e in self.found.items() if k == kind]
@@ -240,7 +325,7 @@ class _Reader:
         title case that are no large place nor organization word. (Two companies named in one word,
         "the Ministry of Economy, Siemens and Bosch", still pass: a known limit, see docs/extraction.md.)"""
         words = [w for w in chunk.words if w not in _AND]
-        return re.fullmatch(r"\s*,\s*", self.text[previous.end:chunk.start]) is not None and \
+        return _COMMA.fullmatch(self.text, previous.end, chunk.start) is not None and \
             all(_titlecase(w) and not self._clear_place(w) and self._type_in([w]) is None for w in words)
 
     def _trim(self, chunk: _Chunk) -> _Chunk | None:
@@ -329,16 +414,15 @@ class _Reader:
             return True  # "VTT Technical Research Centre of Finland and SINTEF": an acronym names its own
         if len(right) < 2 and not self._has_cue(right):
             return False
-        found = {e.key for e in self.found.values()}
-        return bool(self._clear_place(left[-1]) or self.known.key(" ".join(left)) in found
-                    or self.known.key(" ".join(right)) in found)
+        return bool(self._clear_place(left[-1]) or self.known.key(" ".join(left)) in self.by_key
+                    or self.known.key(" ".join(right)) in self.by_key)
 
     def _after(self, chunk: _Chunk, start: int, *words: str) -> int:
         """The offset after ``words`` read from ``start`` in the chunk's sentence."""
         position = start
         for word in words:
             position = self.text.index(word, position) + len(word)
-        match = re.compile(r"[\s,]*").match(self.text, position)
+        match = _COMMA_OR_SPACE.match(self.text, position)
         return match.end() if match else position
 
     def _end_of(self, chunk: _Chunk, start: int, words: list[str]) -> int:
@@ -361,8 +445,10 @@ class _Reader:
         # German compounds end with their organization word: "Handelskammer", "Fraunhofer-Institut"
         # (in a name of several words: a lone "Familienunternehmen" is a common noun).
         for word in reversed(lowered if len(lowered) > 1 else []):
-            for cue, type_id in self.known.type_cues.items():
-                if len(cue) >= 6 and " " not in cue and word.endswith(cue) and word != cue:
+            if not word.endswith(self.compound_endings):
+                continue  # no organization word ends it: the common case, tested at C speed
+            for cue, type_id in self.compound_cues:
+                if word.endswith(cue) and word != cue:
                     return cue, type_id
         return None
 
@@ -374,8 +460,8 @@ class _Reader:
             if ident is not None:
                 entity = self._add(table, chunk, f"known {table[:-1] if table != 'people' else 'person'} {ident}",
                                    0.95, match=ident)
-                if table == "places":
-                    entity.attrs.setdefault("place", self.known.place(ident))
+                if table == "places" and "place" not in entity.attrs:
+                    self._set_place(entity, self.known.place(ident))
                 return
         if self._seen(chunk):
             return
@@ -391,7 +477,7 @@ class _Reader:
         alias = self.aliases.get(name)
         if alias is not None:
             entity = self.found[("organizations", alias)]
-            entity.mentions.append(self._mention(chunk, f"short name of {entity.label}", 0.85))
+            self._note(entity, self._mention(chunk, f"short name of {entity.label}", 0.85))
             return
         if self._generic(chunk):
             return
@@ -412,12 +498,12 @@ class _Reader:
         """A name the article used before, or a person's family name alone ("Petrova" after "Mariya
         Petrova"): another mention of the same entity."""
         key = self.known.key(chunk.text)
-        same = [e for (_, k), e in self.found.items() if k == key]
+        same = self.by_key.get(key, [])
         if not same and len(chunk.words) == 1:
-            same = [e for (kind, _), e in self.found.items() if kind == "people" and e.label.split()[-1] == chunk.text]
+            same = self.by_family_name.get(chunk.text, [])
         if len(same) != 1:
             return False
-        same[0].mentions.append(self._mention(chunk, f"named again: {same[0].label}", same[0].confidence))
+        self._note(same[0], self._mention(chunk, f"named again: {same[0].label}", self._confidence(same[0])))
         if same[0].kind == "organizations":
             self._acronym_alias(chunk, same[0])  # a title names it, the body adds "(ACRONYM)"
         return True
@@ -430,10 +516,8 @@ class _Reader:
         long_words = [w for w in chunk.words if len(w) > 3]
         if len(chunk.words) > 2 and long_words and all(w.isupper() for w in long_words):
             return True
-        project = "|".join(map(re.escape, self.rules.project_words))
-        described = re.match(rf"[\"”]?(?:\s*,\s*(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}|\s+)(?:{project})\b",
-                             self.text[chunk.end:chunk.end + 60], re.I)
-        return bool(described or re.search(rf"\b(?:{project})\s+[\"“]?$", self.text[max(0, chunk.start - 12):chunk.start], re.I))
+        described = self.patterns.project_after.match(self.text[chunk.end:chunk.end + 60])
+        return bool(described or self.patterns.project_before.search(self.text[max(0, chunk.start - 12):chunk.start]))
 
     def _place(self, chunk: _Chunk) -> bool:
         place = gazetteer_place(chunk.text, self.rules, self._countries())
@@ -447,12 +531,21 @@ class _Reader:
         known = self.known.places_by_geonames.get(place.geonames_id)
         entity = self._add("places", chunk, f"{place.kind} of the gazetteer (GeoNames {place.geonames_id})",
                            0.9, match=known, label=place.name)
-        entity.attrs.update(place=place)
+        self._set_place(entity, place)
         return True
 
+    def _set_place(self, entity: Entity, place: Place) -> None:
+        """Say which place ``entity`` is, keeping the index of the countries found."""
+        previous = entity.attrs.get("place")
+        if previous is not None and previous.kind == "country":
+            self.country_codes[previous.country] -= 1
+        entity.attrs["place"] = place
+        if place.kind == "country":
+            self.country_codes[place.country] += 1
+
     def _countries(self) -> list[str]:
-        return [e.attrs["place"].country for (k, _), e in self.found.items()
-                if k == "places" and e.attrs["place"].kind == "country"]
+        """ISO codes of the countries found (a city's name prefers a city of one of them)."""
+        return [code for code, count in self.country_codes.items() if count > 0]
 
     def _event(self, chunk: _Chunk) -> bool:
         # "London Tech Week", "Smart City Forum Ljubljana"; but "Forum Virium Helsinki" is named, not an event.
@@ -494,12 +587,11 @@ class _Reader:
                 self.role_before[chunk.start] = role
         if chunk.start in self.role_before:
             return bool(self._add("people", chunk, f"role {self.role_before[chunk.start]!r} before the name", 0.9))
-        head = self.text[chunk.sentence.start:chunk.start]
+        head = self._head(chunk)
         if re.search(r"\b(?:said|says|according to|sagte|a déclaré)\s*$", head):
             return bool(self._add("people", chunk, "quoted as saying", 0.8))
-        roles = "|".join(map(re.escape, self.rules.role_words))
         # "the Mayor of Gdynia, Wojciech Szczurek": the role and its organization, then the name.
-        if re.search(rf"(?<!\w)(?:{roles})\s+(?:of|at)\s+[^,.;()]{{2,60}},\s*$", head, re.I):
+        if self.patterns.role_of_before.search(head):
             return bool(self._add("people", chunk, "role written before the name", 0.8))
         after = self.text[chunk.end:chunk.end + 60].lower()
         # "Anna Schmidt, who presented", "Lukas Weber and Anna Schmidt, who": only people are "who".
@@ -519,7 +611,7 @@ class _Reader:
             return bool(self._add("people", chunk, "family name ending", 0.7))
         if any(self._clear_place(w) for w in chunk.words):
             return False  # "Opportunity Peterborough presented": an organization named after its city
-        if re.match(r"\s*(?:" + "|".join(map(re.escape, self.rules.person_verbs)) + r")\b", after):
+        if self.patterns.person_verb.match(after):
             return bool(self._add("people", chunk, "a person's verb after the name", 0.75))
         if len(chunk.words) <= 4 and re.match(r"\s+(?:of|from|at)\s+(?:the\s+)?[A-Z]", self.text[chunk.end:chunk.end + 30]):
             return bool(self._add("people", chunk, "a name followed by its organization", 0.6))
@@ -594,7 +686,7 @@ class _Reader:
 
     def _clear_place(self, word: str) -> bool:
         """Whether ``word`` is a place the article names, or a large city's own name."""
-        if any(e.label == word for (k, _), e in self.found.items() if k == "places"):
+        if word in self.place_labels:
             return True
         place = gazetteer_place(word, self.rules)
         return place is not None and not place.by_alternate_name and place.population >= 100000
@@ -608,8 +700,7 @@ class _Reader:
         if re.match(r"['’]s?\s+[a-z]", after):  # "met Aragon's regional agency": Aragon is not what was met
             reason = self._org_context(chunk)
             return bool(reason and self._org(chunk, reason, 0.55, None))
-        verbs = "|".join(map(re.escape, self.rules.organization_verbs))
-        if re.match(rf",?\s+(?:{verbs})\b", after) and not _person_shaped(chunk.words):
+        if self.patterns.organization_verb.match(after) and not _person_shaped(chunk.words):
             self._org(chunk, "a name doing what organizations do", 0.55, None)  # "Navibulgar hosted a lunch"
             return True
         if chunk.initial:
@@ -625,14 +716,11 @@ class _Reader:
 
     def _org_context(self, chunk: _Chunk) -> str | None:
         """'president of AIT', 'Nortal's director': a name whose people hold roles is an organization."""
-        head = self.text[chunk.sentence.start:chunk.start]
-        roles = "|".join(map(re.escape, self.rules.role_words))
+        head = self._head(chunk)
         # One word after "CEO of" is a company; more ("Head of International Affairs") a department.
-        if len(chunk.words) == 1 and \
-                re.search(rf"(?<!\w)(?:{roles})\s+(?:of|at|from|bei|der|de|du|chez)\s+(?:the\s+)?$", head, re.I):
+        if len(chunk.words) == 1 and self.patterns.role_org_before.search(head):
             return "a role's organization"
-        if re.match(rf"['’]s?\s+(?:[a-z-]+\s+)?(?:{roles}|team|board|staff|office|headquarters|campus|researchers)\b",
-                    self.text[chunk.end:chunk.end + 40], re.I):
+        if self.patterns.staff_after.match(self.text[chunk.end:chunk.end + 40]):
             return "a name whose team or staff is named"
         # "met the team of Grand Garage", "experts from Sirris": people of an organization.
         if re.search(r"\b(?:team|teams|staff|management|representatives|experts|researchers|engineers|employees)"
@@ -646,7 +734,7 @@ class _Reader:
 
     def _listed(self, chunk: _Chunk) -> str | None:
         """Why ``chunk`` is in a list of organizations: after 'such as', or coordinated with one."""
-        head = self.text[chunk.sentence.start:chunk.start]
+        head = self._head(chunk)
         if re.search(r"(?:such as|like|including|includes|included|wie|comme|notamment)\s+$", head, re.I):
             return "name in a list of examples"
         # "speakers from Cisco", "Mikko Laine from Business Finland"; but "firms from Transylvania"
@@ -661,8 +749,7 @@ class _Reader:
             return "name in a list of organizations"
         end, previous = self.last_org
         # "Siemens and Bosch", "researchers of TNO and of Deltares", "X (XY), and the Y"
-        if previous is not None and re.fullmatch(r"(?:\s*\([^()]{1,25}\))?(?:\s*,\s*|\s*,?\s+(?:and|und|et|or)\s+)"
-                                                 r"(?:(?:of|from|at|with)\s+)?(?:the\s+)?", self.text[end:chunk.start]):
+        if previous is not None and _TOGETHER.fullmatch(self.text, end, chunk.start):
             return f"named together with {previous.label}"
         return None
 
@@ -675,19 +762,29 @@ class _Reader:
             word[:4].casefold() == name[:4].casefold() and word.casefold() != name.casefold()
             for name in _country_names())
 
+    def _head(self, chunk: _Chunk) -> str:
+        """The text of the chunk's sentence before it, at most ``HEAD_WINDOW`` characters of it."""
+        return self.text[max(chunk.sentence.start, chunk.start - HEAD_WINDOW):chunk.start]
+
     def _words_before(self, chunk: _Chunk, count: int) -> list[str]:
-        head = chunk.sentence.text[:chunk.start - chunk.sentence.start]
-        return re.findall(r"[\w.'’&-]+", head)[-count:]
+        """The last ``count`` words (``count`` > 0) before ``chunk`` in its sentence. Read in a window
+        widened until it holds one word more (the first may be cut), not from the sentence's start."""
+        width = 64
+        while True:
+            low = max(chunk.sentence.start, chunk.start - width)
+            words = _WORD_BEFORE.findall(self.text, low, chunk.start)
+            if low == chunk.sentence.start or len(words) > count:
+                return words[-count:]
+            width *= 4
 
     def _is_theme(self, name: str) -> bool:
-        lowered = name.lower()
-        return any(lowered == label.lower() for _, labels in self.known.themes for label in labels)
+        return name.lower() in self.theme_labels
 
     # Recording.
     def _org(self, chunk: _Chunk, why: str, confidence: float, type_id: str | None) -> Entity:
         appositive = self._apposition(chunk)
         if appositive is not None:
-            appositive.mentions.append(self._mention(chunk, f"another name of {appositive.label}", confidence))
+            self._note(appositive, self._mention(chunk, f"another name of {appositive.label}", confidence))
             appositive.attrs.setdefault("alt_labels", set()).add(_clean_label(chunk.text))
             return appositive
         entity = self._add("organizations", chunk, why, confidence)
@@ -705,7 +802,7 @@ class _Reader:
         """'WKO, the Austrian Economic Chamber,': the second name is the first one's."""
         end, entity = self.last_org
         # Only a short name is explained so ("WKO, the ..."); "X B.V., the University of Y" is a list.
-        if entity is None or len(entity.label.split()) > 1 or not re.fullmatch(r",\s+the\s+", self.text[end:chunk.start]):
+        if entity is None or len(entity.label.split()) > 1 or not _APPOSITION.fullmatch(self.text, end, chunk.start):
             return None
         return entity if re.match(r"\s*[,(]", self.text[chunk.end:chunk.end + 2]) else None
 
@@ -733,12 +830,39 @@ class _Reader:
         if entity is None:
             shown = self.known.labels.get((kind, match)) if match else None
             entity = self.found[(kind, key)] = Entity(kind, shown or label or _clean_label(chunk.text), key, match)
+            self._index(entity)
         elif not match and len(chunk.words) > len(entity.label.split()) and kind != "places":
-            entity.label = _clean_label(chunk.text)
+            self._relabel(entity, _clean_label(chunk.text))
         if not match and kind != "places" and _clean_label(chunk.text) != entity.label:
             entity.attrs.setdefault("alt_labels", set()).add(_clean_label(chunk.text))
-        entity.mentions.append(self._mention(chunk, why, confidence))
+        self._note(entity, self._mention(chunk, why, confidence))
         return entity
+
+    def _index(self, entity: Entity) -> None:
+        """Enter a new entity in the indexes of what was found."""
+        self.by_key.setdefault(entity.key, []).append(entity)
+        if entity.kind == "places":
+            self.place_labels.add(entity.label)
+        elif entity.kind == "people":
+            self.by_family_name.setdefault(entity.label.split()[-1], []).append(entity)
+
+    def _relabel(self, entity: Entity, label: str) -> None:
+        """Give ``entity`` a longer label read later, keeping the family name index."""
+        if entity.kind == "people":
+            namesakes = self.by_family_name[entity.label.split()[-1]]
+            del namesakes[next(i for i, other in enumerate(namesakes) if other is entity)]
+            self.by_family_name.setdefault(label.split()[-1], []).append(entity)
+        entity.label = label
+
+    def _note(self, entity: Entity, mention: Mention) -> None:
+        """Add a mention to ``entity``, keeping its best confidence (``Entity.confidence`` would look
+        through all its mentions again each time it is named again)."""
+        entity.mentions.append(mention)
+        self.best[id(entity)] = max(self.best.get(id(entity), mention.confidence), mention.confidence)
+
+    def _confidence(self, entity: Entity) -> float:
+        """``entity.confidence`` as the reader keeps it: the best of its mentions so far."""
+        return self.best.get(id(entity), 0.5)
 
     def drop_headline_only(self) -> None:
         """A headline in capitals, read in title case, turns common nouns into names ("Czech
@@ -754,12 +878,12 @@ class _Reader:
         """'Collider' after 'Collider Accelerator', 'Knowledge City' beside 'Cluster Sofia Knowledge City':
         one organization, the short form an alternative label."""
         orgs = self.entities("organizations")
+        names = _LongerNames(orgs)
         for short in list(orgs):
             words = short.label.split()
             if short.match or len(words) > 2:
                 continue
-            longer = [o for o in orgs if o is not short and len(o.label.split()) > len(words)
-                      and _short_form(words, o.label.split())]
+            longer = names.of(short, words)
             if len(longer) == 1:
                 longer[0].mentions.extend(short.mentions)
                 longer[0].attrs.setdefault("alt_labels", set()).add(short.label)
@@ -774,6 +898,8 @@ def _chunks(sentence: Sentence, legal_suffixes: frozenset[str], is_cue: Callable
     tokens = [(m.start() + sentence.start, _POSSESSIVE.sub("", m.group(0)) if "'" in m.group(0) or "’" in m.group(0)
                else m.group(0)) for m in _TOKEN.finditer(sentence.text)]
     chunks: list[_Chunk] = []
+    # Tokens before the first word are punctuation: a name starting at or before it opens its sentence.
+    first_word = next((k for k, (_, w) in enumerate(tokens) if re.match(r"\w", w)), len(tokens))
     i = 0
     while i < len(tokens):
         if not _name_word(tokens[i][1]):
@@ -787,7 +913,7 @@ def _chunks(sentence: Sentence, legal_suffixes: frozenset[str], is_cue: Callable
             end = sentence.start + legal.end()
             while j < len(tokens) and tokens[j][0] < end:
                 j += 1
-        chunks.append(_Chunk(tokens[i][0], end, words, sentence, i == 0 or _opens(tokens[:i])))
+        chunks.append(_Chunk(tokens[i][0], end, words, sentence, i <= first_word))
         i = j
     return chunks
 
@@ -803,7 +929,7 @@ def _run_end(tokens: list[tuple[int, str]], i: int, sentence: Sentence, legal_su
         return text[after:after + 1] in ("'", "’") and text[after + 1:after + 2] in ("s", " ", "")
 
     j = i + 1
-    while j < len(tokens):
+    while j < len(tokens) and j - i < MAX_NAME_WORDS:
         end = tokens[j - 1][0] + len(tokens[j - 1][1]) - sentence.start
         legal = legal_form.match(sentence.text, end) if legal_form else None
         if legal:
@@ -856,9 +982,45 @@ def _short_form(short: list[str], long: list[str]) -> bool:
     return any(long[i:i + len(short)] == short for i in range(len(long) - len(short) + 1))
 
 
-def _opens(before: list[tuple[int, str]]) -> bool:
-    """Whether the tokens before a name are only punctuation: the name opens its sentence."""
-    return all(not re.match(r"\w", w) for _, w in before)
+class _LongerNames:
+    """The organizations a short name may be the short form of (see :func:`_short_form`), found by
+    the words they start or end with or hold in a row, not by comparing each name with every other
+    (issue 13: that was quadratic in the number of names).
+
+    >>> orgs = [Entity("organizations", label, label, None) for label in
+    ...         ("Collider Accelerator", "Cluster Sofia Knowledge City", "The Bakery Ltd", "Knowledge City")]
+    >>> names = _LongerNames(orgs)
+    >>> [[o.label for o in names.of(short, short.label.split())] for short in orgs]
+    [[], [], [], ['Cluster Sofia Knowledge City']]
+    >>> [o.label for o in names.of(Entity("organizations", "Bakery", "b", None), ["Bakery"])]
+    ['The Bakery Ltd']
+    """
+
+    def __init__(self, orgs: list[Entity]) -> None:
+        self.orgs = orgs
+        self.by_first: dict[str, list[Entity]] = {}  # names of two words or more, by first word ("The" aside)
+        self.by_last: dict[str, list[Entity]] = {}   # the same, by last word
+        self.by_pair: dict[tuple[str, str], list[Entity]] = {}  # names of three words or more, by two in a row
+        for org in orgs:
+            long = org.label.split()
+            if len(long) < 2:
+                continue
+            self.by_first.setdefault(long[1] if long[0] == "The" else long[0], []).append(org)
+            self.by_last.setdefault(long[-1], []).append(org)
+            if len(long) > 2:
+                for pair in dict.fromkeys(zip(long, long[1:], strict=False)):
+                    self.by_pair.setdefault(pair, []).append(org)
+
+    def of(self, short: Entity, words: list[str]) -> list[Entity]:
+        """The organizations with more words than ``words``, the words of ``short``'s label, that it
+        names, each once (in no particular order: whether there is just one is what counts)."""
+        if len(words) == 1:
+            found = [*self.by_first.get(words[0], []), *(self.by_last.get(words[0], []) if words[0].isupper() else [])]
+        elif len(words) == 2:
+            found = self.by_pair.get((words[0], words[1]), [])
+        else:  # no words: every longer name holds them; never so for a name read in an article
+            found = [o for o in self.orgs if len(o.label.split()) > len(words) and _short_form(words, o.label.split())]
+        return list({id(o): o for o in found if o is not short}.values())
 
 
 @lru_cache(maxsize=1)
@@ -955,13 +1117,14 @@ def _country_by_code(code: str, known: Known) -> Place | None:
 
 def _link_people(result: Extraction, reader: _Reader, known: Known) -> None:
     """Roles and affiliations: 'Name, Role at Org', 'Role Name', 'Org's Role Name'."""
+    orgs = _OrganizationsBySentence(result)
     for person in result.people:
         mention = person.first
         role = reader.role_before.get(mention.start) or _role_after(result.article.text, mention.end, known)
         if not role:
             continue
         person.attrs["role"] = role
-        org = _affiliation(result, mention)
+        org = _affiliation(result, mention, orgs)
         if org is not None:
             person.attrs["organization"] = org.key
 
@@ -976,22 +1139,57 @@ def _role_after(text: str, end: int, known: Known) -> str | None:
     return " ".join(words[:last + 1]) if last is not None else None
 
 
-def _affiliation(result: Extraction, mention: Mention) -> Entity | None:
+def _affiliation(result: Extraction, mention: Mention, orgs: _OrganizationsBySentence) -> Entity | None:
     """The organization named right after the person's role, else the visitor when it sends the person."""
-    window = result.article.text[mention.end:mention.end + 120]
-    orgs = [(m.start, e) for e in result.organizations for m in e.mentions
-            if m.sentence == mention.sentence and m.start > mention.end]
-    near = [e for start, e in sorted(orgs, key=lambda pair: pair[0])
-            if re.search(r"\b(?:at|of|from|with|bei|von|de|du|chez)\s+(?:the\s+)?$",
-                         result.article.text[mention.end:start][-25:]) and start - mention.end < len(window)]
-    if near:
-        return near[0]
-    before = sorted((m.start, e) for e in result.organizations for m in e.mentions
-                    if m.sentence == mention.sentence and m.end <= mention.start)
-    if re.search(r"represent|deleg|team|experts?|vertreten|représent", mention.sentence.text, re.I):
+    text = result.article.text
+    reach = len(text[mention.end:mention.end + 120])
+    for start, _, org in orgs.after(mention.sentence.start, mention.end, mention.end + reach):
+        if _ROLE_AT.search(text[max(mention.end, start - 25):start]):  # the 25 characters before it
+            return org
+    if orgs.sends_people(mention.sentence):
         # "The cluster was represented by ...": the people sent are the visitor's.
-        return before[0][1] if before else result.entity("organizations", result.home or "")
+        before = orgs.first_before(mention.sentence.start, mention.start)
+        return before or result.entity("organizations", result.home or "")
     return None
+
+
+class _OrganizationsBySentence:
+    """The organizations' mentions of each sentence, in text order, for the people of a long article:
+    each person's sentence is looked up, not every mention of the article (issue 13)."""
+
+    def __init__(self, result: Extraction) -> None:
+        self.mentions: dict[int, list[tuple[int, int, Entity]]] = {}
+        for org in result.organizations:
+            for m in org.mentions:
+                self.mentions.setdefault(m.sentence.start, []).append((m.start, m.end, org))
+        for found in self.mentions.values():
+            found.sort(key=lambda item: item[0])
+        self.starts = {sentence: [item[0] for item in found] for sentence, found in self.mentions.items()}
+        self.sending: dict[int, bool] = {}
+
+    def after(self, sentence: int, low: int, high: int) -> list[tuple[int, int, Entity]]:
+        """Mentions in ``sentence`` (its start) that start after ``low`` and before ``high``."""
+        starts = self.starts.get(sentence, [])
+        return self.mentions.get(sentence, [])[bisect_right(starts, low):bisect_left(starts, high)]
+
+    def first_before(self, sentence: int, offset: int) -> Entity | None:
+        """The organization of the sentence's first mention that ends by ``offset``."""
+        found = self.mentions.get(sentence, [])
+        for i in range(bisect_left(self.starts.get(sentence, []), offset)):  # those starting before it
+            if found[i][1] <= offset:
+                return found[i][2]
+        return None
+
+    def sends_people(self, sentence: Sentence) -> bool:
+        """Whether ``sentence`` says someone was represented or sent ("delegation", "team", "experts")."""
+        if sentence.start not in self.sending:
+            self.sending[sentence.start] = re.search(r"represent|deleg|team|experts?|vertreten|représent",
+                                                     sentence.text, re.I) is not None
+        return self.sending[sentence.start]
+
+
+#: "Role at the ": the word before a person's organization.
+_ROLE_AT = re.compile(r"\b(?:at|of|from|with|bei|von|de|du|chez)\s+(?:the\s+)?$")
 
 
 def _attendance(result: Extraction, known: Known) -> None:
@@ -1000,9 +1198,12 @@ def _attendance(result: Extraction, known: Known) -> None:
     bounds = "|".join(map(re.escape, known.rules.lower_bound_words))
     pattern = re.compile(rf"(?:({bounds})\s+)?(\d{{1,3}}(?:[,. \u202f]\d{{3}})+|\d+)\s*\+?\s+(?:[\w-]+\s+)?(?:{nouns})\b",
                          re.I)
+    read: dict[int, re.Match[str] | None] = {}  # sentence start -> its number of attendees: read once
     for event in result.events:
         for mention in event.mentions:
-            match = pattern.search(mention.sentence.text)
+            if mention.sentence.start not in read:
+                read[mention.sentence.start] = pattern.search(mention.sentence.text)
+            match = read[mention.sentence.start]
             if match:
                 event.attrs["attendees_at_least"] = int(re.sub(r"\D", "", match.group(2)))
                 break
@@ -1021,12 +1222,14 @@ def _weak_label(label: str, ident: str, known: Known) -> bool:
     return len(others) >= 2
 
 
-def _themes(text: str, found: list[Sentence], known: Known, names: list[tuple[int, int]]) -> list[Fact]:
+def _themes(text: str, locate: SentenceIndex, known: Known, names: list[tuple[int, int]]) -> list[Fact]:
     """Themes whose label or alternative label the text uses outside ``names`` (spans of names of
     organizations and events: "Cluj IT Cluster" is not about IT), first mention each."""
     labels = sorted(((label, ident) for ident, names in known.themes for label in names
                      if not _weak_label(label, ident, known)), key=lambda pair: -len(pair[0]))
-    taken: list[tuple[int, int]] = list(names)
+    taken = _Spans(len(text))
+    for start, end in names:
+        taken.add(start, end)
     first: dict[str, Fact] = {}
     for label, ident in labels:
         # Labels in capitals ("IT", "IoT") match only as written; others in any case, singular or plural.
@@ -1035,12 +1238,34 @@ def _themes(text: str, found: list[Sentence], known: Known, names: list[tuple[in
         # "smart city" is also written "smart-city".
         written = r"[\s-]+".join(map(re.escape, label.split()))
         for match in re.finditer(rf"(?<![\w-]){written}{plural}(?![\w-])", text, flags):
-            if any(match.start() < e and s < match.end() for s, e in taken):
+            if taken.overlaps(match.start(), match.end()):
                 continue
-            taken.append((match.start(), match.end()))
+            taken.add(match.start(), match.end())
             fact = first.get(ident)
             if fact is None or match.start() < fact.mention.start:
                 first[ident] = Fact("theme", ident, Mention(match.start(), match.end(), match.group(0),
-                                                            sentence_at(found, match.start()),
+                                                            locate(match.start()),
                                                             f"theme label {label!r}", 0.85 if len(label) > 4 else 0.7))
     return sorted(first.values(), key=lambda f: f.mention.start)
+
+
+class _Spans:
+    """Spans of a text taken by names or earlier matches, as a mark per character: asking whether a
+    match overlaps one costs the match's length, not the number of spans taken (issue 13). Spans
+    are never empty (names and matches have a character at least), so sharing a character is
+    overlapping.
+
+    >>> spans = _Spans(10); spans.add(2, 4)
+    >>> spans.overlaps(0, 2), spans.overlaps(3, 8), spans.overlaps(4, 10)
+    (False, True, False)
+    """
+
+    def __init__(self, length: int) -> None:
+        self.marks = bytearray(length)
+
+    def add(self, start: int, end: int) -> None:
+        end = min(end, len(self.marks))
+        self.marks[start:end] = b"\x01" * max(0, end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.marks.find(1, start, end) != -1

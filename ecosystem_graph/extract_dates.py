@@ -13,9 +13,10 @@ the text, else the nearest after it, else ``default_year``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 #: Dashes and slashes that join the ends of a numeric range.
 _DASH = r"\s*[-–—‒]\s*"
@@ -88,19 +89,39 @@ class DateMention:
 
 def find_dates(text: str, rules: DateRules, default_year: int | None = None) -> list[DateMention]:
     """Every date and date range in ``text``, in order; a span is read once, by its longest form."""
-    years = [(m.start(), int(m.group(0))) for m in re.finditer(r"(?<![\d,])(?:19|20)\d{2}(?![\d]|[.,]\d)", text)]
-    taken: list[tuple[int, int]] = []
+    years = _Years(text)
+    # A mark per character read as a date: whether a match overlaps one costs its length, not the
+    # number of dates read before (issue 13: that was quadratic). Matches are never empty.
+    taken = bytearray(len(text))
     found: list[DateMention] = []
     for form, pattern in rules.patterns:
         for match in pattern.finditer(text):
-            if any(match.start() < end and start < match.end() for start, end in taken) or \
-                    not _joined_rightly(form, text, match, rules):
+            if taken.find(1, match.start(), match.end()) != -1 or not _joined_rightly(form, text, match, rules):
                 continue
-            mentions = _mentions(form, match, rules, _context_year(years, match.start(), default_year))
+            mentions = _mentions(form, match, rules, years.around(match.start(), default_year))
             if mentions is not None:  # [] for "31 June": no date, and no shorter reading of it either
-                taken.append((match.start(), match.end()))
+                taken[match.start():match.end()] = b"\x01" * (match.end() - match.start())
                 found.extend(mentions)
     return sorted(found, key=lambda d: d.start)
+
+
+class _Years:
+    """The years written in a text, by position: the year of a date written without one.
+
+    >>> years = _Years("In 2018 and 2019.")
+    >>> years.around(0, None), years.around(8, None), years.around(99, None), _Years("x").around(0, 2020)
+    (2018, 2018, 2019, 2020)
+    """
+
+    def __init__(self, text: str) -> None:
+        found = [(m.start(), int(m.group(0))) for m in re.finditer(r"(?<![\d,])(?:19|20)\d{2}(?![\d]|[.,]\d)", text)]
+        self.positions = [position for position, _ in found]
+        self.years = [year for _, year in found]
+
+    def around(self, at: int, default: int | None) -> int | None:
+        """The year written nearest before ``at``, else the nearest at or after it, else ``default``."""
+        i = bisect_left(self.positions, at)  # years before ``at`` are those before i
+        return self.years[i - 1] if i > 0 else self.years[i] if i < len(self.years) else default
 
 
 def _joined_rightly(form: str, text: str, match: re.Match[str], rules: DateRules) -> bool:
@@ -109,15 +130,14 @@ def _joined_rightly(form: str, text: str, match: re.Match[str], rules: DateRules
     after_between = bool(before) and before[-1] in rules.between
     if form == "day-pair":
         return not after_between
-    joined_by_and = bool(rules.after_between) and re.search(
-        r"\s(?:" + "|".join(map(re.escape, rules.after_between)) + r")\s", match.group(0), re.I) is not None
+    joined_by_and = bool(rules.after_between) and _and_pattern(rules.after_between).search(match.group(0)) is not None
     return after_between or not joined_by_and
 
 
-def _context_year(years: list[tuple[int, int]], at: int, default: int | None) -> int | None:
-    before = [year for position, year in years if position < at]
-    after = [year for position, year in years if position >= at]
-    return before[-1] if before else after[0] if after else default
+@lru_cache(maxsize=16)
+def _and_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """The words joining a range's ends after "between", compiled once rather than once per date."""
+    return re.compile(r"\s(?:" + "|".join(map(re.escape, words)) + r")\s", re.I)
 
 
 def _mentions(form: str, match: re.Match[str], rules: DateRules, context: int | None) -> list[DateMention] | None:

@@ -16,14 +16,22 @@ the other record files: records whose review ``status`` is ``accepted`` and whos
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
+from bisect import bisect_right
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .errors import EcosystemGraphError
 from .extract import Entity, Extraction, Fact, Mention
 from .extract_known import Known
+from .extract_rules import RULES_FILE
+from .extract_text import file_kind
 from .records import slug
+from .schema import DRAFT_FILES, TABLES
 
 MAX_ID_LENGTH = 60  # ids stay readable in a spreadsheet column
 
@@ -44,6 +52,13 @@ class _Ids:
         self.known = known
         self.used: dict[str, set[str]] = {}
         self.of: dict[tuple[str, str], str] = {}
+        self.graph_ids: dict[str, set[str]] = {}  # table -> the graph's ids, asked of ``known`` once
+
+    def in_graph(self, table: str) -> set[str]:
+        """The ids ``table`` of the graph uses (``Known.all_ids`` builds the set anew at each call)."""
+        if table not in self.graph_ids:
+            self.graph_ids[table] = self.known.all_ids(table)
+        return self.graph_ids[table]
 
     def place(self, key: str | None) -> str | None:
         """The id of the place ``key`` names: drafted, or the graph's ("id:london")."""
@@ -55,10 +70,11 @@ class _Ids:
         if match:
             self.of[(table, key)] = match
             return match
-        taken = self.used.setdefault(table, set()) | self.known.all_ids(table)
+        # Looked up in both sets, not in their union made anew per record (quadratic in a long draft).
+        used, graph = self.used.setdefault(table, set()), self.in_graph(table)
         base = slug(name, MAX_ID_LENGTH) or table.rstrip("s")
         ident, n = base, 2
-        while ident in taken:
+        while ident in used or ident in graph:
             ident, n = f"{base}-{n}", n + 1
         self.used[table].add(ident)
         self.of[(table, key)] = ident
@@ -66,19 +82,22 @@ class _Ids:
 
 
 def _review(confidence: float, match: str | None, why: str, mentions: list[Mention]) -> dict[str, Any]:
-    evidence = []
+    evidence: list[dict[str, Any]] = []
     for mention in mentions:
         item = {"start": mention.sentence.start, "end": mention.sentence.end, "sentence": mention.sentence.text}
         if item not in evidence:
             evidence.append(item)
+            if len(evidence) == 3:
+                break  # three sentences are shown: a name said in every sentence is not compared 10,000 times
     return {"status": "proposed", "confidence": round(confidence, 2), "match": match or "new", "why": why,
-            "evidence": evidence[:3]}
+            "evidence": evidence}
 
 
 def draft_records(result: Extraction, known: Known, source_id: str, source: dict[str, Any] | None = None
                   ) -> dict[str, Any]:
     """The draft of ``result`` as a mapping of table name -> records (with ``review`` blocks)."""
     ids = _Ids(known)
+    by_sentence = _BySentence(result)
     src = [source_id]
     draft: dict[str, Any] = {}
     if source is not None:
@@ -92,11 +111,15 @@ def draft_records(result: Extraction, known: Known, source_id: str, source: dict
     draft["organizations"] = [_organization(e, ids, result, src) for e in result.organizations]
     draft["people"] = [_person(e, ids, src) for e in result.people]
     draft["memberships"] = [m for e in result.people if (m := _membership(e, ids, known, src))]
-    draft["events"] = [_event(e, ids, result, src) for e in result.events]
+    draft["events"] = [_event(e, ids, by_sentence, src) for e in result.events]
     visit = _visit_record(result, ids, known, src)
     if visit is not None:
         draft["visits"] = [visit]
-        draft["meetings"] = [_meeting(m, result, ids, known, visit["id"], src) for m in result.meetings]
+        # The graph's meetings by visit and organization (ids: text), the first of each kept.
+        existing = {(r.get("visit"), r.get("organization")): r.key
+                    for r in reversed(known.records.all("meetings") if known.records else [])
+                    if isinstance(r.get("visit"), str) and isinstance(r.get("organization"), str)}
+        draft["meetings"] = [_meeting(m, result, ids, existing, visit["id"], src, by_sentence) for m in result.meetings]
     draft["mentioned_dates"] = [_info(d) for d in result.dates]
     draft["mentioned_themes"] = [_info(t) for t in result.themes]
     return {k: v for k, v in draft.items() if v}
@@ -122,7 +145,7 @@ def _place(entity: Entity, ids: _Ids, src: list[str]) -> dict[str, Any]:
     if place.kind == "country" and not entity.match:
         why += "; coordinates are those of its capital (the offline gazetteer has none for countries)"
     record.update(geonames_id=place.geonames_id, latitude=place.latitude, longitude=place.longitude,
-                  source=src + ["geonames"] if "geonames" in ids.known.all_ids("sources") else src)
+                  source=src + ["geonames"] if "geonames" in ids.in_graph("sources") else src)
     record["review"] = _review(entity.confidence, entity.match, why, entity.mentions)
     return record
 
@@ -185,15 +208,14 @@ def _role_as_known(role: str, known: Known) -> str:
     return role[:1].upper() + role[1:]
 
 
-def _event(entity: Entity, ids: _Ids, result: Extraction, src: list[str]) -> dict[str, Any]:
+def _event(entity: Entity, ids: _Ids, by_sentence: _BySentence, src: list[str]) -> dict[str, Any]:
     ident = ids.assign("events", entity.key, entity.label, entity.match)
     record: dict[str, Any] = {"id": ident, "label": entity.label, "kind": "event"}
     sentence = entity.first.sentence
-    dates = [d for d in result.dates if d.mention.sentence == sentence]
+    dates = by_sentence.dates.get(sentence.start, [])
     if dates:
         record["start"], record["end"] = dates[0].value.split("/")[0], dates[0].value.split("/")[-1]
-    cities = [e for e in result.places if e.attrs["place"].kind == "city"
-              and any(m.sentence == sentence for m in e.mentions)]
+    cities = by_sentence.cities.get(sentence.start, [])
     if cities:
         record["location"] = ids.place(cities[0].key)
     if "attendees_at_least" in entity.attrs:
@@ -234,11 +256,10 @@ def _existing_visit(known: Known, organizer: str, start: str) -> str | None:
     return None
 
 
-def _meeting(meeting: Fact, result: Extraction, ids: _Ids, known: Known, visit: str, src: list[str]
-             ) -> dict[str, Any]:
+def _meeting(meeting: Fact, result: Extraction, ids: _Ids, meetings: dict[tuple[str, str], str], visit: str,
+             src: list[str], by_sentence: _BySentence) -> dict[str, Any]:
     org = ids.of[("organizations", meeting.value)]
-    existing = next((r.key for r in (known.records.all("meetings") if known.records else [])
-                     if r.get("visit") == visit and r.get("organization") == org), None)
+    existing = meetings.get((visit, org))
     record: dict[str, Any] = {"id": existing or f"{visit}-{org}"[:80].strip("-"), "visit": visit,
                               "order": meeting.attrs["order"], "organization": org}
     if meeting.attrs.get("date"):
@@ -249,7 +270,7 @@ def _meeting(meeting: Fact, result: Extraction, ids: _Ids, known: Known, visit: 
         record["same_day_as"] = f"{visit}-{ids.of[('organizations', previous.value)]}"[:80].strip("-")
     if ids.place(meeting.attrs.get("city")):
         record["city"] = ids.place(meeting.attrs["city"])
-    themes = _themes_between(result, meeting)
+    themes = _themes_between(result, meeting, by_sentence)
     if themes:
         record["themes"] = themes
     record["summary"] = meeting.mention.sentence.text
@@ -262,12 +283,32 @@ def _meeting(meeting: Fact, result: Extraction, ids: _Ids, known: Known, visit: 
     return record
 
 
-def _themes_between(result: Extraction, meeting: Fact) -> list[str]:
+def _themes_between(result: Extraction, meeting: Fact, by_sentence: _BySentence) -> list[str]:
     """Themes named from this meeting's sentence up to the next meeting's."""
-    later = [m.mention.sentence.start for m in result.meetings if m.mention.sentence.start > meeting.mention.start]
-    end = min(later, default=len(result.article.text))
-    return list(dict.fromkeys(t.value for t in result.themes
-                              if meeting.mention.sentence.start <= t.mention.start < end))
+    starts = by_sentence.meeting_sentences
+    later = bisect_right(starts, meeting.mention.start)
+    end = starts[later] if later < len(starts) else len(result.article.text)
+    low = bisect_right(by_sentence.theme_starts, meeting.mention.sentence.start - 1)
+    high = bisect_right(by_sentence.theme_starts, end - 1)
+    return list(dict.fromkeys(t.value for t in by_sentence.themes[low:high]))
+
+
+class _BySentence:
+    """The dates and cities of each sentence and the themes and meetings in text order, found once
+    per draft: asked of the whole extraction per event or meeting, they made drafting quadratic."""
+
+    def __init__(self, result: Extraction) -> None:
+        self.dates: dict[int, list[Fact]] = {}
+        for fact in result.dates:
+            self.dates.setdefault(fact.mention.sentence.start, []).append(fact)
+        self.cities: dict[int, list[Entity]] = {}  # each city once per sentence, in the order of the places
+        for place in result.places:
+            if place.attrs["place"].kind == "city":
+                for start in dict.fromkeys(m.sentence.start for m in place.mentions):
+                    self.cities.setdefault(start, []).append(place)
+        self.themes = sorted(result.themes, key=lambda t: t.mention.start)
+        self.theme_starts = [t.mention.start for t in self.themes]
+        self.meeting_sentences = sorted(m.mention.sentence.start for m in result.meetings)
 
 
 def about(result: Extraction, article: str, known: Known) -> dict[str, Any]:
@@ -315,3 +356,71 @@ def source_fields(title: str | None, fallback: str, url: str | None, published: 
         fields["published"] = published
     fields["note"] = f"Drafted by ecosystem-graph extract on {date.today().isoformat()}."
     return fields
+
+
+# -- where a draft may be written ----------------------------------------------------------------
+
+#: Files of a data folder that hold records or settings: a draft never replaces one unless asked to.
+RECORD_FILES = frozenset({table.file.partition("#")[0] for table in TABLES} | {"project.yaml", RULES_FILE})
+
+
+class DraftTargetError(EcosystemGraphError):
+    """The path a draft is to be written to is not one it may replace."""
+
+
+def check_draft_target(out: Path, article: Path, data_dir: Path, force: bool = False,
+                       overwrite_records: bool = False) -> None:
+    """Refuse to write a draft to ``out`` unless it is a new path or a regular file that may be
+    replaced: never a folder, device, FIFO, socket or symbolic link (the draft is renamed into place,
+    which would replace a device file such as ``/dev/null`` when run as root), never the article
+    itself; a record or settings file (``RECORD_FILES``, or any file of ``data_dir`` but a
+    ``*.draft.yaml``) only with ``overwrite_records`` (which implies ``force``); any other existing
+    file only with ``force``.
+
+    >>> Path("data").mkdir(); _ = Path("data/organizations.csv").write_text("id,label")
+    >>> check_draft_target(Path("data/organizations.csv"), Path("a.txt"), Path("data"), force=True)
+    Traceback (most recent call last):
+    ...
+    ecosystem_graph.extract_draft.DraftTargetError: --out data/organizations.csv is a record or settings file ...
+    """
+    try:
+        mode = os.lstat(out).st_mode
+    except FileNotFoundError:
+        return  # a new file: nothing is replaced
+    except OSError as exc:
+        raise DraftTargetError(f"--out {out}: cannot check it: {(exc.strerror or str(exc)).lower()}") from None
+    if stat.S_ISLNK(mode):
+        raise DraftTargetError(f"--out {out} is a symbolic link (to {os.readlink(out)}): give the path of a "
+                               "regular file or a new one (--force does not follow or replace links)")
+    if stat.S_ISDIR(mode):
+        raise DraftTargetError(f"--out {out} is a folder: give the draft's file name, e.g. {out / 'NAME.draft.yaml'}")
+    if not stat.S_ISREG(mode):
+        raise DraftTargetError(f"--out {out} is {file_kind(mode)}, not a regular file: a draft is written only "
+                               "to a regular file or a new path (--force does not change this)")
+    if _same_file(out, article):
+        raise DraftTargetError(f"--out {out} is the article itself: write the draft to another file")
+    record = _record_file(out, data_dir)
+    if record and not overwrite_records:
+        raise DraftTargetError(f"--out {out} is {record}: a draft would replace it. Write drafts to "
+                               f"NAME.draft.yaml, or give --overwrite-records if you mean to replace it")
+    if not force and not overwrite_records:
+        raise DraftTargetError(f"{out} exists (perhaps already reviewed); give --force to replace it")
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    """Whether two paths are one file (also through hard links or other spellings of the path)."""
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return one.resolve() == other.resolve()
+
+
+def _record_file(out: Path, data_dir: Path) -> str | None:
+    """What ``out`` is, if it is a file of records or settings, else ``None``."""
+    if out.name in RECORD_FILES:
+        return "a record or settings file of a data folder"
+    data = data_dir.resolve()
+    target = out.resolve()
+    if target.is_relative_to(data) and not target.match(DRAFT_FILES):
+        return f"a file of the data folder {data_dir} and not a draft ({DRAFT_FILES})"
+    return None

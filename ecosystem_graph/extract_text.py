@@ -13,10 +13,14 @@ for HTML it is the text content of the page, one block element per line.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from .errors import EcosystemGraphError
 
@@ -31,8 +35,13 @@ _VOID = frozenset({"br", "hr", "img", "meta", "link", "input", "area", "base", "
                    "track", "wbr"})
 
 
+#: The largest article read by default, in bytes: a long news article is some 50 KB; extraction
+#: takes a few seconds per 100 KB of the most hostile text, so this bounds a run to minutes at most.
+DEFAULT_MAX_SIZE = 2_000_000
+
+
 class ArticleError(EcosystemGraphError):
-    """The article cannot be read: missing, not UTF-8, or without text."""
+    """The article cannot be read: missing, not a regular file, too large, not UTF-8, or without text."""
 
 
 @dataclass(frozen=True)
@@ -53,19 +62,24 @@ class Sentence:
     text: str
 
 
-def read_article(path: Path, fmt: str | None = None) -> Article:
+def read_article(path: Path, fmt: str | None = None, *, max_size: int | None = DEFAULT_MAX_SIZE) -> Article:
     """Read the article at ``path``; ``fmt`` (text, markdown, html) defaults to the file's suffix.
 
+    Only a regular file is read (a FIFO or a device would block or never end), and only up to
+    ``max_size`` bytes (``None``: no limit): a larger file is refused, not cut.
     Raises :class:`ArticleError` with a message a user can act on.
 
     >>> read_article(Path("no-such-article.txt"))
     Traceback (most recent call last):
     ...
     ecosystem_graph.extract_text.ArticleError: cannot read no-such-article.txt: no such file
+    >>> _ = Path("big.txt").write_text("Sofia. " * 10)
+    >>> read_article(Path("big.txt"), max_size=50)
+    Traceback (most recent call last):
+    ...
+    ecosystem_graph.extract_text.ArticleError: cannot read big.txt: it is 70 bytes, over the size limit of 50 bytes; ...
     """
-    if not path.is_file():
-        raise ArticleError(f"cannot read {path}: {'a folder, not a file' if path.is_dir() else 'no such file'}")
-    raw = path.read_bytes()
+    raw = _read_bytes(path, max_size)
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -76,6 +90,57 @@ def read_article(path: Path, fmt: str | None = None) -> Article:
     if not article.text.strip():
         raise ArticleError(f"{path}: expected an article, found no text")
     return article
+
+
+def _read_bytes(path: Path, max_size: int | None) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``max_size``; else an :class:`ArticleError`."""
+    _check_regular(path, os.stat, path)  # before opening: opening a FIFO waits for a writer
+    try:
+        # O_NONBLOCK: should the path become a FIFO after the check, opening it still returns at once.
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise ArticleError(f"cannot read {path}: {_reason(exc)}") from None
+    with os.fdopen(handle, "rb") as stream:
+        _check_regular(path, os.fstat, handle)  # what was opened is what counts
+        raw = stream.read() if max_size is None else stream.read(max_size + 1)  # one byte more tells "too big"
+        if max_size is not None and len(raw) > max_size:
+            size = max(os.fstat(handle).st_size, len(raw))
+            raise ArticleError(f"cannot read {path}: it is {size:,} bytes, over the size limit of {max_size:,} "
+                               "bytes; if it is one article, raise the limit (extract --max-size BYTES, "
+                               "or read_article(..., max_size=BYTES))")
+    return raw
+
+
+def _check_regular(path: Path, stat_of: Callable[[Any], os.stat_result], target: Any) -> None:
+    """Refuse anything but a regular file (following symbolic links), saying what it is."""
+    try:
+        mode = stat_of(target).st_mode
+    except OSError as exc:
+        raise ArticleError(f"cannot read {path}: {_reason(exc)}") from None
+    if stat.S_ISDIR(mode):
+        raise ArticleError(f"cannot read {path}: a folder, not a file")
+    if not stat.S_ISREG(mode):
+        raise ArticleError(f"cannot read {path}: {file_kind(mode)}, not a regular file; save the article "
+                           "to a file and give that")
+
+
+def file_kind(mode: int) -> str:
+    """What a file is, from its ``st_mode``, for messages.
+
+    >>> file_kind(stat.S_IFIFO), file_kind(stat.S_IFCHR), file_kind(stat.S_IFREG)
+    ('a FIFO (named pipe)', 'a character device', 'a regular file')
+    """
+    kinds = ((stat.S_ISREG, "a regular file"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISDIR, "a folder"), (stat.S_ISLNK, "a symbolic link"))
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
+def _reason(exc: OSError) -> str:
+    """An OS error as a short reason: 'no such file', 'permission denied'."""
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    return (exc.strerror or str(exc)).lower()
 
 
 def guess_format(path: Path, content: str) -> str:
@@ -173,7 +238,7 @@ class _TextOfHtml(HTMLParser):
 
 def _html_article(content: str) -> Article:
     parser = _TextOfHtml()
-    parser.feed(content)
+    parser.feed(_defused_html(content))
     parser.close()
     heading = " ".join("".join(parser.headings).split())
     main = _lines("".join(parser.main))
@@ -186,29 +251,184 @@ def _html_article(content: str) -> Article:
     return Article(text, title, "html")
 
 
+def _defused_html(content: str) -> str:
+    """``content`` with the ``<`` of markup that can never end written ``&lt;``, which the parser
+    reads back as the same text. Python's ``html.parser`` searches to the end of the page again for
+    each such ``<`` (CPython issue gh-135462, fixed in later patch releases than some we run on):
+    thousands of unclosed tags or comments took minutes (issue 13); and an unknown ``<![name[``
+    section stops it with an AssertionError. Well-formed pages are left as they are.
+
+    >>> _defused_html("<p>x</p> <a <b <!-- <![x[")
+    '<p>x</p> &lt;a &lt;b &lt;!-- &lt;![x['
+    >>> _defused_html("<!-- c --><p>a <![foo[ b ]]></p>")
+    '<!-- c --><p>a &lt;![foo[ b ]]></p>'
+    """
+    last_close = content.rfind(">")  # a tag, end tag, declaration or comment ends with ">"
+    comment_end = _last_start(_HTML_COMMENT_END, content)
+    section_ends = {"]]": _last_start(_HTML_SECTION_END, content), "]": _last_start(_HTML_CONDITION_END, content)}
+    parts: list[str] = []
+    done = 0
+    for match in _HTML_OPENER.finditer(content):
+        at = match.start()
+        if at > last_close:
+            endless = True
+        elif match.group(0) == "<!--":
+            endless = at + 4 > comment_end
+        elif match.group(0).startswith("<!["):
+            name = (match.group(1) or "").strip().lower()
+            end = "]]" if name in _SECTIONS else "]" if name in _CONDITIONS else None
+            endless = end is None or at + 3 > section_ends[end]  # an unknown section name stops the parser
+        else:
+            continue
+        if endless:
+            parts.append(content[done:at] + "&lt;")
+            done = at + 1
+    return "".join(parts) + content[done:]
+
+
+#: What opens markup in a page, and how the parser finds where comments and marked sections end.
+_HTML_OPENER = re.compile(r"<!\[([a-zA-Z][-_.a-zA-Z0-9]*\s*)?|<!--|<")
+_HTML_COMMENT_END = re.compile(r"--\s*>")
+_HTML_SECTION_END = re.compile(r"]\s*]\s*>")
+_HTML_CONDITION_END = re.compile(r"]\s*>")
+_SECTIONS = frozenset({"temp", "cdata", "ignore", "include", "rcdata"})
+_CONDITIONS = frozenset({"if", "else", "endif"})
+
+
+def _last_start(pattern: re.Pattern[str], text: str) -> int:
+    """Where the last match of ``pattern`` starts in ``text`` (-1 if none): a construct opened
+    after it cannot end (none of these patterns can match again inside its own match)."""
+    last = -1
+    for match in pattern.finditer(text):
+        last = match.start()
+    return last
+
+
 def _lines(text: str) -> str:
     """Text with runs of spaces made one, one block per line, no empty lines."""
     lines = (re.sub(r"[ \t\r\f\v\xa0]+", " ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
-#: Markdown markup, blanked out with spaces so that offsets still index the file.
-_MARKDOWN = [
-    (re.compile(r"<!--.*?-->", re.S), None),
-    (re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)"), 1),   # [text](url): keep the text
-    (re.compile(r"^\s{0,3}(#{1,6}\s|>\s?|[-*+]\s|\d+[.)]\s)", re.M), None),
-    (re.compile(r"(\*\*|__|\*|`+|~~)"), None),
-    (re.compile(r"<[^>\n]+>"), None),                   # inline HTML tags
-]
+#: Markdown markup that regular expressions blank out with spaces, so that offsets still index the file.
+_LINE_MARKS = re.compile(r"^\s{0,3}(#{1,6}\s|>\s?|[-*+]\s|\d+[.)]\s)", re.M)
+_EMPHASIS = re.compile(r"(\*\*|__|\*|`+|~~)")
 
 
 def _markdown_article(content: str) -> Article:
     text = content.replace("\r\n", "\n")
-    for pattern, keep in _MARKDOWN:
-        text = pattern.sub(lambda m, k=keep: _blank_except(m, k), text)
+    # In this order: comments, [text](url) links (their text kept), line marks, emphasis, inline tags.
+    text = _blank_spans(text, _comments(text))
+    text = _blank_spans(text, _links(text))
+    text = _LINE_MARKS.sub(lambda m: _blank_except(m, None), text)
+    text = _EMPHASIS.sub(lambda m: _blank_except(m, None), text)
+    text = _blank_spans(text, _inline_tags(text))
     heading = re.search(r"^\s{0,3}#\s+(.+)$", content.replace("\r\n", "\n"), re.M)
     title = " ".join(re.sub(r"[*_`]", "", heading.group(1)).split()) if heading else None
     return Article(text, title, "markdown")
+
+
+#: A span of markup: its start and end, and the part of it kept as text (empty: none).
+_Span = tuple[int, int, int, int]
+
+
+def _blank_spans(text: str, spans: Iterable[_Span]) -> str:
+    """``text`` with each span blanked out with spaces (line breaks kept), but for its kept part."""
+    parts: list[str] = []
+    done = 0
+    for start, end, keep_start, keep_end in spans:
+        parts += [text[done:start], _BLANKED.sub(" ", text[start:keep_start]), text[keep_start:keep_end],
+                  _BLANKED.sub(" ", text[keep_end:end])]
+        done = end
+    return "".join(parts) + text[done:]
+
+
+_BLANKED = re.compile(r"[^\n]")
+
+
+# Markdown markup is found by scanning rather than by regular expressions: ``<!--.*?-->``,
+# ``!?\[([^\]\n]*)\]\([^)\n]*\)`` and ``<[^>\n]+>`` search to the end of the text or line again
+# from each ``<`` or ``[`` that opens nothing, which made thousands of them take minutes (issue 13).
+# The scanners find the same matches, leftmost first, in one pass.
+
+
+def _comments(text: str) -> Iterator[_Span]:
+    """The matches of ``<!--.*?-->`` (DOTALL).
+
+    >>> list(_comments("a <!-- b --> <!--> c --> <!-- d"))
+    [(2, 12, 2, 2), (13, 24, 13, 13)]
+    """
+    at = text.find("<!--")
+    while at != -1:
+        end = text.find("-->", at + 4)
+        if end == -1:
+            return  # no comment opened here or later is closed
+        yield at, end + 3, at, at
+        at = text.find("<!--", end + 3)
+
+
+def _links(text: str) -> Iterator[_Span]:
+    r"""The matches of ``!?\[([^\]\n]*)\]\([^)\n]*\)``, the text in brackets kept.
+
+    >>> list(_links("a [b](c) ![d](e) [[f](g) [h]i [j](k"))
+    [(2, 8, 3, 4), (9, 16, 11, 12), (17, 24, 18, 20)]
+    """
+    bracket_end, paren_end = _NextOf(text, "]\n"), _NextOf(text, ")\n")
+    at = text.find("[")
+    while at != -1:
+        # A "!" just before is the link's ("![alt](src)"); it never ends a previous link, whose last is ")".
+        start = at - 1 if at > 0 and text[at - 1] == "!" else at
+        close = bracket_end.at(at + 1)
+        if close == -1:
+            return  # no "]" or line break is left: no later link either
+        if text[close] == "]" and text.startswith("(", close + 1):
+            end = paren_end.at(close + 2)
+            if end != -1 and text[end] == ")":
+                yield start, end + 1, at + 1, close
+                at = text.find("[", end + 1)
+                continue
+        # Every "[" up to ``close`` ends its text there too, and fails the same way.
+        at = text.find("[", close)
+    return
+
+
+def _inline_tags(text: str) -> Iterator[_Span]:
+    """The matches of ``<[^>\n]+>``.
+
+    >>> list(_inline_tags("a <b> <> <<i>x</i> <c\\n>"))
+    [(2, 5, 2, 2), (9, 13, 9, 9), (14, 18, 14, 14)]
+    """
+    close = _NextOf(text, ">\n")
+    at = text.find("<")
+    while at != -1:
+        end = close.at(at + 1)
+        if end == -1:
+            return
+        if text[end] == ">" and end > at + 1:
+            yield at, end + 1, at, at
+            at = text.find("<", end + 1)
+        elif text[end] == ">":
+            at = text.find("<", at + 1)  # "<>": nothing between
+        else:
+            at = text.find("<", end + 1)  # a line break first: no "<" up to it closes
+    return
+
+
+class _NextOf:
+    """Where the next of some characters is, from positions asked in increasing order: the text
+    between two answers is scanned once, however many positions are asked in it."""
+
+    def __init__(self, text: str, characters: str) -> None:
+        self.text = text
+        self.pattern = re.compile("[" + re.escape(characters) + "]")
+        self.asked, self.found = 0, -2  # -2: nothing found yet
+
+    def at(self, position: int) -> int:
+        """The first position at or after ``position`` holding one of the characters, -1 if none."""
+        if not self.asked <= position <= self.found and not (self.found == -1 and position >= self.asked):
+            match = self.pattern.search(self.text, position)
+            self.asked, self.found = position, match.start() if match else -1
+        return self.found
 
 
 def _headline(text: str) -> str | None:
@@ -230,7 +450,9 @@ def _blank_except(match: re.Match[str], group: int | None) -> str:
 _ABBREVIATIONS = frozenset("mr mrs ms dr prof st no nr vs etc e.g i.e inc ltd co corp jr sr dipl ing mag "
                            "approx ca bzw z.b u.a mme m ss jan feb mar apr jun jul aug sep sept oct nov dec "
                            "av bd str".split())
-_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*•#]|\d+[.)]\s))")
+# A sentence's end is looked for only where a run of stops starts: from within a run it would end
+# where the run does, and trying each of its stops read the rest again (quadratic on "......").
+_END = re.compile(r"(?<![.!?…])[.!?…]+[\"'”’)\]]*(?=\s)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*•#]|\d+[.)]\s))")
 _END_OF_LINE = re.compile(_END.pattern + "|\n")
 
 

@@ -34,3 +34,8 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(SEED_DATA, target)
     return target
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: takes several seconds (measures how work grows with input); "
+                                       "deselect with -m 'not slow'")
