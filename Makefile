@@ -42,7 +42,7 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not (browser or virtuoso or notebook or node or slow)"
 
-# Lint and import order (ruff), then types (mypy; strict on stores/ and extract/).
+# Lint and import order (ruff), then types (mypy, strict on the whole package).
 check: $(STAMP)
 	$(BIN)/ruff check ecosystem_graph tests bench
 	$(BIN)/mypy

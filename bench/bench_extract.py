@@ -40,8 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ecosystem_graph.extract import Entity, Extraction, extract_article  # noqa: E402
-from ecosystem_graph.extract_known import Known  # noqa: E402
-from ecosystem_graph.extract_text import read_article  # noqa: E402
+from ecosystem_graph.extract.known import Known  # noqa: E402
+from ecosystem_graph.extract.text import read_article  # noqa: E402
 
 from results_file import write_section  # noqa: E402
 

@@ -47,12 +47,12 @@ DEFAULT_SIZES = (50, 100, 200, 400, 1000, 2000)  # KB of 1,000 bytes (the articl
 def worker_extract(job: dict[str, Any]) -> dict[str, Any]:
     """Time ``extract_article`` and the draft on one article, with the code of ``job['code']``."""
     sys.path[:0] = [job["code"], str(ROOT / "tests")]  # the code measured first, then the shapes
-    import hostile.articles as shapes
-
     from ecosystem_graph.extract import extract_article, extract_text
-    from ecosystem_graph.extract_draft import about, draft_records, render_draft
-    from ecosystem_graph.extract_known import Known
-    from ecosystem_graph.extract_text import article_from_text
+    from ecosystem_graph.extract.draft import about, draft_records, render_draft
+    from ecosystem_graph.extract.known import Known
+    from ecosystem_graph.extract.text import article_from_text
+
+    import hostile.articles as shapes
 
     known = Known.from_data(ROOT / "data")
     extract_text("Warm-up: Nesta met the Sofia Tech Park in Munich on 5 May 2019.", known)  # loads the gazetteer

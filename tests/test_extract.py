@@ -11,9 +11,10 @@ from click.testing import CliRunner
 
 from ecosystem_graph.cli import main
 from ecosystem_graph.extract import extract_text
-from ecosystem_graph.extract_dates import DateRules, find_dates
-from ecosystem_graph.extract_known import Known
-from ecosystem_graph.extract_text import article_from_text, read_article
+from ecosystem_graph.extract.dates import find_dates
+from ecosystem_graph.extract.known import Known
+from ecosystem_graph.extract.rules import load_rules
+from ecosystem_graph.extract.text import article_from_text, read_article
 from ecosystem_graph.records import load_records
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -328,11 +329,11 @@ def test_a_connector_rule_that_is_not_a_list_is_a_clear_error(tmp_path: Path) ->
     ("the 31st of June 2018, and 1,200 participants", []),  # no such day; a count is not a year
 ])
 def test_date_forms(text: str, values: list[str]) -> None:
-    assert [d.value for d in find_dates(text, DateRules.default())] == values
+    assert [d.value for d in find_dates(text, load_rules().dates)] == values
 
 
 def test_a_date_without_a_year_takes_the_nearest_year_or_the_default() -> None:
-    rules = DateRules.default()
+    rules = load_rules().dates
     dates = find_dates("In 2019 we planned; on 30.07-03.08 we went. In 2020, on 5 May, we returned.", rules)
     assert [d.value for d in dates] == ["2019-07-30/2019-08-03", "2020-05-05"]
     assert all(d.year_from_context for d in dates)

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hostile.articles import distinct_names, one_sentence, repeated_news
 
 from ecosystem_graph.cli import main
 from ecosystem_graph.extract import extract_text
-from ecosystem_graph.extract_known import Known
-from ecosystem_graph.extract_text import ArticleError, _blank_except, article_from_text, read_article
+from ecosystem_graph.extract.known import Known
+from ecosystem_graph.extract.text import ArticleError, _blank_except, article_from_text, read_article
+
+from hostile.articles import distinct_names, one_sentence, repeated_news
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = "From 12 to 14 March 2019 the Plovdiv Digital Cluster visited Munich. The team met Nesta.\n"
@@ -60,7 +61,7 @@ def test_an_article_over_the_size_limit_is_refused_naming_file_size_and_limit(tm
 
 
 def test_read_article_takes_the_size_limit_and_has_one_by_default(tmp_path: Path) -> None:
-    from ecosystem_graph.extract_text import DEFAULT_MAX_SIZE
+    from ecosystem_graph.extract.text import DEFAULT_MAX_SIZE
 
     path = tmp_path / "a.txt"
     path.write_text(TEXT, encoding="utf-8")
@@ -249,7 +250,7 @@ def test_unclosed_markup_is_read_in_bounded_time(fmt: str, content: str) -> None
     html.parser searched to the end again from every opening character); now well under a second.
     Read in a process of its own, so that a slow reading fails at the time limit instead of holding
     the test run."""
-    code = ("from ecosystem_graph.extract_text import article_from_text, sentences; "
+    code = ("from ecosystem_graph.extract.text import article_from_text, sentences; "
             f"sentences(article_from_text({content}, {fmt!r}).text, lines={fmt == 'html'})")
     try:
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
@@ -265,7 +266,7 @@ def test_an_unknown_marked_section_is_text_not_a_crash(page: str) -> None:
 
 def test_well_formed_pages_are_parsed_as_they_are() -> None:
     """The markup that can never end is defused; the bench's pages have none, so stay untouched."""
-    from ecosystem_graph.extract_text import _defused_html
+    from ecosystem_graph.extract.text import _defused_html
 
     pages = sorted((ROOT / "bench" / "extract").glob("*/*.html"))
     assert pages and all(_defused_html(p.read_text(encoding="utf-8")) == p.read_text(encoding="utf-8")

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ..errors import EcosystemGraphError
 from ..extract import extract_article
-from ..extract_draft import DraftTargetError, about, check_draft_target, draft_records, render_draft, source_fields
-from ..extract_known import Known
-from ..extract_text import DEFAULT_MAX_SIZE, read_article
+from ..extract.draft import DraftTargetError, about, check_draft_target, draft_records, render_draft, source_fields
+from ..extract.known import Known
+from ..extract.text import DEFAULT_MAX_SIZE, read_article
 from ..files import write_atomically
 from ..locations import default_data_dir
 from ..records import slug
@@ -86,7 +87,7 @@ def _new_source_id(known: Known, title: str) -> str:
     return ident
 
 
-def _summary(draft: dict, out: Path) -> str:
+def _summary(draft: dict[str, Any], out: Path) -> str:
     parts = []
     for table, records in draft.items():
         if table == "draft":

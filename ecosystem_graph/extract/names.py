@@ -1,35 +1,20 @@
-"""Draft facts from a news article with transparent rules: names, cue words, a gazetteer, context.
-
-Capitalized word sequences are the candidate names. Each is read as a known entity of the graph,
-a place of the gazetteer, an event, a person or an organization by the rules of
-``extraction.yaml``; dates, themes and meetings are read from the sentences around them.
-
->>> from .extract_known import Known
->>> found = extract_text("Cluster Sofia Knowledge City met the Collider Accelerator in London "
-...                      "on 30 July 2018.", Known.from_data(empty=True))
->>> [(e.label, e.attrs.get("type")) for e in found.organizations]
-[('Cluster Sofia Knowledge City', 'cluster-organization'), ('Collider Accelerator', 'accelerator')]
->>> [p.label for p in found.places if p.mentioned], [d.value for d in found.dates]
-(['London'], ['2018-07-30'])
-"""
+"""Reading names: the runs of capitalized words of each sentence, cut, joined and classified as
+organizations, people, places or events, with why and how sure."""
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
-from . import geo
-from .extract_dates import DateMention, find_dates
-from .extract_known import Known, Place, gazetteer_place
-from .extract_rules import Rules
-from .extract_text import Article, Sentence, article_from_text, calm_capitals, sentences
+from .. import geo
+from .known import Known, Place, gazetteer_place
+from .model import Entity, Mention
+from .rules import Rules
+from .text import Sentence
 
-#: Lowercase words that may join the capitalized words of one name ("University of Plovdiv").
 _CONNECTORS = frozenset({"of", "for", "and", "&", "de", "du", "des", "la", "le", "für", "der", "von", "van",
                          "den", "the", "di", "del", "y", "i", "na", "za", "und", "et", "degli", "della",
                          "delle", "dei", "dello", "do", "dos", "da"})
@@ -68,149 +53,6 @@ _LOCATIVE = re.compile(r"(?i)(?:\b(?:in|to|from|near|of|at|via|nach|aus|bei|von|
 
 
 @dataclass
-class Mention:
-    """Where a name or fact was read: the span of its words and the sentence around them."""
-
-    start: int
-    end: int
-    text: str
-    sentence: Sentence
-    why: str
-    confidence: float
-
-
-@dataclass
-class Entity:
-    """An organization, person, place or event the article names, with every mention of it."""
-
-    kind: str            # organizations, people, places, events
-    label: str
-    key: str
-    match: str | None    # id of the graph's entity, None when it is new
-    mentions: list[Mention] = field(default_factory=list)
-    attrs: dict[str, Any] = field(default_factory=dict)
-    mentioned: bool = True  # False for a country drafted only because a city needs it
-
-    @property
-    def confidence(self) -> float:
-        return max((m.confidence for m in self.mentions), default=0.5)
-
-    @property
-    def first(self) -> Mention:
-        return self.mentions[0]
-
-
-@dataclass
-class Fact:
-    """A date, theme or meeting, with the mention it was read from."""
-
-    kind: str
-    value: str
-    mention: Mention
-    attrs: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Extraction:
-    """Everything drafted from one article."""
-
-    article: Article
-    sentences: list[Sentence]
-    organizations: list[Entity]
-    people: list[Entity]
-    places: list[Entity]
-    events: list[Entity]
-    dates: list[Fact]
-    themes: list[Fact]
-    meetings: list[Fact]
-    visit: Fact | None
-    home: str | None  # key of the organization whose visit the article reports
-    _by_key: dict[str, tuple[list[Entity], int, dict[str, Entity]]] = field(
-        default_factory=dict, init=False, repr=False, compare=False)
-
-    def entity(self, kind: str, key: str) -> Entity | None:
-        """The first entity of ``kind`` with ``key``. Looked up in an index (drafting asks once per
-        record); the index is rebuilt when the list is another or has grown, as the lists only grow."""
-        entities = getattr(self, kind)
-        cached = self._by_key.get(kind)
-        if cached is None or cached[0] is not entities or cached[1] != len(entities):
-            index: dict[str, Entity] = {}
-            for entity in entities:
-                index.setdefault(entity.key, entity)
-            cached = self._by_key[kind] = (entities, len(entities), index)
-        return cached[2].get(key)
-
-
-def extract_text(text: str, known: Known, fmt: str = "text", default_year: int | None = None) -> Extraction:
-    """Extract from ``text`` read as ``fmt`` (text, markdown, html)."""
-    return extract_article(article_from_text(text, fmt), known, default_year)
-
-
-def extract_article(article: Article, known: Known, default_year: int | None = None) -> Extraction:
-    """Extract every kind of fact from ``article``, linking names to ``known`` entities."""
-    found = sentences(article.text, lines=article.format == "html")
-    reader = _Reader(calm_capitals(article.text, known.rules.headline_small_words, known.rules.not_acronyms), known)
-    for sentence in found:
-        reader.read_sentence(sentence)
-    reader.drop_headline_only()
-    reader.merge_short_forms()
-    locate = SentenceIndex(found)
-    dates = [Fact("date", d.value, _date_mention(d, locate), {"year_from_context": d.year_from_context})
-             for d in find_dates(article.text, known.rules.dates, default_year)]
-    result = Extraction(article, found, *(reader.entities(kind) for kind in
-                                          ("organizations", "people", "places", "events")),
-                        dates, [], [], None, None)
-    names = [(m.start, m.end) for e in [*result.organizations, *result.events] for m in e.mentions]
-    result.themes = _themes(article.text, locate, known, names)
-    _add_countries_of_cities(result, known)
-    _known_cities(result, known)
-    from .extract_meetings import find_meetings  # here: extract_meetings imports this module's classes
-
-    find_meetings(result, known)
-    _link_people(result, reader, known)
-    _attendance(result, known)
-    return result
-
-
-def _date_mention(date: DateMention, locate: SentenceIndex) -> Mention:
-    return Mention(date.start, date.end, date.text, locate(date.start),
-                   f"date written {date.text!r}" + (", year from the text around it" if date.year_from_context
-                                                    else ""), 0.75 if date.year_from_context else 0.95)
-
-
-def sentence_at(found: list[Sentence], offset: int) -> Sentence:
-    """The sentence holding ``offset`` (the last one if none does). For many look-ups, use
-    :class:`SentenceIndex`: this scans the sentences."""
-    for sentence in found:
-        if sentence.start <= offset < sentence.end:
-            return sentence
-    return found[-1]
-
-
-class SentenceIndex:
-    """:func:`sentence_at` by bisection, for the many dates and themes of a long article: the
-    sentences of :func:`sentences` are in text order and do not overlap.
-
-    >>> found = sentences("One. Two. Three.")
-    >>> [SentenceIndex(found)(offset).text for offset in (0, 4, 6, 99)]
-    ['One.', 'Three.', 'Two.', 'Three.']
-    """
-
-    def __init__(self, found: list[Sentence]) -> None:
-        self.found = found
-        self.starts = [sentence.start for sentence in found]
-
-    def __call__(self, offset: int) -> Sentence:
-        i = bisect_right(self.starts, offset) - 1
-        if i >= 0 and offset < self.found[i].end:
-            return self.found[i]
-        return self.found[-1]
-
-
-# -- names -----------------------------------------------------------------------------------
-
-
-@dataclass
 class _Chunk:
     """A run of capitalized words (and the small words joining them) in a sentence."""
 
@@ -225,7 +67,7 @@ class _Chunk:
         return self.sentence.text[self.start - self.sentence.start:self.end - self.sentence.start]
 
 
-class _ReaderPatterns:
+class NameReaderPatterns:
     """The reader's patterns made of cue words, compiled once per article rather than once per name."""
 
     def __init__(self, rules: Rules) -> None:
@@ -244,7 +86,7 @@ class _ReaderPatterns:
         self.organization_verb = re.compile(rf",?\s+(?:{verbs})\b")
 
 
-class _Reader:
+class NameReader:
     """Reads the names of each sentence and keeps one entity per name key."""
 
     def __init__(self, text: str, known: Known) -> None:
@@ -254,7 +96,8 @@ class _Reader:
         self.role_before: dict[int, str] = {}  # start of a person's name -> role written before it
         self.last_org: tuple[int, Entity | None] = (-1, None)  # end of the last organization named
         self.written: dict[int, Sentence] = {}  # start -> the sentence as the article writes it
-        self.legal_form = re.compile(r",?\s+(" + "|".join(re.escape(f) for f in self.rules.legal_forms if "." in f or " " in f)
+        dotted = (re.escape(f) for f in self.rules.legal_forms if "." in f or " " in f)
+        self.legal_form = re.compile(r",?\s+(" + "|".join(dotted)
                                      + r")(?!\w)")
         # Indexes of what was found, kept as it is found: a name is compared with earlier names through
         # them, never by looking through every name found so far (issue 13: that was quadratic).
@@ -264,7 +107,7 @@ class _Reader:
         self.country_codes: Counter[str] = Counter()      # ISO codes of the countries found
         self.best: dict[int, float] = {}                  # id of an entity -> its mentions' best confidence
         self.theme_labels = {label.lower() for _, labels in known.themes for label in labels}
-        self.patterns = _ReaderPatterns(self.rules)
+        self.patterns = NameReaderPatterns(self.rules)
         # Organization words that end German compounds ("Handelskammer"), in the cues' order.
         self.compound_cues = [(cue, type_id) for cue, type_id in known.type_cues.items()
                               if len(cue) >= 6 and " " not in cue]
@@ -456,7 +299,8 @@ class _Reader:
     def _classify(self, chunk: _Chunk) -> None:
         name = chunk.text
         for table in ("organizations", "people", "places", "events"):
-            ident = self.known.match(table, name) or (self._known_short_form(chunk) if table == "organizations" else None)
+            ident = self.known.match(table, name) or (
+                self._known_short_form(chunk) if table == "organizations" else None)
             if ident is not None:
                 entity = self._add(table, chunk, f"known {table[:-1] if table != 'people' else 'person'} {ident}",
                                    0.95, match=ident)
@@ -597,8 +441,8 @@ class _Reader:
         # "Anna Schmidt, who presented", "Lukas Weber and Anna Schmidt, who": only people are "who".
         if re.match(r"(?:\s+and\s+[^\W\d_][\w-]*\s+[^\W\d_][\w-]*)?\s*,?\s+who\b", after):
             return bool(self._add("people", chunk, "'who' after the name", 0.8))
-        role = re.match(r"\s*(?:,|\(|–|-)\s*(?:the\s+|our\s+|a\s+|its\s+)?([\w\s&'’-]+)", after)
-        if role and any(w in self.rules.role_words for w in role.group(1).split()[:5]):
+        written = re.match(r"\s*(?:,|\(|–|-)\s*(?:the\s+|our\s+|a\s+|its\s+)?([\w\s&'’-]+)", after)
+        if written and any(w in self.rules.role_words for w in written.group(1).split()[:5]):
             return bool(self._add("people", chunk, "role after the name", 0.85))
         return False
 
@@ -613,7 +457,8 @@ class _Reader:
             return False  # "Opportunity Peterborough presented": an organization named after its city
         if self.patterns.person_verb.match(after):
             return bool(self._add("people", chunk, "a person's verb after the name", 0.75))
-        if len(chunk.words) <= 4 and re.match(r"\s+(?:of|from|at)\s+(?:the\s+)?[A-Z]", self.text[chunk.end:chunk.end + 30]):
+        followed = self.text[chunk.end:chunk.end + 30]
+        if len(chunk.words) <= 4 and re.match(r"\s+(?:of|from|at)\s+(?:the\s+)?[A-Z]", followed):
             return bool(self._add("people", chunk, "a name followed by its organization", 0.6))
         return False
 
@@ -639,7 +484,7 @@ class _Reader:
         """'X, a business accelerator', 'X is a technology company', 'the accelerator X'."""
         cue = self._described_type(chunk)
         if cue is None:
-            if any(_camel(w) or _alphanumeric(w) for w in chunk.words):
+            if any(is_camel(w) or _alphanumeric(w) for w in chunk.words):
                 self._org(chunk, "name written in mixed case", 0.6, None)
                 return True
             return False
@@ -649,7 +494,8 @@ class _Reader:
     def _described_type(self, chunk: _Chunk) -> tuple[str, str] | None:
         after = self.text[chunk.end:chunk.end + 120]
         match = re.match(r"(?:\s*,|\s*\(|\s+(?:is|was|are|ist|est|–|-))\s*"
-                         r"(?:(?:an?|the|one of the|its|der|die|das|ein|eine|le|la|un|une)\s+|l['’])?([^,.;()]{0,80})", after)
+                         r"(?:(?:an?|the|one of the|its|der|die|das|ein|eine|le|la|un|une)\s+|l['’])?"
+                         r"([^,.;()]{0,80})", after)
         if match:
             cue = self._type_in(match.group(1).split()[:6])
             if cue:
@@ -658,7 +504,7 @@ class _Reader:
         # "the Zaragoza Activa incubator", "the Polo Meccatronica technology park"; a single word so
         # placed is a modifier ("the Piedmont cluster").
         cue = self._type_in(head.group(1).split()) if head else None
-        if cue and (len(chunk.words) > 1 or _camel(chunk.words[0]) or chunk.words[0].isupper()) and \
+        if head and cue and (len(chunk.words) > 1 or is_camel(chunk.words[0]) or chunk.words[0].isupper()) and \
                 not self._only_place_and_topic(chunk) and head.group(1).lower().split()[0] == cue[0].split()[0]:
             return cue
         # "the regional development agency (Aragón Exterior)"
@@ -816,7 +662,8 @@ class _Reader:
         if match and (place is None or place.by_alternate_name and place.kind == "city"):
             short = match.group(1)
             # The tokenizer cuts "TU/e" at the slash: its first part is read as the same name.
-            for alias in {short, re.match(r"[\w&-]+", short).group(0)}:
+            first = re.match(r"[\w&-]+", short)  # a word, as short starts with a capital letter
+            for alias in {short, first.group(0) if first else short}:
                 self.aliases[alias] = entity.key
             entity.attrs.setdefault("alt_labels", set()).add(short)
 
@@ -1041,7 +888,7 @@ def _name_word(word: str) -> bool:
     """
     if re.fullmatch(r"\d+[A-Z][\w-]*", word):
         return True
-    return bool(word) and (word[0].isupper() or _camel(word)) and word[0].isalpha()
+    return bool(word) and (word[0].isupper() or is_camel(word)) and word[0].isalpha()
 
 
 def _person_shaped(words: list[str]) -> bool:
@@ -1064,7 +911,7 @@ def _titlecase(word: str) -> bool:
     return word[:1].isupper() and (len(word) == 1 or word[1:].replace("-", "").replace("'", "").islower())
 
 
-def _camel(word: str) -> bool:
+def is_camel(word: str) -> bool:
     """'PlanIT', 'TrustMe', 'eBay': capitals after the first letter, not all capitals."""
     return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word) and word.isalpha()
 
@@ -1076,196 +923,3 @@ def _alphanumeric(word: str) -> bool:
 
 def _clean_label(text: str) -> str:
     return " ".join(_POSSESSIVE.sub("", text).split())
-
-
-# -- places, people, events -------------------------------------------------------------------
-
-
-def _add_countries_of_cities(result: Extraction, known: Known) -> None:
-    """Every city needs its country: one the article does not name is drafted, marked unmentioned."""
-    countries = {e.attrs["place"].country: e for e in result.places if e.attrs["place"].kind == "country"}
-    for city in [e for e in result.places if e.attrs["place"].kind == "city"]:
-        code = city.attrs["place"].country
-        if code not in countries:
-            country = _country_by_code(code, known)
-            if country is None:
-                continue
-            entity = Entity("places", country.name, f"geonames:{country.geonames_id}", None,
-                            [Mention(city.first.start, city.first.end, city.first.text, city.first.sentence,
-                                     f"country of {city.label}", 0.9)], {"place": country}, mentioned=False)
-            result.places.append(entity)
-            countries[code] = entity
-        city.attrs["country_key"] = countries[code].key
-    for place in result.places:
-        ident = known.places_by_geonames.get(place.attrs["place"].geonames_id)
-        if ident is not None:
-            place.match = ident
-
-
-def _known_cities(result: Extraction, known: Known) -> None:
-    """An organization of the graph is where the graph says it is."""
-    for org in result.organizations:
-        city = known.values.get(("organizations", org.match or ""), {}).get("city")
-        if city:
-            org.attrs.update(city=f"id:{city}", city_from="graph")
-
-
-def _country_by_code(code: str, known: Known) -> Place | None:
-    entry = geo.find_country(code)
-    return gazetteer_place(entry["name"], known.rules) if entry else None
-
-
-def _link_people(result: Extraction, reader: _Reader, known: Known) -> None:
-    """Roles and affiliations: 'Name, Role at Org', 'Role Name', 'Org's Role Name'."""
-    orgs = _OrganizationsBySentence(result)
-    for person in result.people:
-        mention = person.first
-        role = reader.role_before.get(mention.start) or _role_after(result.article.text, mention.end, known)
-        if not role:
-            continue
-        person.attrs["role"] = role
-        org = _affiliation(result, mention, orgs)
-        if org is not None:
-            person.attrs["organization"] = org.key
-
-
-def _role_after(text: str, end: int, known: Known) -> str | None:
-    match = re.match(r"\s*(?:,|\(|–|-)\s*(?:the\s+|our\s+|a\s+)?([^,.;()]{2,80})", text[end:end + 100])
-    if not match:
-        return None
-    words = match.group(1).split()
-    # The role runs up to its last role word: "Marketing and PR Expert at the Cluster" -> "Marketing and PR Expert".
-    last = max((i for i, w in enumerate(words[:8]) if w.lower().strip("'’s") in known.rules.role_words), default=None)
-    return " ".join(words[:last + 1]) if last is not None else None
-
-
-def _affiliation(result: Extraction, mention: Mention, orgs: _OrganizationsBySentence) -> Entity | None:
-    """The organization named right after the person's role, else the visitor when it sends the person."""
-    text = result.article.text
-    reach = len(text[mention.end:mention.end + 120])
-    for start, _, org in orgs.after(mention.sentence.start, mention.end, mention.end + reach):
-        if _ROLE_AT.search(text[max(mention.end, start - 25):start]):  # the 25 characters before it
-            return org
-    if orgs.sends_people(mention.sentence):
-        # "The cluster was represented by ...": the people sent are the visitor's.
-        before = orgs.first_before(mention.sentence.start, mention.start)
-        return before or result.entity("organizations", result.home or "")
-    return None
-
-
-class _OrganizationsBySentence:
-    """The organizations' mentions of each sentence, in text order, for the people of a long article:
-    each person's sentence is looked up, not every mention of the article (issue 13)."""
-
-    def __init__(self, result: Extraction) -> None:
-        self.mentions: dict[int, list[tuple[int, int, Entity]]] = {}
-        for org in result.organizations:
-            for m in org.mentions:
-                self.mentions.setdefault(m.sentence.start, []).append((m.start, m.end, org))
-        for found in self.mentions.values():
-            found.sort(key=lambda item: item[0])
-        self.starts = {sentence: [item[0] for item in found] for sentence, found in self.mentions.items()}
-        self.sending: dict[int, bool] = {}
-
-    def after(self, sentence: int, low: int, high: int) -> list[tuple[int, int, Entity]]:
-        """Mentions in ``sentence`` (its start) that start after ``low`` and before ``high``."""
-        starts = self.starts.get(sentence, [])
-        return self.mentions.get(sentence, [])[bisect_right(starts, low):bisect_left(starts, high)]
-
-    def first_before(self, sentence: int, offset: int) -> Entity | None:
-        """The organization of the sentence's first mention that ends by ``offset``."""
-        found = self.mentions.get(sentence, [])
-        for i in range(bisect_left(self.starts.get(sentence, []), offset)):  # those starting before it
-            if found[i][1] <= offset:
-                return found[i][2]
-        return None
-
-    def sends_people(self, sentence: Sentence) -> bool:
-        """Whether ``sentence`` says someone was represented or sent ("delegation", "team", "experts")."""
-        if sentence.start not in self.sending:
-            self.sending[sentence.start] = re.search(r"represent|deleg|team|experts?|vertreten|représent",
-                                                     sentence.text, re.I) is not None
-        return self.sending[sentence.start]
-
-
-#: "Role at the ": the word before a person's organization.
-_ROLE_AT = re.compile(r"\b(?:at|of|from|with|bei|von|de|du|chez)\s+(?:the\s+)?$")
-
-
-def _attendance(result: Extraction, known: Known) -> None:
-    """'over 55,000 attendees' in an event's sentence: at least that many attended."""
-    nouns = "|".join(map(re.escape, known.rules.attendance_nouns))
-    bounds = "|".join(map(re.escape, known.rules.lower_bound_words))
-    pattern = re.compile(rf"(?:({bounds})\s+)?(\d{{1,3}}(?:[,. \u202f]\d{{3}})+|\d+)\s*\+?\s+(?:[\w-]+\s+)?(?:{nouns})\b",
-                         re.I)
-    read: dict[int, re.Match[str] | None] = {}  # sentence start -> its number of attendees: read once
-    for event in result.events:
-        for mention in event.mentions:
-            if mention.sentence.start not in read:
-                read[mention.sentence.start] = pattern.search(mention.sentence.text)
-            match = read[mention.sentence.start]
-            if match:
-                event.attrs["attendees_at_least"] = int(re.sub(r"\D", "", match.group(2)))
-                break
-
-
-# -- themes ----------------------------------------------------------------------------------
-
-
-def _weak_label(label: str, ident: str, known: Known) -> bool:
-    """A one-word label that other themes' labels contain ("innovation" in "social innovation",
-    "infrastructure innovation"...) says too little to name a theme on its own."""
-    if " " in label:
-        return False
-    pattern = re.compile(rf"(?<![\w-]){re.escape(label)}(?![\w-])", re.I)
-    others = {other for other, names in known.themes if other != ident for name in names if pattern.search(name)}
-    return len(others) >= 2
-
-
-def _themes(text: str, locate: SentenceIndex, known: Known, names: list[tuple[int, int]]) -> list[Fact]:
-    """Themes whose label or alternative label the text uses outside ``names`` (spans of names of
-    organizations and events: "Cluj IT Cluster" is not about IT), first mention each."""
-    labels = sorted(((label, ident) for ident, names in known.themes for label in names
-                     if not _weak_label(label, ident, known)), key=lambda pair: -len(pair[0]))
-    taken = _Spans(len(text))
-    for start, end in names:
-        taken.add(start, end)
-    first: dict[str, Fact] = {}
-    for label, ident in labels:
-        # Labels in capitals ("IT", "IoT") match only as written; others in any case, singular or plural.
-        flags = 0 if label.isupper() or _camel(label) else re.IGNORECASE
-        plural = r"(?:s|es)?" if label[-1:].isalpha() else ""
-        # "smart city" is also written "smart-city".
-        written = r"[\s-]+".join(map(re.escape, label.split()))
-        for match in re.finditer(rf"(?<![\w-]){written}{plural}(?![\w-])", text, flags):
-            if taken.overlaps(match.start(), match.end()):
-                continue
-            taken.add(match.start(), match.end())
-            fact = first.get(ident)
-            if fact is None or match.start() < fact.mention.start:
-                first[ident] = Fact("theme", ident, Mention(match.start(), match.end(), match.group(0),
-                                                            locate(match.start()),
-                                                            f"theme label {label!r}", 0.85 if len(label) > 4 else 0.7))
-    return sorted(first.values(), key=lambda f: f.mention.start)
-
-
-class _Spans:
-    """Spans of a text taken by names or earlier matches, as a mark per character: asking whether a
-    match overlaps one costs the match's length, not the number of spans taken (issue 13). Spans
-    are never empty (names and matches have a character at least), so sharing a character is
-    overlapping.
-
-    >>> spans = _Spans(10); spans.add(2, 4)
-    >>> spans.overlaps(0, 2), spans.overlaps(3, 8), spans.overlaps(4, 10)
-    (False, True, False)
-    """
-
-    def __init__(self, length: int) -> None:
-        self.marks = bytearray(length)
-
-    def add(self, start: int, end: int) -> None:
-        end = min(end, len(self.marks))
-        self.marks[start:end] = b"\x01" * max(0, end - start)
-
-    def overlaps(self, start: int, end: int) -> bool:
-        return self.marks.find(1, start, end) != -1

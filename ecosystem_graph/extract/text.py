@@ -22,7 +22,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from .errors import EcosystemGraphError
+from ..errors import EcosystemGraphError
 
 #: Elements whose text is never article text.
 _SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "form",
@@ -72,12 +72,12 @@ def read_article(path: Path, fmt: str | None = None, *, max_size: int | None = D
     >>> read_article(Path("no-such-article.txt"))
     Traceback (most recent call last):
     ...
-    ecosystem_graph.extract_text.ArticleError: cannot read no-such-article.txt: no such file
+    ecosystem_graph.extract.text.ArticleError: cannot read no-such-article.txt: no such file
     >>> _ = Path("big.txt").write_text("Sofia. " * 10)
     >>> read_article(Path("big.txt"), max_size=50)
     Traceback (most recent call last):
     ...
-    ecosystem_graph.extract_text.ArticleError: cannot read big.txt: it is 70 bytes, over the size limit of 50 bytes; ...
+    ecosystem_graph.extract.text.ArticleError: cannot read big.txt: it is 70 bytes, over the size limit of 50 bytes; ...
     """
     raw = _read_bytes(path, max_size)
     try:

@@ -4,8 +4,8 @@ A sentence holding a meeting word ("met", "visited", "hosted") names the organiz
 the order the article reports them; the visitor is the graph's home organization when the
 article names it, else the organization named before the first visit word.
 
->>> from .extract import extract_text
->>> from .extract_known import Known
+>>> from ecosystem_graph.extract import extract_text
+>>> from ecosystem_graph.extract.known import Known
 >>> found = extract_text("From 3 to 5 May 2021 Cluster Plovdiv Tech Network visited Munich. "
 ...                      "The team met the Munich Digital Hub. Later that day they met "
 ...                      "Isar Robotics GmbH.", Known.from_data(empty=True))
@@ -21,13 +21,11 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-from .extract_known import Known
-
-if TYPE_CHECKING:
-    from .extract import Entity, Extraction, Fact, Mention
-    from .extract_text import Sentence
+from .known import Known
+from .model import Entity, Extraction, Fact, Mention
+from .names import HEAD_WINDOW
+from .text import Sentence
 
 
 def find_meetings(result: Extraction, known: Known) -> None:
@@ -67,8 +65,6 @@ class _Index:
     sentence again was quadratic in the article's length (issue 13)."""
 
     def __init__(self, result: Extraction, known: Known) -> None:
-        from .extract import HEAD_WINDOW
-
         self.result = result
         self.head_window = HEAD_WINDOW
         self.mentions: dict[str, dict[int, list[tuple[Mention, Entity]]]] = {}  # kind -> sentence start -> ...
@@ -194,11 +190,9 @@ def _visitor(result: Extraction, known: Known, index: _Index) -> Entity | None:
 
 def _visit(result: Extraction, visitor: Entity | None, known: Known, index: _Index) -> Fact | None:
     """The visit: the date range of a sentence with a visit word (else the article's first range)."""
-    from .extract import Fact
-
     ranges = [d for d in result.dates if "/" in d.value]
     cued = [d for d in ranges if index.has(d.mention.sentence, known.rules.visit_cues)]
-    chosen = (cued or ranges or [None])[0]
+    chosen = (cued or ranges or [None])[0]  # type: ignore[list-item]  # None: no range at all
     if chosen is None or visitor is None:
         return None
     home_city = visitor.attrs.get("city")
@@ -215,8 +209,6 @@ def _visit(result: Extraction, visitor: Entity | None, known: Known, index: _Ind
 
 
 def _meetings(result: Extraction, visitor: Entity | None, known: Known, index: _Index) -> None:
-    from .extract import Fact
-
     seen: set[str] = set()
     for sentence in result.sentences:
         for mention, org in _met_in(result, sentence, visitor, known, index):

@@ -4,8 +4,8 @@ A draft file is YAML named ``*.draft.yaml``. Saved in a data folder, ``build`` r
 the other record files: records whose review ``status`` is ``accepted`` and whose ``match`` is
 ``new`` become part of the graph; the others are ignored. See docs/extraction.md.
 
->>> from .extract import extract_text
->>> from .extract_known import Known
+>>> from ecosystem_graph.extract import extract_text
+>>> from ecosystem_graph.extract.known import Known
 >>> known = Known.from_data()
 >>> draft = draft_records(extract_text("The cluster met Nesta and Isar Robotics GmbH in Munich.", known),
 ...                       known, "note")
@@ -25,13 +25,13 @@ from typing import Any
 
 import yaml
 
-from .errors import EcosystemGraphError
-from .extract import Entity, Extraction, Fact, Mention
-from .extract_known import Known
-from .extract_rules import RULES_FILE
-from .extract_text import file_kind
-from .records import slug
-from .schema import DRAFT_FILES, TABLES
+from ..errors import EcosystemGraphError
+from ..records import slug
+from ..schema import DRAFT_FILES, TABLES
+from .known import Known
+from .model import Entity, Extraction, Fact, Mention
+from .rules import RULES_FILE
+from .text import file_kind
 
 MAX_ID_LENGTH = 60  # ids stay readable in a spreadsheet column
 
@@ -176,8 +176,8 @@ def _organization(entity: Entity, ids: _Ids, result: Extraction, src: list[str])
 def _person(entity: Entity, ids: _Ids, src: list[str]) -> dict[str, Any]:
     ident = ids.assign("people", entity.key, entity.label, entity.match)
     words = entity.label.split()
-    record = {"id": ident, "name": entity.label, "given_name": words[0], "family_name": " ".join(words[1:]),
-              "source": src}
+    record: dict[str, Any] = {"id": ident, "name": entity.label, "given_name": words[0],
+                              "family_name": " ".join(words[1:]), "source": src}
     record["review"] = _review(entity.confidence, entity.match, entity.first.why, entity.mentions)
     return record
 
@@ -189,7 +189,7 @@ def _membership(entity: Entity, ids: _Ids, known: Known, src: list[str]) -> dict
     role = _role_as_known(role, known)
     person_id, org_id = ids.of[("people", entity.key)], ids.of[("organizations", org)]
     existing = known.records.index.get("memberships", {}).get(f"{person_id}--{org_id}") if known.records else None
-    record = {"person": person_id, "organization": org_id, "role": role, "source": src}
+    record: dict[str, Any] = {"person": person_id, "organization": org_id, "role": role, "source": src}
     record["review"] = _review(min(entity.confidence, 0.8), f"{person_id}--{org_id}" if existing else None,
                                f"role {role!r} written next to the name", entity.mentions[:1])
     return record
@@ -204,7 +204,7 @@ def _role_as_known(role: str, known: Known) -> str:
     """
     for record in known.records.all("memberships") if known.records else []:
         if slug(record.get("role")) == slug(role):
-            return record.get("role")
+            return str(record.get("role"))
     return role[:1].upper() + role[1:]
 
 
@@ -314,7 +314,7 @@ class _BySentence:
 def about(result: Extraction, article: str, known: Known) -> dict[str, Any]:
     """The ``draft`` block: which article and text the offsets index, and which rules read it.
 
-    >>> from .extract import extract_text
+    >>> from ecosystem_graph.extract import extract_text
     >>> known = Known.from_data(empty=True)
     >>> about(extract_text("Hello.", known), "a.txt", known)["characters"]
     6
@@ -381,7 +381,7 @@ def check_draft_target(out: Path, article: Path, data_dir: Path, force: bool = F
     >>> check_draft_target(Path("data/organizations.csv"), Path("a.txt"), Path("data"), force=True)
     Traceback (most recent call last):
     ...
-    ecosystem_graph.extract_draft.DraftTargetError: --out data/organizations.csv is a record or settings file ...
+    ecosystem_graph.extract.draft.DraftTargetError: --out data/organizations.csv is a record or settings file ...
     """
     try:
         mode = os.lstat(out).st_mode

@@ -3,7 +3,8 @@
 A date without a year ("30.07-03.08", "30 July") takes the year written nearest before it in
 the text, else the nearest after it, else ``default_year``.
 
->>> rules = DateRules.default()
+>>> from ecosystem_graph.extract.rules import load_rules
+>>> rules = load_rules().dates
 >>> [d.value for d in find_dates("The trip (30.07-03.08) ended in 2018.", rules)]
 ['2018-07-30/2018-08-03']
 >>> [d.value for d in find_dates("July 30 – August 3, 2018; 5. September 2019; 2020-01-02", rules)]
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, lru_cache
@@ -36,13 +38,6 @@ class DateRules:
     between: tuple[str, ...] = ()
     after_between: tuple[str, ...] = ()
 
-    @classmethod
-    def default(cls) -> DateRules:
-        """The rules of the project's ``data/extraction.yaml``."""
-        from .extract_rules import load_rules
-
-        return load_rules().dates
-
     @cached_property
     def patterns(self) -> list[tuple[str, re.Pattern[str]]]:
         """(form, pattern) pairs, longest forms first so that a range is not read as two dates."""
@@ -58,7 +53,8 @@ class DateRules:
             # "17-19.10.2018", "17.-19.10.": a year or a closing dot, so that "pages 10-12.5" is no date
             "numeric-day-range": rf"\b(\d{{1,2}})\.?{joiner}(\d{{1,2}})[./](\d{{1,2}})(?:[./]{_YEAR}|\.(?!\d))",
             "numeric": rf"\b(\d{{1,2}})[./](\d{{1,2}})[./]{_YEAR}\b",
-            "day-pair": rf"\b{_DAY}\s+(?:{'|'.join(map(re.escape, self.after_between)) or 'and'})\s+{_DAY}{of}{month}(?:,?\s+{_YEAR})?",
+            "day-pair": rf"\b{_DAY}\s+(?:{'|'.join(map(re.escape, self.after_between)) or 'and'})\s+"
+                        rf"{_DAY}{of}{month}(?:,?\s+{_YEAR})?",
             "day-month-range": rf"\b{_DAY}(?:{of}{month})?(?:,?\s+{_YEAR})?{joiner}{_DAY}{of}{month}(?:,?\s+{_YEAR})?",
             "month-day-range": rf"\b{month}\s+{_DAY}(?:,\s*{_YEAR})?{joiner}(?:{month}\s+)?{_DAY}(?:,?\s+{_YEAR})?",
             "day-month": rf"\b{_DAY}{of}{month}(?:,?\s+{_YEAR})?",
@@ -227,7 +223,7 @@ def _month_day_range(g: list[str | None], rules: DateRules) -> list[_Part]:
     return [(_int(g[2]), start_month, int(g[1] or 0)), (_int(g[5]), end_month, int(g[4] or 0))]
 
 
-_READERS = {
+_READERS: dict[str, Callable[[list[str | None], DateRules], list[_Part]]] = {
     "iso-range": _iso_range,
     "iso": lambda g, rules: [(_int(g[0]), int(g[1] or 0), _int(g[2]))],
     "numeric-range": _numeric_range,

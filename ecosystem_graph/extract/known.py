@@ -20,10 +20,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import geo
-from .extract_rules import Rules, _suffix_key, load_rules
-from .records import Records, load_records
-from .locations import default_data_dir
+from .. import geo
+from ..locations import default_data_dir
+from ..records import Records, load_records
+from .rules import Rules, load_rules, suffix_key
 
 #: Record tables whose entities an article can name, and the field holding their name.
 NAMED_TABLES = {"organizations": "label", "people": "name", "places": "label", "events": "label",
@@ -40,9 +40,9 @@ def name_key(name: str, legal_suffixes: Iterable[str] = ()) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold().replace("&", " and ")
     words = re.findall(r"[^\W_]+(?:\.[^\W_]+)*\.?", text)
     suffixes = set(legal_suffixes)
-    while len(words) > 1 and _suffix_key(words[-1]) in suffixes:
+    while len(words) > 1 and suffix_key(words[-1]) in suffixes:
         words.pop()
-    while len(words) > 1 and "".join(_suffix_key(w) for w in words[-3:]) in suffixes:
+    while len(words) > 1 and "".join(suffix_key(w) for w in words[-3:]) in suffixes:
         words = words[:-3]
     if len(words) > 1 and words[0] == "the":
         words.pop(0)

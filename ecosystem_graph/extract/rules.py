@@ -14,9 +14,9 @@ from typing import Any
 
 import yaml
 
-from .errors import EcosystemGraphError
-from .extract_dates import DateRules
-from .locations import project_home
+from ..errors import EcosystemGraphError
+from ..locations import project_home
+from .dates import DateRules
 
 RULES_FILE = "extraction.yaml"
 
@@ -91,7 +91,7 @@ def _load(path: Path) -> Rules:
         path=path,
         organization_cues={str(k).lower(): str(v) for k, v in get.mapping("organization_cues").items()},
         default_organization_type=str(get.value("default_organization_type")),
-        legal_suffixes=frozenset(_suffix_key(s) for s in get.words("legal_suffixes", lower=False)),
+        legal_suffixes=frozenset(suffix_key(s) for s in get.words("legal_suffixes", lower=False)),
         legal_forms=tuple(sorted(get.words("legal_suffixes", lower=False), key=len, reverse=True)),
         event_cues=frozenset(lowered("event_cues")),
         attendance_nouns=tuple(lowered("attendance_nouns")),
@@ -128,7 +128,7 @@ def _load(path: Path) -> Rules:
     )
 
 
-def _suffix_key(suffix: str) -> str:
+def suffix_key(suffix: str) -> str:
     """A legal suffix as compared: lowercase, without dots or spaces ("S.p.A." -> "spa")."""
     return suffix.lower().replace(".", "").replace(" ", "")
 
