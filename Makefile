@@ -38,9 +38,9 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 # The tests that need nothing beyond Python (no browser, Virtuoso, notebook kernel or node), and are
-# not slow: under two minutes on 2 cores.
+# not slow, on every core (pytest-xdist): about two minutes on 2 shared cores.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not (browser or virtuoso or notebook or node or slow)"
+	$(BIN)/python -m pytest -n auto -m "not (browser or virtuoso or notebook or node or slow)"
 
 # Lint and import order (ruff), then types (mypy, strict on the whole package).
 check: $(STAMP)
