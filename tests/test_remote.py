@@ -227,8 +227,22 @@ def test_a_push_killed_half_way_leaves_the_previous_graph_current(server, seed_b
     assert current == before_current and 0 < _graph_size(store, loading) < 480_000
     with virtuoso.remote_env(server, graph):
         assert open_graph(store=server.spec).rows("meetings")  # readers go on with the old graph
+    # Virtuoso finishes writing the batch it was receiving when the client died; a push that starts
+    # before that lands removes what is there, and the late batch would stay behind, in a graph no
+    # generation names (see the closing note of issue 14). Wait for it, as an operator would.
+    _wait_until_settled(store, loading)
     assert _push(server, seed_build, graph).exit_code == 0
     assert _graph_size(store, loading) == 0 and loading not in _generations(store)[1]  # the leftover is gone
+
+
+def _wait_until_settled(store: SparqlStore, graph: str, quiet: float = 1.5, limit: float = 60) -> None:
+    """Until the size of ``graph`` has not changed for ``quiet`` seconds (at most ``limit``)."""
+    size, since, deadline = _graph_size(store, graph), time.monotonic(), time.monotonic() + limit
+    while time.monotonic() - since < quiet and time.monotonic() < deadline:
+        time.sleep(0.2)
+        now = _graph_size(store, graph)
+        if now != size:
+            size, since = now, time.monotonic()
 
 
 @pytest.mark.virtuoso
