@@ -66,13 +66,17 @@ _LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d
                           "ı": "i", "ħ": "h", "ŀ": "l"})
 _LATIN_END = "\u024f"  # the last letter of Latin Extended-B
 _ASCII_SPACES = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
+# The combining marks of Unicode (accents), as NFKD separates them from their letters.
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _NON_WORD = re.compile(r"[\W_]+")
 # Mojibake: UTF-8 read as Windows-1252 or Mac Roman (both are common in spreadsheet exports).
 _MOJIBAKE = re.compile("[ÃÂÅ√≈ƒ∫œ]")
 # Words of a city string that say nothing about the place: French postal words, company forms.
 _NOISE = frozenset({"cedex", "bp", "cs", "a s", "as", "ab", "oy", "gmbh", "ltd", "sa", "srl", "bv"})
 # Separators between two names of one place ("Dornach b. München", "Gent/Zwijnaarde").
-_SEPARATORS = re.compile(r"\s*(?:/|,|;|\s-\s|\bb\.\s|\bbei\b|\bnear\b|\bnr\b\.?)\s*")
+_SEPARATORS = re.compile(r"\s*(?:/|,|;|\s-\s)\s*")
+# What follows "near" is another place than the one named: "Dornach b. München" is not in Munich.
+_NEAR = re.compile(r"\s(?:b\.|bei|near|nr\.?|pres|pres de|close to)\s.*")
 # Words that never name a place on their own (a partial candidate is not tried if it is one).
 _NOT_PLACES = frozenset("san santa santo sao saint sainte sankt st ste la le les los las el de del der den di da do du "
                         "bad new old nord sud north south east west upper lower great little city town "
@@ -184,8 +188,7 @@ def _plain(text: str, translit: bool = False) -> str:
     text = unicodedata.normalize("NFC", text).casefold()
     if translit:
         text = text.translate(_TRANSLIT)
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return text.translate(_LETTERS)
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).translate(_LETTERS)
 
 
 def _words(text: str) -> str:
@@ -206,7 +209,7 @@ def _folds(name: str) -> set[str]:
     """The folded keys of a name in the gazetteer: transliterated too, if it has umlauts or ø, å;
     none for a name in another script than Latin (the data sets write place names in Latin letters)."""
     if name.isascii():  # most names: the fast way
-        keys = {" ".join(name.lower().translate(_ASCII_SPACES).split())}
+        keys = {name.lower() if name.isalpha() else " ".join(name.lower().translate(_ASCII_SPACES).split())}
     elif max(name) > _LATIN_END:
         return set()
     else:
@@ -360,7 +363,9 @@ def _candidates(text: str) -> Iterator[tuple[str, Stage]]:
     yield _words(plain), "whole"
     if any(c in text for c in _TRANSLIT_LETTERS):
         yield _words(_plain(text, translit=True)), "whole"
-    cleaned = list(_cleaned(plain))
+    forms = list(_cleaned(plain))
+    cleaned = list(dict.fromkeys(c for c, primary in forms if primary))
+    others = [c for c, primary in forms if not primary and c not in cleaned]
     for candidate in cleaned:
         yield candidate, "cleaned"
         for variant in _saint_variants(candidate):
@@ -375,6 +380,8 @@ def _candidates(text: str) -> Iterator[tuple[str, Stage]]:
         for n in range(len(words) - 1, 0, -1):
             if _cuttable(words, n):
                 yield from _partial(" ".join(words[:n]), "leading")
+    for candidate in others:  # other parts: "Spianate - Altopascio, Lucca"; "CURA CARPIGNANO (PV)"
+        yield from _partial(candidate, "trailing")
     for candidate in cleaned:  # trailing words: "MODIESBURN CHRYSTON"
         words = candidate.split()
         for n in range(1, len(words)):
@@ -388,17 +395,20 @@ def _cuttable(words: list[str], n: int) -> bool:
     return words[n - 1] not in _NOT_PLACES and words[n] not in _LINKS
 
 
-def _cleaned(plain: str) -> Iterator[str]:
+def _cleaned(plain: str) -> Iterator[tuple[str, bool]]:
     """Forms of a case-folded city text without postal codes, districts, province codes, postal
-    suffixes and parentheses; then its parts between separators, and what the parentheses held."""
-    bare = re.sub(r"\(.*?\)|\[.*?\]", " ", plain)
-    for part in [bare, *_SEPARATORS.split(bare), *re.findall(r"\((.*?)\)", plain)]:
+    suffixes, parentheses and what follows "near"; then its parts between separators and what the
+    parentheses held, each with whether it is the text itself or its first part (primary)."""
+    bare = _NEAR.sub(" ", re.sub(r"\(.*?\)|\[.*?\]", " ", plain))
+    parts = _SEPARATORS.split(bare)
+    forms = [(bare, True), (parts[0], True)] + [(p, False) for p in parts[1:] + re.findall(r"\((.*?)\)", plain)]
+    for part, primary in forms:
         words = _strip_codes(part.replace("-", " ").split())
         words = [w for w in _words(" ".join(words)).split() if w not in _NOISE]
         if words:
-            yield " ".join(words)
+            yield " ".join(words), primary
         if len(words) > 1 and len(words[-1]) <= 2:  # province or district: "TORINO TO", "KOBENHAVN K"
-            yield " ".join(words[:-1])
+            yield " ".join(words[:-1]), primary
 
 
 def _partial(candidate: str, stage: Stage) -> Iterator[tuple[str, Stage]]:
