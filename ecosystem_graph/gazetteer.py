@@ -440,7 +440,7 @@ def _match(i: int, matched: str, method: Method, score: float = 100.0) -> CityMa
 def _fuzzy(candidate: str, country: str, typos: bool = True) -> CityMatch | None:
     """The closest name of a place in ``country``: rapidfuzz's token_sort_ratio at FUZZY_THRESHOLD or
     above (a letter added or dropped in a name of seven letters or more), or, with ``typos`` and
-    for a name of TYPO_LENGTH letters or more, two letters swapped ("POSTDAM"); the most similar,
+    for a name of TYPO_LENGTH letters or more, a typo (see :func:`_typo`); the most similar,
     then the most populous. (Not WRatio: its token-set and partial scores put "ALFARASI VALENCIA"
     in Valencia at 95.)"""
     from rapidfuzz import fuzz, process
@@ -455,8 +455,8 @@ def _fuzzy(candidate: str, country: str, typos: bool = True) -> CityMatch | None
         for index in (gazetteer.names, gazetteer.alternates):
             keys = index.get(country, {})
             for key, score, _ in process.extract(candidate, keys.keys(), scorer=scorer, score_cutoff=cutoff, limit=5):
-                if scorer is OSA.distance:  # a swap only: the same letters
-                    if sorted(key) != sorted(candidate):
+                if scorer is OSA.distance:
+                    if not _typo(candidate, key):
                         continue
                     score = 100 * OSA.normalized_similarity(candidate, key)
                 i = keys[key]
@@ -466,6 +466,19 @@ def _fuzzy(candidate: str, country: str, typos: bool = True) -> CityMatch | None
         if best is not None:
             return _match(best[2], candidate, "fuzzy", best[0])
     return None
+
+
+def _typo(text: str, name: str) -> bool:
+    """Whether ``text``, one edit from ``name``, is a typo of it: two letters swapped ("POSTDAM"),
+    or a letter changed inside a long name, not its first or last ("VIMODROME"; "MOLESWORTH" is
+    another place than Polesworth, "POLLENZO" than Pollenza).
+
+    >>> _typo("postdam", "potsdam"), _typo("vimodrome", "vimodrone"), _typo("molesworth", "polesworth")
+    (True, True, False)
+    """
+    if sorted(text) == sorted(name):
+        return True
+    return len(text) == len(name) >= 9 and text[0] == name[0] and text[-1] == name[-1]
 
 
 @lru_cache(maxsize=65536)
