@@ -68,6 +68,8 @@ _LATIN_END = "\u024f"  # the last letter of Latin Extended-B
 _ASCII_SPACES = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
 # The combining marks of Unicode (accents), as NFKD separates them from their letters.
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# A postal code with its country's letters: "D-80331", "CH-8092", "LV-1006", "F - 75015".
+_POSTAL_PREFIX = re.compile(r"\b[a-z]{1,3}\s?-\s?\d\S*")
 _NON_WORD = re.compile(r"[\W_]+")
 # Mojibake: UTF-8 read as Windows-1252 or Mac Roman (both are common in spreadsheet exports).
 _MOJIBAKE = re.compile("[ÃÂÅ√≈ƒ∫œ]")
@@ -403,7 +405,7 @@ def _cleaned(plain: str) -> Iterator[tuple[str, bool]]:
     parts = _SEPARATORS.split(bare)
     forms = [(bare, True), (parts[0], True)] + [(p, False) for p in parts[1:] + re.findall(r"\((.*?)\)", plain)]
     for part, primary in forms:
-        words = _strip_codes(part.replace("-", " ").split())
+        words = _strip_codes(_POSTAL_PREFIX.sub(" ", part).replace("-", " ").split())
         words = [w for w in _words(" ".join(words)).split() if w not in _NOISE]
         if words:
             yield " ".join(words), primary
@@ -485,7 +487,7 @@ def _typo(text: str, name: str) -> bool:
 def _find_city(text: str, country: str | None) -> CityMatch | None:
     """find_city of a repaired text and an ISO alpha-2 code (or None)."""
     countries = [country] if country else list(_gazetteer().names)
-    candidates = list(dict.fromkeys((c, stage) for c, stage in _candidates(text) if c))
+    candidates = list(dict.fromkeys((c, stage) for c, stage in _candidates(text) if len(c) > 1 or stage == "whole"))
     full = [c for c in candidates if c[1] in ("whole", "cleaned")]
     leading = [c for c in candidates if c[1] == "leading"]
     gazetteer = _gazetteer()
