@@ -95,7 +95,7 @@ _TERRITORIES = {"FR": ("GF", "GP", "MQ", "RE", "YT", "NC", "PF", "PM", "WF", "BL
                 "US": ("PR", "GU", "VI", "AS", "MP"), "CN": ("HK", "MO"), "AU": ("NF", "CX", "CC"),
                 "NZ": ("CK", "NU", "TK")}
 _SAINTS = {"st": ("saint", "sankt", "san"), "ste": ("sainte",), "saint": ("st",), "sainte": ("ste",),
-           "sankt": ("st",), "s": ("san", "santa")}
+           "sankt": ("st",), "s": ("san", "santa", "sur")}
 
 
 @dataclass(frozen=True)
@@ -254,8 +254,10 @@ def _gazetteer() -> _Gazetteer:
         for key in others - main:
             _add(alternates, places, cc, key, i)
         for name in [city["name"], *city["alternatenames"]]:
-            if "-" in name:  # twin towns, qualified names: "Weinstadt-Endersbach", "Brandýs nad Labem-Stará Boleslav"
-                for key in _folds(name.split("-")[0]):
+            head, _, rest = name.partition("-")
+            if rest and _words(_plain(rest)).split(" ", 1)[0] not in _NOT_PLACES:
+                # twin towns: "Weinstadt-Endersbach", "Brandýs nad Labem-Stará Boleslav"; not "Roissy-en-Brie"
+                for key in _folds(head):
                     if len(key) >= 3 and key not in _NOT_PLACES:
                         _add(heads, places, cc, key, i)
     return _Gazetteer(places, names, alternates, heads)
