@@ -48,7 +48,8 @@ __all__ = [
 
 #: The least rapidfuzz token_sort_ratio (0-100, on folded names, within the country) of a fuzzy match.
 FUZZY_THRESHOLD = 92.0
-#: The least length (letters) of a name that may match with two of its letters swapped ("POSTDAM").
+#: The least length (letters) of a name that may match with two of its letters swapped ("POSTDAM");
+#: a letter changed inside the name, not the first or last, from nine letters ("VIMODROME").
 TYPO_LENGTH = 7
 #: The score of a match on the leading words of a text ("VIGO PONTEVEDRA": Vigo), and on its trailing
 #: words ("LILLEAKER OSLO": Oslo), which is more often the region's namesake than the place: review these.
@@ -75,11 +76,11 @@ _NON_WORD = re.compile(r"[\W_]+")
 # Mojibake: UTF-8 read as Windows-1252 or Mac Roman (both are common in spreadsheet exports).
 _MOJIBAKE = re.compile("[ÃÂÅ√≈ƒ∫œ]")
 # Words of a city string that say nothing about the place: French postal words, company forms.
-_NOISE = frozenset({"cedex", "bp", "cs", "a s", "as", "ab", "oy", "gmbh", "ltd", "sa", "srl", "bv"})
-# Separators between two names of one place ("Dornach b. München", "Gent/Zwijnaarde").
+_NOISE = frozenset({"cedex", "bp", "cs", "as", "ab", "oy", "gmbh", "ltd", "sa", "srl", "bv"})
+# Separators between the names of a place and of what holds it ("Gent/Zwijnaarde", "SEGRATE - MILANO").
 _SEPARATORS = re.compile(r"\s*(?:/|,|;|\s-\s)\s*")
 # What follows "near" is another place than the one named: "Dornach b. München" is not in Munich.
-_NEAR = re.compile(r"\s(?:b\.|bei|near|nr\.?|pres|pres de|close to)\s.*")
+_NEAR = re.compile(r"\s(?:b\.|bei|near|nr\.?|close to)\s.*")
 # Words that never name a place on their own (a partial candidate is not tried if it is one).
 _NOT_PLACES = frozenset("san santa santo sao saint sainte sankt st ste la le les los las el de del der den di da do du "
                         "bad new old nord sud north south east west upper lower great little city town "
@@ -106,7 +107,10 @@ class CityMatch:
     ``matched`` is the folded candidate string that matched; ``method`` says how: ``exact``
     (the text is the place's name), ``alternate`` (one of its alternate names), ``normalized``
     (a rewritten form of the text: postal codes, districts, suffixes removed...) or ``fuzzy``
-    (a close spelling within the country, to review); ``score`` is 100 except for fuzzy matches.
+    (a close spelling within the country, to review). ``score`` is 100 for the whole text or a
+    cleaned form of it, LEADING_SCORE (90) for its leading words or the head of a hyphenated name,
+    TRAILING_SCORE (80) for its trailing words, and the similarity (0-100) of a fuzzy match:
+    below 100, a match is one to review.
     """
 
     geonames_id: int
