@@ -86,8 +86,8 @@ _NOT_PLACES = frozenset("san santa santo sao saint sainte sankt st ste la le les
                         "bad new old nord sud north south east west upper lower great little city town "
                         "d l i y e et am an im aan op sur en".split())
 # Words that link two words of one name: a name is not cut before them ("Lugo de Llanera").
-_LINKS = frozenset("de del della dell dei degli di da do dos das du des d sur sous am an im bei ob unter auf upon on "
-                   "aan op pri nad pod na y i e et und and en l d".split())
+_LINKS = frozenset("de del della dell dei degli di da do dos das du des d au aux sur sous am an im bei ob unter auf "
+                   "upon on aan op pri nad pod na y i e et und and en l".split())
 # Articles that begin names ("Le Plan-de-la-Tour", "l'Alcora"): names are also indexed without them.
 _ARTICLES = ("le ", "la ", "les ", "l ", "el ", "il ", "lo ", "los ", "las ", "de ", "het ", "the ")
 # Dependent territories that data sets file under the sovereign state (CORDIS: Guadeloupe in FR).
@@ -228,6 +228,17 @@ def _folds(name: str) -> set[str]:
     return keys
 
 
+def _without_links(key: str) -> str:
+    """A folded name without its linking words ("vila nova gaia"), if it has some and more words.
+
+    >>> _without_links("vila nova de gaia"), _without_links("de haan"), _without_links("new york")
+    ('vila nova gaia', '', '')
+    """
+    words = key.split()
+    kept = [w for w in words if w not in _LINKS]
+    return " ".join(kept) if 1 < len(kept) < len(words) else ""
+
+
 # --- the gazetteer --------------------------------------------------------------------------
 
 
@@ -261,6 +272,7 @@ def _gazetteer() -> _Gazetteer:
             _add(names, places, cc, key, i)
         others = {key for alternate in city["alternatenames"] for key in _folds(alternate)}
         others |= {key.split(" ", 1)[1] for key in main | others if key.startswith(_ARTICLES)}
+        others |= {_without_links(key) for key in main | others if " " in key} - {""}
         for key in others - main:
             _add(alternates, places, cc, key, i)
         for name in [city["name"], *city["alternatenames"]]:
