@@ -538,7 +538,9 @@ def _find_city(text: str, country: str | None) -> CityMatch | None:
     cleaned_forms = [c for c, stage in full if stage == "cleaned"]
     for candidate, stage in leading:  # of several places of that name, the nearest to what the rest names
         rest = next((f[len(candidate) + 1:] for f in cleaned_forms if f.startswith(candidate + " ")), "")
-        near = _exact(rest, stage, countries, gazetteer.names, gazetteer.alternates) if rest else None
+        near = None
+        for context in dict.fromkeys([rest, rest.rsplit(" ", 1)[-1]]) if rest else ():  # "MINATO | KU TOKYO"
+            near = near or _exact(context, stage, countries, gazetteer.names, gazetteer.alternates)
         match = _exact(candidate, stage, countries, gazetteer.names, gazetteer.alternates, near)
         if match is not None:
             return match
