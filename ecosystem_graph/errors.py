@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = ["EcosystemGraphError", "QueryError", "QuerySyntaxError", "RecordError", "RecordProblem", "ShapeError",
-           "StoreError"]
+           "StoreError", "summarize"]
 
 
 class EcosystemGraphError(Exception):
@@ -38,7 +38,44 @@ class RecordError(EcosystemGraphError):
     def _render(self) -> str:
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} in the records:"
-        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+        if count <= SUMMARY_FROM:
+            return "\n".join([head, *(f"  {p}" for p in self.problems)])
+        kinds = [(f"{p.file}: {'field ' + repr(p.field) + ': ' if p.field else ''}expected {p.expected}",
+                  f"line {p.line}: found {p.found}" if p.line else f"found {p.found}", str(p)) for p in self.problems]
+        return head + "\n" + summarize(kinds, "problem", "in the records")
+
+
+#: From how many problems a list of them starts with a count per kind.
+SUMMARY_FROM = 10
+#: How many examples a summary shows per kind of problem, and how many problems it lists after.
+EXAMPLES = 3
+LISTED = 500
+
+
+def summarize(items: list[tuple[str, str, str]], noun: str, context: str) -> str:
+    """A count per kind of problem with its first examples, then the problems one per line.
+
+    ``items`` are (kind, example, full text) in the order found; the list stops after :data:`LISTED`.
+
+    >>> print(summarize([("a", "x1", "a: x1"), ("a", "x2", "a: x2"), ("b", "y1", "b: y1")], "problem", "in the rows"))
+    3 problems in the rows, of 2 kinds:
+      2 x a, e.g. x1; x2
+      1 x b, e.g. y1
+    All of them:
+      a: x1
+      a: x2
+      b: y1
+    """
+    kinds: dict[str, list[str]] = {}
+    for kind, example, _ in items:
+        kinds.setdefault(kind, []).append(example)
+    plural = "s" if len(kinds) != 1 else ""
+    lines = [f"{len(items)} {noun}{'s' if len(items) != 1 else ''} {context}, of {len(kinds)} kind{plural}:"]
+    for kind, texts in sorted(kinds.items(), key=lambda kv: -len(kv[1])):
+        lines.append(f"  {len(texts)} x {kind}, e.g. " + "; ".join(texts[:EXAMPLES]))
+    lines.append("All of them:" if len(items) <= LISTED else f"The first {LISTED}:")
+    lines += [f"  {text}" for _, _, text in items[:LISTED]]
+    return "\n".join(lines)
 
 
 class ShapeError(EcosystemGraphError):

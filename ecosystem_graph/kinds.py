@@ -68,8 +68,10 @@ KINDS: tuple[Kind, ...] = (
     Kind("partnership", "Partnership", "Partnerships", "partnerships", "partnership", _ECO + "Partnership",
          "#d37295", "hexagon"),
     Kind("product", "Product", "Products", "products", "product", _ECO + "Product", "#499894", "diamond"),
+    Kind("project", "Project", "Projects", "projects", "project", _SCHEMA + "ResearchProject", "#86bcb6", "box"),
     Kind("source", "Source", "Sources", "sources", "source", _PROV + "Entity", "#bab0ac", "square"),
     Kind("membership", "Membership", "Memberships", "memberships", "membership"),
+    Kind("participation", "Participation", "Participations", "participations", "participation"),
     Kind("relation", "Relation", "Relations", "relations", "relation"),
 )
 

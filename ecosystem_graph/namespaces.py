@@ -5,13 +5,14 @@ from __future__ import annotations
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
-__all__ = ["DCT", "DEFAULT_BASE_IRI", "ECO", "GEO", "GEONAMES", "PREFIXES", "SCHEMA", "bind_prefixes",
+__all__ = ["DCT", "DEFAULT_BASE_IRI", "ECO", "FRAPO", "GEO", "GEONAMES", "PREFIXES", "SCHEMA", "bind_prefixes",
            "sparql_prologue"]
 
 ECO = Namespace("https://w3id.org/ecosystem-graph/ontology#")
 SCHEMA = Namespace("https://schema.org/")
 GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 GEONAMES = Namespace("https://sws.geonames.org/")
+FRAPO = Namespace("http://purl.org/cerif/frapo/")
 DCT = DCTERMS
 
 DEFAULT_BASE_IRI = "https://w3id.org/ecosystem-graph/id/"
@@ -28,6 +29,7 @@ PREFIXES: dict[str, str] = {
     "time": str(TIME),
     "geo": str(GEO),
     "dcat": str(DCAT),
+    "frapo": str(FRAPO),
     "owl": str(OWL),
     "rdf": str(RDF),
     "rdfs": str(RDFS),

@@ -29,10 +29,15 @@ from .errors import RecordError, RecordProblem
 from .geo import check_place
 from .schema import DRAFT_FILES, DRAFT_INFO_KEYS, PROJECT_FIELDS, REVIEW_FIELDS, TABLES, TABLES_BY_NAME, Field, Table
 
-__all__ = ["ID_PATTERN", "LIST_SEPARATOR", "MAX_YAML_DEPTH", "PARTIAL_DATE", "Record", "Records", "describe_field",
-           "load_records", "slug"]
+__all__ = ["EXTRA_PREFIX", "IDENTIFIER_PATTERN", "ID_PATTERN", "LIST_SEPARATOR", "MAX_YAML_DEPTH", "PARTIAL_DATE",
+           "Record", "Records", "describe_field", "load_records", "slug"]
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: An identifier of another register: a scheme (pic, vat, ror, wikidata...) and a value without spaces.
+IDENTIFIER_PATTERN = re.compile(r"^[a-z][a-z0-9-]*:[^\s|<>\"{}\\^`]+$")
+#: Columns (CSV) and keys (YAML) whose name starts with this are kept for people and ignored by the
+#: build: an import's extra fields, an analyst's own notes.
+EXTRA_PREFIX = "x_"
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 LIST_SEPARATOR = "|"
 
@@ -266,9 +271,10 @@ def _csv_records(reader: Any, shown: str, table: Table, header: list[str],
 def _check_header(shown: str, table: Table, header: list[str], problems: _Problems) -> bool:
     known = set(table.names)
     ok = True
-    unknown = [h for h in header if h not in known]
+    unknown = [h for h in header if h not in known and not h.startswith(EXTRA_PREFIX)]
     if unknown:
-        problems.add(shown, 1, None, f"columns among {', '.join(table.names)}",
+        problems.add(shown, 1, None, f"columns among {', '.join(table.names)} (or named {EXTRA_PREFIX}..., "
+                     "kept for people and ignored by the build)",
                      f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}")
         ok = False
     missing = [f.name for f in table.fields if f.required and f.name not in header]
@@ -466,10 +472,10 @@ def _yaml_records(items: list[Any], shown: str, table: Table, key: str,
             problems.add(shown, None, key, "a record (key: value lines)", repr(item))
             continue
         line = item.pop("__line__")
-        unknown = [k for k in item if k not in table.names]
+        unknown = [k for k in item if k not in table.names and not str(k).startswith(EXTRA_PREFIX)]
         for name in unknown:
             problems.add(shown, line, name, f"keys among {', '.join(table.names)}", "an unknown key")
-        raw = {k: _yaml_scalar_text(v) for k, v in item.items() if k not in unknown}
+        raw = {k: _yaml_scalar_text(v) for k, v in item.items() if k in table.names}
         yield Record(table, _parse_values(shown, line, table, raw, problems, True), shown, line)
 
 
@@ -578,6 +584,7 @@ def describe_field(spec: Field) -> str:
         "ref": "an id from " + " or ".join(f"{TABLES_BY_NAME[t].file.split('#')[0]}" for t in spec.ref)
         if spec.ref else "an id",
         "fields": "names of fields of this file",
+        "identifier": "an identifier as scheme:value (pic:999984059, ror:03yrm5c26, wikidata:Q312)",
         "text": "a value",
     }
     text = descriptions[spec.kind]
@@ -600,6 +607,12 @@ def _parse_one(shown: str, line: int, spec: Field, text: str, problems: _Problem
         problems.add(shown, line, spec.name, f"a number {bounds}", _quoted(text))
         return None
     return value
+
+
+def _parse_identifier(text: str, spec: Field) -> str:
+    if not IDENTIFIER_PATTERN.match(text):
+        raise ValueError(text)
+    return text
 
 
 def _parse_id(text: str, spec: Field) -> str:
@@ -685,6 +698,7 @@ _PARSERS = {
     "fields": lambda text, spec: text,
     "ref": _parse_id,
     "id": _parse_id,
+    "identifier": _parse_identifier,
     "date": _parse_date,
     "partial-date": _parse_partial_date,
     "int": _parse_int,
@@ -791,7 +805,7 @@ def _check_inferred_fields(records: Records, problems: _Problems) -> None:
 
 
 def _check_date_ranges(records: Records, problems: _Problems) -> None:
-    for table in ("visits", "memberships", "events"):
+    for table in ("visits", "memberships", "events", "projects", "participations"):
         for record in records.all(table):
             start, end = record.get("start"), record.get("end")
             if start and end and str(end) < str(start)[: len(str(end))]:
@@ -864,6 +878,11 @@ def _check_places(records: Records, problems: _Problems) -> None:
         if record.get("kind") == "city" and not record.get("country"):
             problems.add(record.file, record.line, "country", "the id of the city's country",
                          "an empty value")
+        given = [name for name in ("latitude", "longitude") if record.get(name) is not None]
+        if len(given) == 1:
+            missing = "longitude" if given == ["latitude"] else "latitude"
+            problems.add(record.file, record.line, missing, f"a {missing} with the {given[0]} (both, or neither "
+                         "when the place's coordinates are not known)", "an empty value")
         country = places.get(record.get("country") or "")
         for name, expected, found in check_place(record.values, country.values if country else None):
             problems.add(record.file, record.line, name, expected, found)

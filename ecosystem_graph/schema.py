@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from .kinds import SEGMENTS
 
 __all__ = ["DRAFTS_NOTE", "DRAFT_FILES", "DRAFT_INFO_KEYS", "Field", "LIMITS_NOTE", "LIST_SEPARATOR_NOTE", "ORG_REF",
-           "PROJECT_FIELDS", "REVIEW_FIELDS", "TABLES", "TABLES_BY_NAME", "Table"]
+           "PARTICIPATION_ROLES", "PROJECT_FIELDS", "PROJECT_STATUSES", "REVIEW_FIELDS", "TABLES", "TABLES_BY_NAME",
+           "Table"]
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,8 @@ class Field:
 
     ``kind`` is one of ``text``, ``id``, ``date`` (YYYY-MM-DD), ``partial-date``
     (YYYY, YYYY-MM or YYYY-MM-DD), ``int``, ``decimal``, ``url``, ``enum``,
-    ``ref`` (an id of the tables in ``ref``) or ``fields`` (names of this table's fields).
+    ``ref`` (an id of the tables in ``ref``), ``fields`` (names of this table's fields) or
+    ``identifier`` (``scheme:value``, such as ``pic:999984059`` or ``wikidata:Q312``).
     """
 
     name: str
@@ -87,11 +89,20 @@ def _themes() -> Field:
     return Field("themes", "ref", many=True, ref=("themes",))
 
 
+def _identifiers() -> Field:
+    return Field("identifiers", "identifier", many=True)
+
+
 def _inferred() -> tuple[Field, Field]:
     return Field("inferred", "fields", many=True), Field("inference_note")
 
 
 ORG_REF = ("organizations",)
+#: Where a project stands (CORDIS writes them SIGNED, CLOSED, TERMINATED...).
+PROJECT_STATUSES = ("signed", "ongoing", "closed", "terminated", "suspended", "cancelled")
+#: What an organization is in a project (CORDIS's roles, lowercased and hyphenated).
+PARTICIPATION_ROLES = ("coordinator", "participant", "partner", "third-party", "associated-partner",
+                       "international-partner")
 
 TABLES: tuple[Table, ...] = (
     Table("sources", "sources.csv", (
@@ -104,11 +115,12 @@ TABLES: tuple[Table, ...] = (
     Table("places", "places.csv", (
         _ident(), _label(), Field("kind", "enum", required=True, choices=("city", "country")),
         Field("country", "ref", ref=("places",), place_kind="country"),
-        Field("geonames_id", "int", required=True, minimum=1),
-        Field("latitude", "decimal", required=True, minimum=-90, maximum=90),
-        Field("longitude", "decimal", required=True, minimum=-180, maximum=180),
-        _alt(), _source(),
-    ), description="Cities and countries, with GeoNames identifiers and coordinates."),
+        Field("geonames_id", "int", minimum=1),
+        Field("latitude", "decimal", minimum=-90, maximum=90),
+        Field("longitude", "decimal", minimum=-180, maximum=180),
+        _alt(), _source(), _identifiers(),
+    ), description="Cities and countries, with GeoNames identifiers and coordinates (both, or neither when "
+                   "they are not known)."),
     Table("organization-types", "organization-types.csv", (
         _ident(), _label(), _alt(),
         Field("broader", "ref", many=True, ref=("organization-types",)), Field("definition"),
@@ -123,10 +135,11 @@ TABLES: tuple[Table, ...] = (
         Field("city", "ref", ref=("places",), place_kind="city"),
         Field("country", "ref", ref=("places",), place_kind="country"),
         Field("description"), Field("homepage", "url"), _source(), *_inferred(),
+        _themes(), _identifiers(), Field("street"), Field("postal_code"),
     ), required_file=True, description="Organizations of the ecosystem."),
     Table("people", "people.csv", (
         _ident(), Field("name", required=True), Field("given_name"), Field("family_name"),
-        _source(),
+        _source(), _identifiers(),
     ), description="People, usually the home organization's contacts."),
     Table("memberships", "memberships.csv", (
         Field("person", "ref", required=True, ref=("people",)),
@@ -179,6 +192,21 @@ TABLES: tuple[Table, ...] = (
         _ident(), _label(), _alt(), Field("maker", "ref", required=True, ref=ORG_REF), _themes(),
         Field("description"), _source(),
     ), description="Products of organizations."),
+    Table("projects", "projects.csv", (
+        _ident(), _label(), Field("acronym"), Field("title"), _alt(), Field("programme"), Field("call"),
+        Field("start", "date"), Field("end", "date"),
+        Field("status", "enum", choices=PROJECT_STATUSES),
+        Field("budget", "decimal", minimum=0), Field("funding", "decimal", minimum=0), _themes(),
+        _identifiers(), Field("homepage", "url"), Field("description"), _source(),
+    ), description="Funded projects (research and innovation actions, grants): programme, call, dates, "
+                   "status, budget and the funder's contribution, in euros."),
+    Table("participations", "participations.csv", (
+        Field("project", "ref", required=True, ref=("projects",)),
+        Field("organization", "ref", required=True, ref=ORG_REF),
+        Field("role", "enum", required=True, choices=PARTICIPATION_ROLES),
+        Field("funding", "decimal", minimum=0), Field("start", "date"), Field("end", "date"), _source(),
+    ), key=("project", "organization"),
+        description="Which organization takes part in which project, in which role, with what funding (euros)."),
     Table("relations", "relations.csv", (
         Field("subject", "ref", required=True, ref=ORG_REF),
         Field("relation", "id", required=True),
@@ -191,7 +219,9 @@ LIST_SEPARATOR_NOTE = (
     "Fields that take several values separate them with `|` in CSV files (`smart-cities|blockchain`) "
     "and are lists in YAML. A record's `inferred` field names those of its fields whose values are "
     "inferred rather than stated by the source, and `inference_note` says why. Identifiers are "
-    "lowercase letters, digits and single hyphens; they become the last part of the entity's IRI.")
+    "lowercase letters, digits and single hyphens; they become the last part of the entity's IRI. "
+    "Columns (and YAML keys) whose name starts with `x_` are kept for people and ignored by the build: "
+    "an import's extra fields (see docs/import.md), an analyst's own notes.")
 
 LIMITS_NOTE = (
     "What every record file must hold, so that the graph can be written as Turtle and queried with "

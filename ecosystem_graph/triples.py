@@ -24,7 +24,8 @@ from . import namespaces as _ns
 from .namespaces import DEFAULT_BASE_IRI, bind_prefixes
 from .records import Record, Records, slug
 
-__all__ = ["EMITTERS", "EVENT_STATUS", "GraphBuilder", "NTriplesSink", "PARTNERSHIP_STATUS", "SOURCE_TYPES",
+__all__ = ["EMITTERS", "EVENT_STATUS", "GraphBuilder", "NTriplesSink", "PARTICIPATION_ROLES", "PARTNERSHIP_STATUS",
+           "PROJECT_STATUS", "SAME_AS_SCHEMES", "SOURCE_TYPES",
            "StreamLiteral", "nt_term", "ntriples_chunks", "partial_date_literal", "records_to_graph",
            "relation_property"]
 
@@ -58,6 +59,7 @@ DCAT = _Terms(_rdf.DCAT)
 DCT = _Terms(_ns.DCT)
 ECO = _Terms(_ns.ECO)
 FOAF = _Terms(_rdf.FOAF)
+FRAPO = _Terms(_ns.FRAPO)
 GEO = _Terms(_ns.GEO)
 GEONAMES = _Terms(_ns.GEONAMES)
 ORG = _Terms(_rdf.ORG)
@@ -84,6 +86,13 @@ PARTNERSHIP_STATUS = {
     "active": ECO.Active,
     "ended": ECO.Ended,
 }
+PROJECT_STATUS = {name: ECO[name.capitalize()] for name in ("signed", "ongoing", "closed", "terminated",
+                                                             "suspended", "cancelled")}
+PARTICIPATION_ROLES = {"coordinator": ECO.Coordinator, "participant": ECO.Participant, "partner": ECO.Partner,
+                       "third-party": ECO.ThirdParty, "associated-partner": ECO.AssociatedPartner,
+                       "international-partner": ECO.InternationalPartner}
+#: Identifier schemes that name the same thing in another data set (owl:sameAs to its IRI).
+SAME_AS_SCHEMES = {"ror": "https://ror.org/", "wikidata": "http://www.wikidata.org/entity/"}
 SOURCE_TYPES = {"news-item": SCHEMA.NewsArticle, "dataset": SCHEMA.Dataset,
                 "report": SCHEMA.Report, "web-page": SCHEMA.WebPage}
 
@@ -195,7 +204,19 @@ class GraphBuilder:
         for source in record.get("source", []):
             self.graph.add((s, PROV.wasDerivedFrom, self.iri("source", source)))
         self.literal(record, "description", s, DCT.description)
+        self.identifiers(record, s)
         return s
+
+    def identifiers(self, record: Record, s: URIRef) -> None:
+        """``schema:identifier "scheme:value"`` for each identifier; the same thing elsewhere
+        (ROR, Wikidata) as ``owl:sameAs``, a VAT number also as ``schema:vatID``."""
+        for text in record.get("identifiers", []):
+            self.graph.add((s, SCHEMA.identifier, self.lit(text)))
+            scheme, value = text.split(":", 1)
+            if scheme in SAME_AS_SCHEMES:
+                self.graph.add((s, OWL.sameAs, URIRef(SAME_AS_SCHEMES[scheme] + value)))
+            elif scheme == "vat":
+                self.graph.add((s, SCHEMA.vatID, self.lit(value)))
 
     def build(self) -> Graph:
         for _ in self.emit_records():
@@ -264,11 +285,15 @@ def _place(b: GraphBuilder, r: Record) -> None:
     kind = SCHEMA.City if r.get("kind") == "city" else SCHEMA.Country
     s = b.common(r, kind)
     b.links(r, "country", s, SCHEMA.containedInPlace, "places")
-    b.add(r, "latitude", s, GEO.lat, b.lit(f"{r.get('latitude'):.5f}", datatype=XSD.decimal))
-    b.add(r, "longitude", s, GEO.long, b.lit(f"{r.get('longitude'):.5f}", datatype=XSD.decimal))
-    gid = str(r.get("geonames_id"))
-    b.graph.add((s, ECO.geonamesId, b.lit(gid)))
-    b.graph.add((s, OWL.sameAs, GEONAMES[f"{gid}/"]))
+    if r.get("latitude") is None:
+        b.graph.add((s, ECO.coordinatesUnknown, b.lit(True)))  # a place an import could not locate
+    else:
+        b.add(r, "latitude", s, GEO.lat, b.lit(f"{r.get('latitude'):.5f}", datatype=XSD.decimal))
+        b.add(r, "longitude", s, GEO.long, b.lit(f"{r.get('longitude'):.5f}", datatype=XSD.decimal))
+    if r.get("geonames_id") is not None:
+        gid = str(r.get("geonames_id"))
+        b.graph.add((s, ECO.geonamesId, b.lit(gid)))
+        b.graph.add((s, OWL.sameAs, GEONAMES[f"{gid}/"]))
 
 
 def _organization(b: GraphBuilder, r: Record) -> None:
@@ -280,6 +305,13 @@ def _organization(b: GraphBuilder, r: Record) -> None:
         b.links(r, "country", s, SCHEMA.location, "places")
     if r.get("homepage"):
         b.add(r, "homepage", s, FOAF.homepage, URIRef(r.get("homepage")))
+    b.links(r, "themes", s, SCHEMA.knowsAbout, "themes")
+    if r.get("street") or r.get("postal_code"):
+        address = URIRef(f"{s}/address")  # an IRI, not a blank node: builds stay byte-identical
+        b.graph.add((s, SCHEMA.address, address))
+        b.graph.add((address, RDF.type, SCHEMA.PostalAddress))
+        b.literal(r, "street", address, SCHEMA.streetAddress)
+        b.literal(r, "postal_code", address, SCHEMA.postalCode)
 
 
 def _person(b: GraphBuilder, r: Record) -> None:
@@ -402,6 +434,46 @@ def _product(b: GraphBuilder, r: Record) -> None:
     b.links(r, "themes", s, SCHEMA.about, "themes")
 
 
+def _project(b: GraphBuilder, r: Record) -> None:
+    s = b.common(r, SCHEMA.ResearchProject, FRAPO.Project)
+    if r.get("acronym"):
+        b.literal(r, "acronym", s, FRAPO.hasAcronym)
+        b.graph.add((s, SKOS.altLabel, b.lit(r.get("acronym"))))
+    b.literal(r, "title", s, DCT.title)
+    b.literal(r, "programme", s, ECO.fundingProgramme)
+    b.literal(r, "call", s, FRAPO.hasCallIdentifier)
+    b.literal(r, "start", s, SCHEMA.startDate)
+    b.literal(r, "end", s, SCHEMA.endDate)
+    if r.get("status"):
+        b.add(r, "status", s, ECO.projectStatus, PROJECT_STATUS[r.get("status")])
+    _euros(b, r, "budget", s, ECO.budget)
+    _euros(b, r, "funding", s, ECO.funderContribution)
+    b.links(r, "themes", s, SCHEMA.about, "themes")
+    if r.get("homepage"):
+        b.add(r, "homepage", s, FOAF.homepage, URIRef(r.get("homepage")))
+
+
+def _euros(b: GraphBuilder, r: Record, name: str, s: URIRef, p: URIRef) -> None:
+    value = r.get(name)
+    if value is not None:
+        b.add(r, name, s, p, b.lit(f"{value:.2f}", datatype=XSD.decimal))
+
+
+def _participation(b: GraphBuilder, r: Record) -> None:
+    project, organization = b.iri("project", r.get("project")), b.iri("organization", r.get("organization"))
+    label = (f"{b.records.get('organizations', r.get('organization')).get('label')} in "
+             f"{b.records.get('projects', r.get('project')).get('label')} ({r.get('role')})")
+    s = b.common(r, ECO.Participation, label=label)
+    g = b.graph
+    g.add((s, ECO.participant, organization))
+    g.add((s, ECO.inProject, project))
+    g.add((s, ECO.participationRole, PARTICIPATION_ROLES[r.get("role")]))
+    g.add((organization, ECO.participatesIn, project))  # one hop from an organization to its projects
+    _euros(b, r, "funding", s, ECO.funderContribution)
+    b.literal(r, "start", s, SCHEMA.startDate)
+    b.literal(r, "end", s, SCHEMA.endDate)
+
+
 def _relation(b: GraphBuilder, r: Record) -> None:
     b.add(r, "relation", b.iri("organization", r.get("subject")), relation_property(r.get("relation")),
           b.iri("organization", r.get("object")))
@@ -421,6 +493,8 @@ EMITTERS: dict[str, Callable[[GraphBuilder, Record], None]] = {
     "events": _event,
     "partnerships": _partnership,
     "products": _product,
+    "projects": _project,
+    "participations": _participation,
     "relations": _relation,
 }
 

@@ -36,6 +36,8 @@ COMMANDS: dict[str, LazyCommand] = {
                                        "into --out (or --store)."),
     "extract": LazyCommand("extract:extract", "Draft records from ARTICLE (plain text, Markdown or HTML) into "
                                               "--out for review."),
+    "import": LazyCommand("importing:import_", "Import SOURCE (a folder of inputs, or one CSV/TSV/JSON/Excel "
+                                               "file) into the records of --out."),
     "push": LazyCommand("remote:push", "Push a built graph (SOURCE: a build folder, default build/, or an RDF "
                                        "file) into --store."),
     "queries": LazyCommand("library:queries", "List the named queries with their description and parameters."),
