@@ -22,7 +22,8 @@ Both go through :func:`measure`, which takes plain tables:
 (3, 2, 4, 3)
 >>> shape.countries[0], round(shape.top_cities_share, 2)
 (('BE', 0.6), 1.0)
->>> print("\n".join(format_side_by_side({"toy": shape}).splitlines()[:3]))
+>>> for line in format_side_by_side({"toy": shape}).splitlines()[:3]:
+...     print(line)
 | measure | toy |
 |---|---|
 | organizations (in a project) | 5 |
@@ -319,7 +320,7 @@ def _tables(folder: Path = CORDIS_DIR) -> None:  # pragma: no cover - prints wha
                 starts[row["start_year"]] += 1
                 durations.append(int(row["duration"]))
     per_org = Counter(p for orgs in members.values() for p in orgs)
-    print("CONSORTIUM_SIZES =", binned(len(o) for o in members.values()))
+    print("CONSORTIUM_SIZES =", binned((len(o) for o in members.values()), exact_up_to=50))
     print("PROJECTS_PER_ORGANIZATION =", binned(per_org.values()))
     print("COUNTRIES =", tuple(Counter(_CORDIS_COUNTRIES.get(named[p]["country"], named[p]["country"])
                                        for p in per_org).most_common(40)), "of", len(per_org))
@@ -327,7 +328,7 @@ def _tables(folder: Path = CORDIS_DIR) -> None:  # pragma: no cover - prints wha
     for role, values in contributions.items():
         values.sort()
         print("FUNDING", role, tuple(values[round(q * (len(values) - 1))] for q in
-                                     (0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1)))
+                                     (0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999)))
     print("START_YEARS =", sorted(starts.items()))
     durations.sort()
     print("DURATIONS =", tuple(durations[round(q * (len(durations) - 1))] for q in
