@@ -29,6 +29,14 @@ from ecosystem_graph.shape import CORDIS_DIR, format_side_by_side, measure_cordi
 from ecosystem_graph.synth import write_synthetic  # noqa: E402
 
 TITLE = "## Synthetic data against CORDIS (issue 15)"
+# What the default run (16,281 organizations, seed 0) showed; written below its table.
+NOTES = (
+    "Consortium sizes, projects per organization, countries and themes per project follow CORDIS closely; "
+    "the projection's edges (422,386 against 419,913) and mean degree (51.9 against 51.6) too, thanks to "
+    "synth's fields (partners meet again: random mixing gave 570,067 edges). Still apart: the synthetic "
+    "degree is more even (median 25 against 19, p99 499 against 593, max 3,122 against 4,319), and cities "
+    "are fewer and less concentrated (4,200 against 5,389; top 10 hold 11.1 % against 14.1 %), since "
+    "synth keeps to GeoNames cities of 15,000 people or more.")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,7 +66,13 @@ def main(argv: list[str] | None = None) -> int:
                       "Horizon 2020 participations joined by PIC to the named organizations (data: European "
                       "Commission, CORDIS, CC BY 4.0); its themes per project are programme parts. Quantiles "
                       "are nearest-rank; degree is distinct partners in the organization-organization "
-                      f"projection (organizations linked when they share a project).\n\n{table}\n")
+                      "projection (organizations linked when they share a project). The synthetic column is "
+                      "its projects and participations; "
+                      + ("the last column is the same folder's partnerships only, the 2-4-partner groups that "
+                         "were synth's only multi-organization records before issue 15. " if args.old else "")
+                      + "Synth draws from tables measured on these files (ecosystem_graph/synth.py, "
+                      "CORDIS_*); it never reads them.\n\n" + table + "\n"
+                      + ("\n" + NOTES + "\n" if not args.organizations and not args.seed else ""))
     return 0
 
 
