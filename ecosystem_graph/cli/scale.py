@@ -18,10 +18,13 @@ __all__ = ["synth"]
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same files, byte for byte.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
               help="Folder to write the records to: new, empty, or an earlier synthetic ecosystem.")
-def synth(organizations: int, seed: int, out_dir: Path) -> None:
+@click.option("--projects/--no-projects", default=True, show_default=True,
+              help="Add projects and participations shaped like EU CORDIS Horizon 2020 (consortia of up to "
+              "about 160 organizations, a few organizations in hundreds of projects).")
+def synth(organizations: int, seed: int, out_dir: Path, projects: bool) -> None:
     """Write the records of a made-up ecosystem (real cities and taxonomy), valid for 'build'."""
     started = time.monotonic()
-    summary = write_synthetic(out_dir, organizations, seed)
+    summary = write_synthetic(out_dir, organizations, seed, projects)
     counts = ", ".join(f"{n:,} {name}" for name, n in summary.counts.items() if n)
     click.echo(f"wrote {summary.records:,} synthetic records to {out_dir} in {time.monotonic() - started:.1f} s: "
                f"{counts}")
