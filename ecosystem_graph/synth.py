@@ -172,11 +172,6 @@ _EXTRACT_DATE = date(2020, 12, 14)
 # ones. Tuned by hand with bench/bench_shape.py so that the projection's edges and mean degree come near
 # CORDIS's (random mixing gives 36 % more edges).
 _FIELD_SIZE, _SAME_FIELD, _BUSY, _BUSY_SAME_FIELD = 100, 0.95, 50, 0.8
-# Columns of projects.csv and participations.csv until the schema has these tables (issue 15's contract).
-_CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "projects": ("id", "label", "acronym", "title", "alt_labels", "programme", "call", "start", "end", "status",
-                 "budget", "funding", "themes", "identifiers", "homepage", "description", "source"),
-    "participations": ("project", "organization", "role", "funding", "start", "end", "source")}
 PROJECT_NOUNS = ("Pilots", "Network", "Platform", "Alliance", "Demonstrators", "Roadmap", "Toolkit", "Observatory",
                  "Testbeds", "Training Network")
 
@@ -253,11 +248,11 @@ def _weighted_pick(rng: random.Random, table: Sequence[tuple[Any, int]]) -> Any:
 
 
 def _columns(table: str) -> tuple[str, ...]:
-    return TABLES_BY_NAME[table].names if table in TABLES_BY_NAME else _CONTRACT_COLUMNS[table]
+    return TABLES_BY_NAME[table].names
 
 
 def _file(table: str) -> str:
-    return TABLES_BY_NAME[table].file if table in TABLES_BY_NAME else f"{table}.csv"
+    return TABLES_BY_NAME[table].file
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -765,7 +760,7 @@ def write_synthetic(out_dir: str | Path, organizations: int, seed: int = 0, proj
             stale.unlink()
     write_atomically(out, {name: text.encode("utf-8") for name, text in files.items()})
     summary = SynthSummary(out, {})
-    for name in [*TABLES_BY_NAME, *(t for t in _CONTRACT_COLUMNS if t not in TABLES_BY_NAME)]:
+    for name in TABLES_BY_NAME:
         file_name = _file(name).split("#")[0]
         if file_name.endswith(".csv") and file_name in files:
             summary.counts[name] = sum(1 for _ in csv.reader(io.StringIO(files[file_name]))) - 1

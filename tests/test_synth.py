@@ -190,8 +190,6 @@ def test_same_seed_same_projects_and_the_rest_does_not_depend_on_them() -> None:
 def test_projects_load_with_the_records(folder: Path) -> None:
     from ecosystem_graph.schema import TABLES_BY_NAME
 
-    if "projects" not in TABLES_BY_NAME:
-        pytest.skip("projects and participations are not record tables yet (branch model not merged)")
     records = load_records(folder, relations=relation_names(load_ontology()))
     assert records.all("projects") and records.all("participations")
     assert TABLES_BY_NAME["projects"].names[:4] == ("id", "label", "acronym", "title")
