@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from .build import GRAPH_FILE, build, build_store, is_stale, read_manifest, stor
 from .errors import QueryError, QuerySyntaxError, StoreError
 from .kinds import PARAMETER_KINDS
 from .locations import default_data_dir
+from .lookup import find_entity
 from .namespaces import DEFAULT_BASE_IRI, bind_prefixes
 from .queries import NamedQuery, bind, get_query, iri_term, load_library, value_term, with_prologue
 from .results import select_rows
@@ -102,47 +104,17 @@ class KnowledgeGraph:
         return bind(query.text_for(engine or self.store.sparql_engine), bindings)
 
     def resolve(self, kind: str, value: str, name: str | None = None) -> URIRef:
-        """The entity of ``kind`` whose identifier, label or alternative label is ``value``.
-
-        Matching ignores case. An IRI is accepted as it is.
+        """The entity of ``kind`` that ``value`` names: an IRI, an identifier, a label or alternative
+        label (case and accents ignored), an acronym in one label, or a clear near miss (see
+        :mod:`.lookup`); the last two are logged as a note (``ecosystem_graph.lookup``, warning level)
+        saying what ``value`` was read as.
         """
         if value.startswith(("http://", "https://", "urn:")):
             return iri_term(value, f"parameter {name or kind!r}")
-        classes = " ".join(f"<{c}>" for c in PARAMETER_KINDS.get(kind, ()))
-        type_filter = f"VALUES ?class {{ {classes} }} ?entity a ?class ." if classes else ""
-        wanted = Literal(value.strip().casefold())
-        sparql = f"""
-            SELECT DISTINCT ?entity ?id ?label WHERE {{
-              {type_filter}
-              ?entity dct:identifier ?id ; rdfs:label ?label .
-              OPTIONAL {{ ?entity skos:altLabel ?alt }}
-              FILTER (LCASE(STR(?id)) = {wanted.n3()} || LCASE(STR(?label)) = {wanted.n3()}
-                      || LCASE(STR(?alt)) = {wanted.n3()})
-            }} ORDER BY ?id"""
-        found = list(select_rows(self.query(sparql)))
-        what = name or kind
-        if len(found) == 1:
-            entity = found[0][0]
-            assert isinstance(entity, URIRef)  # the subject of dct:identifier: an entity's IRI
-            return entity
-        if len(found) > 1:
-            ids = ", ".join(str(row[1]) for row in found)
-            raise QueryError(f"parameter {what!r}: {value!r} names several {kind}s ({ids}); give an id")
-        raise QueryError(f"parameter {what!r}: no {kind} has the id or label {value!r}"
-                         + self._suggestions(kind, value))
-
-    def _suggestions(self, kind: str, value: str) -> str:
-        import difflib
-
-        classes = " ".join(f"<{c}>" for c in PARAMETER_KINDS.get(kind, ()))
-        type_filter = f"VALUES ?class {{ {classes} }} ?entity a ?class ." if classes else ""
-        names: dict[str, str] = {}
-        sparql = f"SELECT DISTINCT ?label ?id WHERE {{ {type_filter} ?entity dct:identifier ?id ; rdfs:label ?label }}"
-        for label, ident in select_rows(self.query(sparql)):
-            names.setdefault(str(label).casefold(), str(label))
-            names.setdefault(str(ident).casefold(), str(ident))
-        close = difflib.get_close_matches(value.casefold(), list(names), n=3, cutoff=0.6)
-        return f" (did you mean {', '.join(repr(names[c]) for c in close)}?)" if close else ""
+        found = find_entity(self, kind, value, name)
+        if found.note:
+            logging.getLogger("ecosystem_graph.lookup").warning(found.note)
+        return found.entity
 
     def stats(self) -> list[tuple[str, str, int]]:
         """(class, label, count) of every class with entities, largest first, then triples."""

@@ -127,7 +127,7 @@ def ego_view(G: nx.MultiDiGraph, focus: str, depth: int = 1) -> View:
 
 
 def theme_view(G: nx.MultiDiGraph, theme: str) -> View:
-    """A theme, its narrower themes, what is about any of them, and who makes, meets or partners on it.
+    """A theme, its narrower themes, what is about any of them, and who makes, meets, partners or takes part in it.
 
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("t", kind="theme", label="T")
@@ -154,7 +154,7 @@ def theme_view(G: nx.MultiDiGraph, theme: str) -> View:
     for t in themes:
         keep |= _neighbours(G, t)
     for thing in list(keep - themes):
-        if G.nodes[thing].get("kind") in ("meeting", "partnership", "product", "event", "programme"):
+        if G.nodes[thing].get("kind") in ("meeting", "partnership", "product", "event", "programme", "project"):
             keep |= {n for n in _neighbours(G, thing) if G.nodes[n].get("kind") == "organization"}
     sub = G.subgraph(keep)
     label = _label(G, theme)

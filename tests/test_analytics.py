@@ -249,7 +249,7 @@ def test_cli_suggest_prints_reasons(run) -> None:
 
 @pytest.mark.parametrize("args, message", [
     (("path", "Atlantis", "NESTA"), "no entity has the id or label 'Atlantis'"),
-    (("suggest", "--organization", "Nestaa"), "did you mean 'NESTA'"),
+    (("suggest", "--organization", "Nesta Foundation"), "did you mean 'NESTA'"),
     (("path", "London", "NESTA", "--network", "partners"), "no organization has the id or label 'London'"),
 ])
 def test_cli_unknown_entity_exits_1_with_a_message(run, args, message) -> None:

@@ -11,7 +11,7 @@ from ecosystem_graph.graph import KnowledgeGraph
 from ecosystem_graph.queries import bind, load_library
 
 LIBRARY = load_library()
-EXAMPLES = {"theme": "smart-cities", "city": "london", "organization": "nesta", "entity": "nesta",
+EXAMPLES = {"theme": "smart-cities", "city": "london", "place": "united-kingdom", "organization": "nesta", "entity": "nesta",
             "type": "accelerator"}
 
 

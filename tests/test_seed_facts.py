@@ -150,8 +150,10 @@ def test_london_tech_week_and_its_attendance(kg: KnowledgeGraph) -> None:
 
 def test_london_and_partners_promotes_the_mayor_of_london(kg: KnowledgeGraph) -> None:
     partners = kg.rows("partners", organization="London & Partners")
-    assert {"partner": f"{ID}organization/mayor-of-london", "label": "Mayor of London",
-            "relation": "promotes work of", "via": "https://w3id.org/ecosystem-graph/ontology#promotesWorkOf"} in partners
+    assert {"partner": f"{ID}organization/mayor-of-london", "label": "Mayor of London", "shared_projects": 0,
+            "first_year": None, "last_year": None, "projects": "", "relations": "promotes work of"} in partners
+    mayor = {r["label"]: r["relations"] for r in kg.rows("partners", organization="Mayor of London")}
+    assert mayor == {"London & Partners": "inverse of promotes work of"}
 
 
 def test_products_trustme_and_uos(kg: KnowledgeGraph) -> None:
@@ -160,12 +162,13 @@ def test_products_trustme_and_uos(kg: KnowledgeGraph) -> None:
 
 
 def test_possible_partnerships(kg: KnowledgeGraph) -> None:
-    peterborough = {r["label"]: r["relation"] for r in kg.rows("partners", organization="Opportunity Peterborough")}
+    peterborough = {r["label"]: r["relations"] for r in kg.rows("partners", organization="Opportunity Peterborough")}
     assert peterborough["Peterborough City Council"] == "partnership (possible)"
-    catapult = {r["label"]: r["relation"] for r in kg.rows("partners", organization="Future Cities Catapult")}
-    assert catapult["Cluster Sofia Knowledge City"] in ("partnership (possible)", "was visited by")
-    relations = {r["relation"] for r in kg.rows("partners", organization="Future Cities Catapult")}
-    assert "partnership (possible)" in relations
+    # One row per partner: the partnership and the meeting are both in its relations.
+    catapult = kg.rows("partners", organization="Future Cities Catapult")
+    assert [r["label"] for r in catapult] == ["Cluster Sofia Knowledge City"]
+    assert catapult[0]["relations"] == "partnership (possible); was visited by"
+    assert catapult[0]["shared_projects"] == 0 and catapult[0]["projects"] == ""
 
 
 def test_every_named_theme_is_in_the_taxonomy(kg: KnowledgeGraph) -> None:

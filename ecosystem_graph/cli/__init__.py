@@ -89,6 +89,7 @@ class _Main(click.Group):
             formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in listed])
 
     def invoke(self, ctx: click.Context) -> Any:
+        _show_notes()
         try:
             return super().invoke(ctx)
         except EcosystemGraphError as exc:
@@ -97,6 +98,18 @@ class _Main(click.Group):
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as exc:
             click.echo(f"error: {exc.strerror}: {exc.filename}", err=True)
             sys.exit(1)
+
+
+def _show_notes() -> None:
+    """Print the library's notes (a name read as a near match) on stderr, as ``note: ...`` lines."""
+    import logging
+
+    logger = logging.getLogger("ecosystem_graph.lookup")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("note: %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
