@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 EG := $(BIN)/ecosystem-graph
 STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashlib.sha1(open('pyproject.toml','rb').read()).hexdigest()[:12])")
 
-.PHONY: demo test test-fast check setup lab clean
+.PHONY: demo demo-cordis test test-fast check setup lab clean
 
 setup: $(STAMP)
 
@@ -33,6 +33,23 @@ demo: $(STAMP)
 	$(EG) view --visit uk-2018 --out build/views/visit-uk-2018.html
 	$(EG) site --out build/site
 	@echo "Open build/views/ecosystem.html or build/site/index.html in a browser (they work offline)."
+
+# The second example, real: EU Horizon 2020 participations from CORDIS (CC BY 4.0, European
+# Commission), imported with examples/cordis-h2020/mapping.yaml, built into a persistent store,
+# queried, analysed and drawn. About five minutes on 2 cores; the import reports the unplaced.
+CORDIS := build/cordis
+CORDIS_GRAPH := --data $(CORDIS)/data --store oxigraph:$(CORDIS)/store
+demo-cordis: $(STAMP)
+	$(EG) import examples/cordis-h2020 --mapping examples/cordis-h2020/mapping.yaml --out $(CORDIS)/data --report $(CORDIS)/import-report.json
+	$(EG) build $(CORDIS)/data --store oxigraph:$(CORDIS)/store
+	$(EG) stats $(CORDIS_GRAPH)
+	$(EG) query $(CORDIS_GRAPH) --name partners --param organization=TNO --format csv -o $(CORDIS)/partners-tno.csv
+	$(EG) query $(CORDIS_GRAPH) --name organizations-by-theme-and-place --param theme=Health --param place=Netherlands --format csv -o $(CORDIS)/health-netherlands.csv
+	$(EG) analyze centrality $(CORDIS_GRAPH) --top 10
+	$(EG) analyze suggest $(CORDIS_GRAPH) --organization TNO --top 5
+	$(EG) view $(CORDIS_GRAPH) --focus TNO --out $(CORDIS)/views/tno.html
+	$(EG) view $(CORDIS_GRAPH) --theme Health --max-nodes 2000 --out $(CORDIS)/views/theme-health.html
+	@echo "Open $(CORDIS)/views/tno.html; $(CORDIS)/import-report.json lists every organization not placed in a city."
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

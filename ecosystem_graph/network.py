@@ -236,10 +236,10 @@ def partner_network(kg: Source) -> nx.Graph:
     Each of these adds 1 to the ``weight`` of an edge and one entry {"kind", "iri", "label"} to its
     ``via`` list: a meeting (the organization met and the organizer of the meeting's visit, plus any
     other organization met at the same meeting), a visit or event they organize together, a
-    partnership they are partners of, a project they both take part in (``projects`` on the edge
-    counts those), and a relation between them (``kind`` "relation", the IRI and label of the
-    property). Organizations that only took part in the same visit are *not* linked: being visited
-    on the same trip says nothing about each other. Every organization is a node, with the
+    partnership they are partners of, a project they both take part in (``shared_projects`` on the
+    edge counts those, ``projects`` lists them by label), and a relation between them (``kind``
+    "relation", the IRI and label of the property). Organizations that only took part in the same
+    visit are *not* linked: being visited on the same trip says nothing about each other. Every organization is a node, with the
     attributes of :func:`entity_graph`; ``relation`` on an edge summarises ``via`` as text (per
     kind, with a count and the first few labels when there are many).
 
@@ -281,10 +281,15 @@ def partner_network(kg: Source) -> nx.Graph:
         if u != v and u in P and v in P:
             link([u, v], {"kind": "relation", "iri": data["predicate"], "label": data["relation"]})
 
-    P.add_edges_from((a, b, {"weight": len(via), "via": via, "relation": _summary(via),
-                             "projects": sum(x["kind"] == "project" for x in via)})
+    P.add_edges_from((a, b, {"weight": len(via), "via": via, "relation": _summary(via), **_projects(via)})
                      for (a, b), via in sorted(links.items()))
     return P
+
+
+def _projects(via: list[dict[str, str]]) -> dict[str, Any]:
+    """``shared_projects`` (how many) and ``projects`` (which, by label) of an edge's links."""
+    projects = sorted((x for x in via if x["kind"] == "project"), key=lambda x: (x["label"], x["iri"]))
+    return {"shared_projects": len(projects), "projects": projects}
 
 
 def _participants(G: nx.MultiDiGraph) -> dict[str, list[str]]:

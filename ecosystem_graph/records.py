@@ -584,7 +584,8 @@ def describe_field(spec: Field) -> str:
         "ref": "an id from " + " or ".join(f"{TABLES_BY_NAME[t].file.split('#')[0]}" for t in spec.ref)
         if spec.ref else "an id",
         "fields": "names of fields of this file",
-        "identifier": "an identifier as scheme:value (pic:999984059, ror:03yrm5c26, wikidata:Q312)",
+        "identifier": "an identifier as scheme:value (pic: nine digits, ror:03yrm5c26, wikidata:Q312, "
+                      "vat:BE0123456789)",
         "text": "a value",
     }
     text = descriptions[spec.kind]
@@ -610,9 +611,17 @@ def _parse_one(shown: str, line: int, spec: Field, text: str, problems: _Problem
 
 
 def _parse_identifier(text: str, spec: Field) -> str:
-    if not IDENTIFIER_PATTERN.match(text):
+    scheme = text.split(":", 1)[0]
+    if not IDENTIFIER_PATTERN.match(text) or not _SCHEME_PATTERNS.get(scheme, IDENTIFIER_PATTERN).match(text):
         raise ValueError(text)
     return text
+
+
+#: The form of the values of well-known schemes: ROR ids, Wikidata items, VAT numbers, EU PICs.
+_SCHEME_PATTERNS = {"ror": re.compile(r"^ror:0[a-z0-9]{6}[0-9]{2}$"),
+                    "wikidata": re.compile(r"^wikidata:Q[1-9][0-9]*$"),
+                    "vat": re.compile(r"^vat:[A-Z]{2}[0-9A-Za-z+*.]{2,13}$"),
+                    "pic": re.compile(r"^pic:[0-9]{9}$")}
 
 
 def _parse_id(text: str, spec: Field) -> str:

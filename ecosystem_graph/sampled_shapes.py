@@ -10,7 +10,8 @@ checks the graph in two parts, and says so:
    forward property, so that is enough for its results to be exact). Results about nodes
    outside the sample are dropped, being based on partial descriptions.
 2. **Graph-wide rules** (the SPARQL constraints on the ontology node: memberships mirrored,
-   periods ordered, taxonomies acyclic and mirrored, meeting dates, inferred statements) run
+   periods ordered, taxonomies acyclic and mirrored, meeting dates, participation shortcuts, inferred
+   statements) run
    as SPARQL on the whole graph in the store, so they hold for every node.
 
 Record checks (``records.py``) always run on every record, whatever the size.
@@ -25,7 +26,7 @@ Record checks (``records.py``) always run on every record, whatever the size.
 >>> store.load_file(out / "ecosystem.ttl")
 >>> violations, report = check_sampled(store, shapes_graph(), per_target=5)
 >>> violations, report["shacl"]["mode"], report["shacl"]["graph_wide_rules"]
-([], 'sample', 7)
+([], 'sample', 8)
 """
 
 from __future__ import annotations

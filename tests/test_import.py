@@ -199,10 +199,10 @@ def test_same_identifier_refers_to_the_analysts_record(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "data", data)
     rows = _rows(data, "organizations.csv")
     nesta = next(r for r in rows if r["id"] == "nesta")
-    nesta["identifiers"] = "pic:999"
+    nesta["identifiers"] = "pic:999999999"
     _write(data / "organizations.csv", rows)
     before = _rows(data, "organizations.csv")
-    (tmp_path / "orgs.csv").write_text("pic,name\n999,NESTA LIMITED\n1000,Nestaa\n")
+    (tmp_path / "orgs.csv").write_text("pic,name\n999999999,NESTA LIMITED\n999999998,Nestaa\n")
     mapping = tmp_path / "m.yaml"
     mapping.write_text("""
 source: {id: list, title: A list, kind: dataset}
