@@ -239,9 +239,9 @@ def partner_network(kg: Source) -> nx.Graph:
     partnership they are partners of, a project they both take part in (``shared_projects`` on the
     edge counts those, ``projects`` lists them by label), and a relation between them (``kind``
     "relation", the IRI and label of the property). Organizations that only took part in the same
-    visit are *not* linked: being visited on the same trip says nothing about each other. Every organization is a node, with the
-    attributes of :func:`entity_graph`; ``relation`` on an edge summarises ``via`` as text (per
-    kind, with a count and the first few labels when there are many).
+    visit are *not* linked: being visited on the same trip says nothing about each other. Every
+    organization is a node, with the attributes of :func:`entity_graph`; ``relation`` on an edge
+    summarises ``via`` as text (per kind, with a count and the first few labels when there are many).
 
     A project of n organizations links n(n-1)/2 pairs: the real Horizon 2020 consortia (up to 160
     partners) give 420,000 edges among 16,000 organizations, counted in one pass over the
