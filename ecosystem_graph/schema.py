@@ -110,7 +110,7 @@ TABLES: tuple[Table, ...] = (
         Field("kind", "enum", required=True,
               choices=("news-item", "dataset", "report", "web-page", "interview", "other")),
         Field("publisher", "ref", ref=ORG_REF), Field("url", "url"),
-        Field("published", "partial-date"), Field("language"), Field("note"),
+        Field("published", "partial-date"), Field("language"), Field("note"), _identifiers(),
     ), required_file=True, description="Documents the facts come from."),
     Table("places", "places.csv", (
         _ident(), _label(), Field("kind", "enum", required=True, choices=("city", "country")),
@@ -123,11 +123,11 @@ TABLES: tuple[Table, ...] = (
                    "they are not known)."),
     Table("organization-types", "organization-types.csv", (
         _ident(), _label(), _alt(),
-        Field("broader", "ref", many=True, ref=("organization-types",)), Field("definition"),
+        Field("broader", "ref", many=True, ref=("organization-types",)), Field("definition"), _identifiers(),
     ), description="The organization type taxonomy (a SKOS concept scheme)."),
     Table("themes", "themes.csv", (
         _ident(), _label(), _alt(), Field("broader", "ref", many=True, ref=("themes",)),
-        Field("definition"), Field("source", "ref", many=True, ref=("sources",)),
+        Field("definition"), Field("source", "ref", many=True, ref=("sources",)), _identifiers(),
     ), description="The theme taxonomy (a SKOS concept scheme)."),
     Table("organizations", "organizations.csv", (
         _ident(), _label(), _alt(),
@@ -151,7 +151,7 @@ TABLES: tuple[Table, ...] = (
         Field("goals", many=True), _themes(),
         Field("countries", "ref", many=True, ref=("places",), place_kind="country"),
         Field("target_types", "ref", many=True, ref=("organization-types",)),
-        Field("description"), _source(),
+        Field("description"), _source(), _identifiers(),
     ), description="Programmes of visits and their goals."),
     Table("visits", "visits.yaml#visits", (
         _ident(), _label(), Field("programme", "ref", ref=("programmes",)),
@@ -159,7 +159,7 @@ TABLES: tuple[Table, ...] = (
         Field("start", "date", required=True), Field("end", "date", required=True),
         Field("cities", "ref", required=True, many=True, ref=("places",), place_kind="city"),
         Field("participants", "ref", many=True, ref=("people",)),
-        Field("description"), _source(), *_inferred(),
+        Field("description"), _source(), *_inferred(), _identifiers(),
     ), description="Working visits: dates, cities, participants."),
     Table("meetings", "meetings.csv", (
         _ident(), Field("visit", "ref", required=True, ref=("visits",)),
@@ -169,7 +169,7 @@ TABLES: tuple[Table, ...] = (
         Field("city", "ref", ref=("places",), place_kind="city"), _themes(),
         Field("presented", "ref", many=True, ref=("products", "events")),
         Field("summary"), Field("assessment"), Field("outcome"),
-        Field("participants", "ref", many=True, ref=("people",)), _source(), *_inferred(),
+        Field("participants", "ref", many=True, ref=("people",)), _source(), *_inferred(), _identifiers(),
     ), description="Meetings of a visit, in the order the source reports them."),
     Table("events", "events.csv", (
         _ident(), _label(), Field("kind", "enum", required=True, choices=("event", "follow-up")),
@@ -179,18 +179,18 @@ TABLES: tuple[Table, ...] = (
         Field("concerns", "ref", many=True, ref=("visits", "meetings")),
         Field("status", "enum",
               choices=("scheduled", "cancelled", "postponed", "rescheduled", "moved-online")),
-        Field("attendees_at_least", "int", minimum=0), Field("description"), _source(),
+        Field("attendees_at_least", "int", minimum=0), Field("description"), _source(), _identifiers(),
     ), description="Events: fairs, conferences, follow-ups."),
     Table("partnerships", "partnerships.csv", (
         _ident(), _label(), Field("partners", "ref", required=True, many=True, ref=ORG_REF),
         Field("status", "enum", required=True,
               choices=("possible", "under-discussion", "agreed", "active", "ended")),
         _themes(), Field("discussed_at", "ref", many=True, ref=("meetings",)),
-        Field("description"), _source(), *_inferred(),
+        Field("description"), _source(), *_inferred(), _identifiers(),
     ), description="Partnerships, possible or real, and their status."),
     Table("products", "products.csv", (
         _ident(), _label(), _alt(), Field("maker", "ref", required=True, ref=ORG_REF), _themes(),
-        Field("description"), _source(),
+        Field("description"), _source(), _identifiers(),
     ), description="Products of organizations."),
     Table("projects", "projects.csv", (
         _ident(), _label(), Field("acronym"), Field("title"), _alt(), Field("programme"), Field("call"),

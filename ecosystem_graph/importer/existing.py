@@ -12,23 +12,13 @@ does not own comes back exactly as the analyst left it.
 from __future__ import annotations
 
 import csv
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..lookup import fold
 from ..schema import TABLES, Table
 
-__all__ = ["CsvTable", "ExistingData", "fold"]
-
-
-def fold(text: str) -> str:
-    """Text as names are compared: case and accents dropped, spaces collapsed.
-
-    >>> fold("  Universität  Wien ") == fold("UNIVERSITAT WIEN")
-    True
-    """
-    plain = unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode()
-    return " ".join(plain.split())
+__all__ = ["CsvTable", "ExistingData", "fold"]  # fold: names compared as look-ups compare them
 
 
 @dataclass
