@@ -1,6 +1,9 @@
 """Benchmark: ``analyze`` at scale, this project against the plain rdflib + networkx a user would write.
 
-    python bench/bench_analytics.py --sizes 10000 100000
+    python bench/bench_analytics.py --sizes 10000 100000 [--cordis]
+
+With ``--cordis`` it also runs on the real CORDIS Horizon 2020 example (``examples/cordis-h2020``,
+imported with its mapping: 16,592 organizations in consortia of up to 160), listed as size 16,592.
 
 For each size it writes a synthetic ecosystem (``ecosystem-graph synth``), builds it into a
 persistent store, exports that graph as N-Triples (and Turtle, what the memory store loads), then
@@ -41,6 +44,8 @@ sys.path.insert(0, str(ROOT))
 SECTION = "## Analytics at scale"
 SIDES = ("project", "memory", "plain")
 STEPS = ("entity_s", "partner_s", "centrality_s")
+#: The size that stands for the real CORDIS H2020 example (16,592 organizations) in --sizes.
+CORDIS_SIZE = 16592
 
 
 # -- workers (each runs in its own process) -----------------------------------------------------
@@ -113,7 +118,13 @@ def worker_prepare(job: dict[str, Any]) -> dict[str, Any]:
     from ecosystem_graph.stores import open_store
     from ecosystem_graph.synth import write_synthetic
 
-    write_synthetic(Path(job["data"]), job["size"], job["seed"])
+    if job.get("cordis"):
+        from ecosystem_graph.importer import run_import
+
+        example = ROOT / "examples" / "cordis-h2020"
+        run_import(example, example / "mapping.yaml", Path(job["data"]))
+    else:
+        write_synthetic(Path(job["data"]), job["size"], job["seed"])
     triples = build_store(Path(job["data"]), f"oxigraph:{job['store']}").triples
     reader = open_store(f"oxigraph:{job['store']}")
     for path, fmt in ((job["nt"], ox.RdfFormat.N_TRIPLES), (job["ttl"], ox.RdfFormat.TURTLE)):
@@ -149,8 +160,10 @@ def run_size(size: int, args: argparse.Namespace, out: Path) -> dict[str, Any]:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     job = {"size": size, "seed": args.seed, "data": str(folder / "data"), "store": str(folder / "store"),
-           "nt": str(folder / "graph.nt"), "ttl": str(folder / "graph.ttl"), "timeout": args.timeout}
-    print(f"[{size:,}] synthetic records, store build, N-Triples and Turtle ...", flush=True)
+           "nt": str(folder / "graph.nt"), "ttl": str(folder / "graph.ttl"), "timeout": args.timeout,
+           "cordis": size == CORDIS_SIZE}
+    what = "CORDIS imported" if job["cordis"] else "synthetic records"
+    print(f"[{size:,}] {what}, store build, N-Triples and Turtle ...", flush=True)
     result: dict[str, Any] = {"size": size, **_spawn("prepare", job, folder)}
     for kind in SIDES:
         print(f"[{size:,}] {kind} ...", flush=True)
@@ -233,6 +246,8 @@ def report(results: list[dict[str, Any]], command: str, started: str, timeout: f
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
+    parser.add_argument("--cordis", action="store_true",
+                        help="also run on the real CORDIS H2020 example (examples/cordis-h2020, imported)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3, help="runs per side (median)")
     parser.add_argument("--slow", type=float, default=120.0, help="do not repeat a side after a run this slow (s)")
@@ -254,6 +269,8 @@ def main() -> None:
         started = time.strftime("%Y-%m-%d %H:%M")
         command = "python bench/bench_analytics.py " + " ".join(sys.argv[1:])
         results = []
+        if args.cordis:
+            args.sizes = [*args.sizes, CORDIS_SIZE]
         for size in args.sizes:
             results.append(run_size(size, args, args.out))
             (args.out / f"results-{size}.json").write_text(json.dumps(results[-1], indent=2))
