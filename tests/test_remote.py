@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -79,7 +80,7 @@ def test_push_a_build_folder_then_read_it_like_any_store(server, seed_build: Pat
     graph = "urn:test:push-seed"
     result = _push(server, seed_build, graph)
     assert result.exit_code == 0, result.output
-    assert "pushed 1,6" in result.output and graph in result.output
+    assert re.search(r"pushed 1,\d{3} triples", result.output) and graph in result.output
     with virtuoso.remote_env(server, graph):
         kg = open_graph(store=server.spec)  # no data folder: the manifest says where it came from
         local = open_graph(SEED, seed_build, rebuild=False)

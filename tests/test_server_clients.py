@@ -35,7 +35,8 @@ JS = ROOT / "tests" / "js"
 #: A value for every required parameter of the named queries (their own examples).
 PARAMS = {"organizations-by-theme": {"theme": "blockchain"}, "organizations-in-city": {"city": "Peterborough"},
           "contacts": {"organization": "London & Partners"}, "partners": {"organization": "nesta"},
-          "provenance": {"entity": "nesta"}}
+          "provenance": {"entity": "nesta"},
+          "organizations-by-theme-and-place": {"theme": "smart-cities", "place": "United Kingdom"}}
 #: The Accept types curl asks for, and how each answer is read back.
 ACCEPT = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml",
           "text/csv": "csv", "text/tab-separated-values": "tsv"}

@@ -523,6 +523,8 @@ VIRTUOSO_ORDER = {
     "inferred-facts": "Virtuoso orders strings holding non-ASCII letters (Khuşūş) otherwise than by code point",
     "visits": "visits starting the same day are ordered by label, and Virtuoso orders non-ASCII letters "
               "otherwise than by code point",
+    "places": "places are ordered by label, and Virtuoso orders non-ASCII letters (Zürich (Kreis 9) / ...) "
+              "otherwise than by code point",
     **ORDER_UNDEFINED,
 }
 #: A Virtuoso 7.2 optimizer bug, seen with some query plans only (they depend on the statistics of the
