@@ -13,12 +13,17 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-__all__ = ["write_atomically"]
+__all__ = ["Content", "write_atomically"]
+
+#: A file's content: its bytes, or a function that writes them to the path it is given (for
+#: outputs too large to hold in memory, written by a library straight to disk).
+Content = bytes | Callable[[Path], None]
 
 
-def write_atomically(out_dir: Path, files: dict[str, bytes]) -> None:
+def write_atomically(out_dir: Path, files: Mapping[str, Content]) -> None:
     """Write every file to a temporary name first, then rename them all into place."""
     out_dir.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[str, Path]] = []
@@ -29,11 +34,14 @@ def write_atomically(out_dir: Path, files: dict[str, bytes]) -> None:
         for name, content in files.items():
             handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
             os.fchmod(handle, 0o666 & ~umask)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(content)
-                stream.flush()
-                os.fsync(stream.fileno())
             staged.append((name, Path(temp_name)))
+            with os.fdopen(handle, "wb") as stream:
+                if callable(content):
+                    content(Path(temp_name))
+                else:
+                    stream.write(content)
+                    stream.flush()
+                os.fsync(stream.fileno())
         for name, temp in staged:
             os.replace(temp, out_dir / name)
     finally:

@@ -25,11 +25,15 @@ from .kinds import PARAMETER_KINDS
 from .locations import default_data_dir
 from .lookup import find_entity
 from .namespaces import DEFAULT_BASE_IRI, bind_prefixes
+from .progress import Progress
 from .queries import NamedQuery, bind, get_query, iri_term, load_library, value_term, with_prologue
 from .results import select_rows
 from .stores import Store, open_store
 
-__all__ = ["KnowledgeGraph", "open_graph", "result_rows"]
+__all__ = ["AUTO_STORE", "KnowledgeGraph", "open_graph", "result_rows"]
+
+#: The default store: the build's own Oxigraph store when it keeps one, else ``memory``.
+AUTO_STORE = "auto"
 
 if TYPE_CHECKING:
     import pandas
@@ -162,22 +166,33 @@ def open_graph(data_dir: str | Path | None = None, build_dir: str | Path = "buil
                base_iri: str | None = None) -> KnowledgeGraph:
     """The graph of ``data_dir``, built into ``build_dir`` first when missing or older than the data.
 
-    ``store`` names the store (default ``ECOSYSTEM_GRAPH_STORE`` or ``memory``); ``rebuild``
+    ``store`` names the store (default ``ECOSYSTEM_GRAPH_STORE``, else ``auto``); ``rebuild``
     forces (True) or forbids (False) a rebuild, default only when stale.
+
+    ``auto`` reads the Oxigraph store a build keeps in ``build_dir`` (``build/store``, made for
+    data folders of more than :data:`~ecosystem_graph.build.STORE_RECORDS_LIMIT` records), else
+    the build's Turtle in rdflib's memory store; ``memory`` always reads the Turtle.
 
     A persistent store (``oxigraph:PATH``) holds the graph itself: ``build_dir`` is not used, the
     graph is built straight into the store when stale, and without ``data_dir`` the store is
     compared with the data folder it was last built from.
     """
-    opened = open_store(store or os.environ.get("ECOSYSTEM_GRAPH_STORE") or "memory")
-    if opened.persistent:
+    spec = store or os.environ.get("ECOSYSTEM_GRAPH_STORE") or AUTO_STORE
+    opened = None if spec == AUTO_STORE else open_store(spec)
+    if opened is not None and opened.persistent:
         return _open_persistent(opened, Path(data_dir) if data_dir else None, rebuild, base_iri)
     data = Path(data_dir) if data_dir else default_data_dir()
     out = Path(build_dir)
     if rebuild or (rebuild is None and is_stale(data, out, base_iri)):
-        build(data, out, base_iri=base_iri)
+        build(data, out, base_iri=base_iri, progress=Progress(None, "building"))
     manifest = read_manifest(out) or {}
-    opened.load_file(out / GRAPH_FILE)
+    if opened is None and manifest.get("store"):
+        opened = open_store(f"oxigraph:{out / manifest['store']}")
+        opened.open()
+    elif opened is None:
+        opened = open_store("memory")
+    if not opened.persistent:
+        opened.load_file(out / GRAPH_FILE)
     extra = [data / "queries"] if (data / "queries").is_dir() else []
     return KnowledgeGraph(opened, manifest.get("base_iri") or base_iri or DEFAULT_BASE_IRI, extra)
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..build import FORMATS, FULL_SHACL_LIMIT, SHACL_MODES, build_store, compile_graph
+from ..build import FORMATS, FULL_SHACL_LIMIT, SHACL_MODES, STORE_DIR, build_store
 from ..build import build as build_graph
+from ..build import validate as check_graph
 from ..errors import QueryError
 from ..locations import default_data_dir
 from ..progress import Progress
@@ -33,41 +34,44 @@ BASE_IRI_OPTION = click.option("--base-iri", help="Base of entity IRIs (default:
               help="Build into this store: oxigraph:PATH or sparql:URL (persistent; no files are written to --out). "
                    "memory and oxigraph read the files of --out, so for them the build writes files.")
 @click.option("--shacl", type=click.Choice(SHACL_MODES), default="auto", show_default=True,
-              help="Store builds: check every entity against the shapes (full), a sample plus the graph-wide "
-                   f"rules on the whole graph (sample), or full up to {FULL_SHACL_LIMIT:,} triples (auto).")
+              help="Check every entity against the shapes (full), a sample plus the graph-wide rules on the "
+                   f"whole graph (sample), or full up to {FULL_SHACL_LIMIT:,} triples (auto).")
 def build(data_dir: Path | None, out_dir: Path, formats: tuple[str, ...], base_iri: str | None,
           store: str | None, shacl: str) -> None:
-    """Check the records of DATA_DIR (default data/) and build the graph into --out (or --store)."""
+    """Check the records of DATA_DIR (default data/) and build the graph into --out (or --store).
+
+    Above 2,000 records the build streams into an Oxigraph store kept in --out (OUT/store), checks it
+    there and writes the files from the same stream; commands that read the graph then use that store.
+    """
     data = data_dir or default_data_dir()
     target = open_store(store) if store else None
+    progress = Progress(None, "building")
     if target is not None and target.persistent:
         if formats:
             raise click.UsageError(f"--format writes files; a build into {target.spec} writes the store only "
                                    "(export from it with 'ecosystem-graph query' CONSTRUCT, or build files "
                                    "without --store)")
-        stored = build_store(data, target, base_iri, shacl=shacl, progress=Progress(None, "building"))
+        stored = build_store(data, target, base_iri, shacl=shacl, progress=progress)
         click.echo(f"built {stored.triples:,} triples from {stored.records:,} records in {data} into "
                    f"{stored.store} ({stored.generation}) in {stored.seconds:.1f} s; {stored.describe_checks()}")
         return
-    if shacl == "sample":
-        raise click.UsageError("--shacl sample applies to builds into a persistent store (--store oxigraph:PATH); "
-                               "a build into files checks every entity")
-    result = build_graph(data, out_dir, ("ttl", *formats), base_iri)
-    records = sum(len(rows) for rows in result.compiled.records.tables.values())
-    click.echo(f"built {result.triples:,} triples from {records} records in {data}: "
-               + ", ".join(str(p) for p in result.files))
+    result = build_graph(data, out_dir, ("ttl", *formats), base_iri, shacl=shacl, progress=progress)
+    kept = f" and the store {out_dir / STORE_DIR} that commands read" if result.stored else ""
+    click.echo(f"built {result.triples:,} triples from {result.records:,} records in {data}: "
+               + ", ".join(str(p) for p in result.files) + f"{kept}; {result.describe_checks()}")
 
 
 @click.command()
 @DATA_ARGUMENT
 @BASE_IRI_OPTION
-def validate(data_dir: Path | None, base_iri: str | None) -> None:
+@click.option("--shacl", type=click.Choice(SHACL_MODES), default="auto", show_default=True,
+              help="As for build: every entity (full), a sample plus the graph-wide rules (sample), or auto.")
+def validate(data_dir: Path | None, base_iri: str | None, shacl: str) -> None:
     """Check the records of DATA_DIR and the shapes of their graph, writing nothing."""
     data = data_dir or default_data_dir()
-    compiled = compile_graph(data, base_iri)
-    records = sum(len(rows) for rows in compiled.records.tables.values())
-    click.echo(f"{data}: {records} records are valid; their graph of {len(compiled.merged):,} triples "
-               "conforms to ontology/shapes.ttl")
+    result = check_graph(data, base_iri, shacl, progress=Progress(None, "checking"))
+    click.echo(f"{data}: {result.records} records are valid; their graph has {result.triples:,} triples; "
+               f"{result.describe_checks()}")
 
 
 @click.command()
