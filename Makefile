@@ -35,13 +35,14 @@ demo: $(STAMP)
 	@echo "Open build/views/ecosystem.html or build/site/index.html in a browser (they work offline)."
 
 # The second example, real: EU Horizon 2020 participations from CORDIS (CC BY 4.0, European
-# Commission), imported with examples/cordis-h2020/mapping.yaml, built into a persistent store,
+# Commission), imported with examples/cordis-h2020/mapping.yaml, built on the default path (its
+# files and the store build/store that reading commands use),
 # queried, analysed and drawn. About five minutes on 2 cores; the import reports the unplaced.
 CORDIS := build/cordis
-CORDIS_GRAPH := --data $(CORDIS)/data --store oxigraph:$(CORDIS)/store
+CORDIS_GRAPH := --data $(CORDIS)/data --build-dir $(CORDIS)/build
 demo-cordis: $(STAMP)
 	$(EG) import examples/cordis-h2020 --mapping examples/cordis-h2020/mapping.yaml --out $(CORDIS)/data --report $(CORDIS)/import-report.json
-	$(EG) build $(CORDIS)/data --store oxigraph:$(CORDIS)/store
+	$(EG) build $(CORDIS)/data --out $(CORDIS)/build
 	$(EG) stats $(CORDIS_GRAPH)
 	$(EG) query $(CORDIS_GRAPH) --name partners --param organization=TNO --format csv -o $(CORDIS)/partners-tno.csv
 	$(EG) query $(CORDIS_GRAPH) --name organizations-by-theme-and-place --param theme=Health --param place=Netherlands --format csv -o $(CORDIS)/health-netherlands.csv

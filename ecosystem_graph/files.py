@@ -23,8 +23,13 @@ __all__ = ["Content", "write_atomically"]
 Content = bytes | Callable[[Path], None]
 
 
-def write_atomically(out_dir: Path, files: Mapping[str, Content]) -> None:
-    """Write every file to a temporary name first, then rename them all into place."""
+def write_atomically(out_dir: Path, files: Mapping[str, Content], sync: bool = True) -> None:
+    """Write every file to a temporary name first, then rename them all into place.
+
+    ``sync=False`` skips flushing each file to disk before its rename: for outputs that are many
+    small, regenerable files (a static site's pages), where a flush per file costs more than the
+    rendering; each file still appears whole or not at all to a reader.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[str, Path]] = []
     # mkstemp makes files only their owner can read; outputs get the mode a plain open() would.
@@ -41,7 +46,8 @@ def write_atomically(out_dir: Path, files: Mapping[str, Content]) -> None:
                 else:
                     stream.write(content)
                     stream.flush()
-                os.fsync(stream.fileno())
+                if sync:
+                    os.fsync(stream.fileno())
         for name, temp in staged:
             os.replace(temp, out_dir / name)
     finally:

@@ -41,6 +41,7 @@ from .files import write_atomically
 from .graph import KnowledgeGraph, open_graph  # noqa: F401  (open_graph: doctests)
 from .kinds import BY_NAME
 from .layout import layout
+from .progress import Progress
 from .results import select_rows
 from .views import (
     KIND_STYLES,
@@ -75,22 +76,52 @@ class SiteResult:
     pages: int
 
 
-def build_site(kg: KnowledgeGraph, out_dir: str | Path, G: nx.MultiDiGraph | None = None) -> SiteResult:
-    """Write the static site of ``kg`` into ``out_dir`` (each file atomically); see the module doc.
+def build_site(kg: KnowledgeGraph, out_dir: str | Path, G: nx.MultiDiGraph | None = None,
+               limit: int | None = None, progress: Progress | None = None) -> SiteResult:
+    """Write the static site of ``kg`` into ``out_dir``; see the module doc.
+
+    Pages are written as they are rendered, a few hundred at a time, each file atomically, so
+    memory stays that of the graph and ``progress`` moves. ``limit`` writes the pages of only the
+    ``limit`` most central entities (with the index pages; links to the others are plain text).
 
     >>> import tempfile
     >>> out = Path(tempfile.mkdtemp())
     >>> build_site(open_graph(), out).index.name
     'index.html'
+    >>> build_site(open_graph(), out, limit=5).pages
+    12
     """
+    if progress:
+        progress.phase("reading the graph")
+    site = Site(kg, G, limit=limit)
     out = Path(out_dir)
-    files: dict[str, dict[str, bytes]] = defaultdict(dict)
-    for relative, html in Site(kg, G).pages():
+    if progress:
+        progress.phase("writing pages", site.page_count(), "pages")
+    batch: dict[str, dict[str, bytes]] = defaultdict(dict)
+    written = 0
+    for relative, html in site.pages():
         folder, _, name = relative.rpartition("/")
-        files[folder][name] = html.encode("utf-8")
-    for folder, content in sorted(files.items()):
-        write_atomically(out / folder if folder else out, content)
-    return SiteResult(out / "index.html", sum(len(c) for c in files.values()))
+        batch[folder][name] = html.encode("utf-8")
+        written += 1
+        if written % _BATCH == 0:
+            _flush(out, batch)
+            if progress:
+                progress.update(written)
+    _flush(out, batch)
+    if progress:
+        progress.update(written)
+        progress.close()
+    return SiteResult(out / "index.html", written)
+
+
+#: Pages rendered before they are written out together.
+_BATCH = 500
+
+
+def _flush(out: Path, batch: dict[str, dict[str, bytes]]) -> None:
+    for folder, content in sorted(batch.items()):
+        write_atomically(out / folder if folder else out, content, sync=False)
+    batch.clear()
 
 
 class Site:
@@ -102,18 +133,21 @@ class Site:
     (True, None)
     """
 
-    def __init__(self, kg: KnowledgeGraph, G: nx.MultiDiGraph | None = None) -> None:
+    def __init__(self, kg: KnowledgeGraph, G: nx.MultiDiGraph | None = None, limit: int | None = None) -> None:
         from .network import entity_graph
 
         self.kg = kg
         self.G = G = G if G is not None else entity_graph(kg)
         self.scores, self.score_name = centrality_scores(G)
         self.paths = page_paths(G)
+        if limit is not None and limit < len(self.paths):
+            kept = sorted(G, key=lambda n: (-self.scores.get(n, 0.0), str(n)))[:limit]
+            self.paths = {node: self.paths[node] for node in kept}
         self.nodes_by_path = {path: node for node, path in self.paths.items()}
         self.title = _site_title(kg)
         self.by_kind: dict[str, list[str]] = defaultdict(list)
-        for node, kind in G.nodes(data="kind"):
-            self.by_kind[kind or "other"].append(node)
+        for node in self.paths:
+            self.by_kind[G.nodes[node].get("kind") or "other"].append(node)
         for members in self.by_kind.values():
             members.sort(key=lambda n: _sort_key(G, n))
         self.kinds = sorted(self.by_kind, key=lambda k: (_KIND_ORDER.index(k) if k in _KIND_ORDER else 99, k))
@@ -127,10 +161,14 @@ class Site:
             elif kind == "visit":
                 self.selections[_key(G, node)] = visit_view(G, node)
 
+    def page_count(self) -> int:
+        """How many pages :meth:`pages` gives."""
+        return len(self.paths) + len(self.kinds) + 3
+
     def pages(self) -> Iterator[tuple[str, str]]:
         """Every page of the site as (path relative to the site's root, HTML)."""
-        for node in self.G:
-            yield self.paths[node], self.entity_page(node)
+        for node, path in self.paths.items():
+            yield path, self.entity_page(node)
         for kind in self.kinds:
             yield f"{kind}/index.html", self.kind_page(kind)
         for name in ("sources.html", "view.html", "index.html"):
@@ -149,8 +187,9 @@ class Site:
             return _render("site_sources.html", depth=0, site_title=self.title, csp=STATIC_CSP,
                            title="Sources", sources=self.sources)
         if relative == "view.html":
-            whole = View(self.G, f"{self.title}: the whole ecosystem", f"{self.G.number_of_nodes():,} entities, "
-                         f"{self.G.number_of_edges():,} links", scores=self.scores, score_name=self.score_name)
+            drawn = self.G if len(self.paths) == len(self.G) else self.G.subgraph(self.paths)
+            whole = View(drawn, f"{self.title}: the whole ecosystem", f"{drawn.number_of_nodes():,} entities, "
+                         f"{drawn.number_of_edges():,} links", scores=self.scores, score_name=self.score_name)
             return render_html(whole, pages=self.paths, back_link=("index.html", "← Index"),
                                selections=self.selections)
         return None

@@ -84,6 +84,22 @@ def test_site_has_an_index_a_view_and_a_page_per_entity(site: Path, G) -> None:
 
 
 def test_every_local_link_resolves_to_a_page_and_every_fragment_to_an_element(site: Path) -> None:
+    assert_links_resolve(site)
+
+
+def test_a_limited_site_has_the_most_central_pages_and_no_broken_link(kg: KnowledgeGraph, G,
+                                                                       tmp_path: Path) -> None:
+    result = build_site(kg, tmp_path, limit=10)
+    entity_pages = [p for p in pages(tmp_path) if p.name != "index.html" and p.parent != tmp_path]
+    assert len(entity_pages) == 10
+    assert result.pages == len(pages(tmp_path))
+    # The cluster, the hub of the seed, is among the ten; a page of a leaf is not written.
+    assert (tmp_path / "organization" / "kc-sofia.html").exists()
+    assert not (tmp_path / "person" / "adelina-hristova.html").exists()
+    assert_links_resolve(tmp_path)
+
+
+def assert_links_resolve(site: Path) -> None:
     parsed = {p.resolve(): Page(p) for p in pages(site)}
     for page in parsed.values():
         for link in page.links:

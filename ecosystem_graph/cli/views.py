@@ -54,14 +54,18 @@ def view(out: Path, focus: str | None, depth: int, theme: str | None, visit: str
 @click.command()
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="The folder to write the site to.")
+@click.option("--limit", type=click.IntRange(1), default=None, metavar="N",
+              help="Write the pages of only the N most central entities (and the index pages).")
 @graph_options
-def site(out_dir: Path, data_dir: Path | None, build_dir: Path, store: str | None) -> None:
+def site(out_dir: Path, limit: int | None, data_dir: Path | None, build_dir: Path, store: str | None) -> None:
     """Write a browsable static site: an index, a page per entity, theme, city and visit.
 
-    Every page works offline from the file system and fetches nothing.
+    Every page works offline from the file system and fetches nothing. Pages are written as they are
+    rendered, with a progress bar on a terminal.
     """
+    from ..progress import Progress
     from ..site import build_site
 
     kg = load_graph(data_dir, build_dir, store)
-    result = build_site(kg, out_dir)
+    result = build_site(kg, out_dir, limit=limit, progress=Progress(None, "site"))
     click.echo(f"wrote {result.pages:,} pages to {out_dir}; open {result.index}", err=True)
