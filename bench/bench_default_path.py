@@ -62,20 +62,26 @@ def _build(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read(job: dict[str, Any]) -> dict[str, Any]:
+    """Open the graph once, then run each query of ``job["queries"]`` (name -> parameters)."""
+    from ecosystem_graph.errors import QueryError
     from ecosystem_graph.graph import open_graph
 
     started = time.perf_counter()
     kg = open_graph(job["data"], job["out"], store=job["store"], rebuild=False)
     opened = time.perf_counter() - started
-    rows, seconds = 0, None
-    try:
-        with time_limit(job["timeout"]):
-            began = time.perf_counter()
-            rows = len(kg.rows(job["query"], **job["params"]))
-            seconds = time.perf_counter() - began
-    except TimeLimit:
-        pass
-    return {"open": opened, "query": seconds, "rows": rows, "store": kg.store.spec, "peak_mb": peak_mb()}
+    answers = {}
+    for name, params in job["queries"].items():
+        rows, seconds = 0, None
+        try:
+            with time_limit(job["timeout"]):
+                began = time.perf_counter()
+                rows = len(kg.rows(name, **params))
+                seconds = time.perf_counter() - began
+        except (TimeLimit, QueryError):  # the memory store reports the alarm as a failed query
+            if time.perf_counter() - began < job["timeout"] - 1:
+                raise
+        answers[name] = {"query": seconds, "rows": rows}
+    return {"open": opened, "answers": answers, "store": kg.store.spec, "peak_mb": peak_mb()}
 
 
 def _parameters(job: dict[str, Any]) -> dict[str, Any]:
@@ -145,19 +151,24 @@ def _measure(name: str, data: Path, args: argparse.Namespace) -> dict[str, Any]:
     params = spawn(__file__, "parameters", {"data": str(data), "out": str(here / "build-now")}, job)["params"]
     result["params"] = params
     result["queries"] = {}
+    out = str(here / "build-now")
+    # The default path as a user meets it: one fresh process per command (median of --repeat).
     for query, bound in sorted(params.items()):
-        sides = {}
-        for side, store in (("now", None), ("memory", "memory")):
-            runs = [spawn(__file__, "read", {"data": str(data), "out": str(here / "build-now"), "store": store,
-                                              "query": query, "params": bound, "timeout": args.timeout}, job)
-                    for _ in range(args.repeat if side == "now" else 1)]
-            sides[side] = {"open": statistics.median(r["open"] for r in runs),
-                           "query": None if any(r["query"] is None for r in runs)
-                           else statistics.median(r["query"] for r in runs),
-                           "rows": runs[0]["rows"], "store": runs[0]["store"],
-                           "peak_mb": max(r["peak_mb"] for r in runs)}
-        print(f"{name}: {query}: {sides['now']['open'] + (sides['now']['query'] or 0):.2f} s now", file=sys.stderr)
-        result["queries"][query] = sides
+        runs = [spawn(__file__, "read", {"data": str(data), "out": out, "store": None, "queries": {query: bound},
+                                          "timeout": args.timeout}, job) for _ in range(args.repeat)]
+        answers = [r["answers"][query] for r in runs]
+        result["queries"][query] = {"now": {
+            "open": statistics.median(r["open"] for r in runs),
+            "query": None if any(a["query"] is None for a in answers) else statistics.median(a["query"] for a in answers),
+            "rows": answers[0]["rows"], "store": runs[0]["store"], "peak_mb": max(r["peak_mb"] for r in runs)}}
+        print(f"{name}: {query}: {runs[0]['open'] + (answers[0]['query'] or 0):.2f} s now", file=sys.stderr)
+    # The memory store parses the Turtle once here (every command parsed it before), then each query
+    # gets --query-timeout seconds: rdflib takes minutes over some of them at this size.
+    print(f"{name}: the memory store", file=sys.stderr, flush=True)
+    memory = spawn(__file__, "read", {"data": str(data), "out": out, "store": "memory", "queries": params,
+                                      "timeout": args.query_timeout}, job)
+    for query, answer in memory["answers"].items():
+        result["queries"][query]["memory"] = {"open": memory["open"], **answer, "peak_mb": memory["peak_mb"]}
     return result
 
 
@@ -200,7 +211,9 @@ def _report(results: list[dict[str, Any]], args: argparse.Namespace, load: tuple
                          f"{b['peak_mb']:,.0f} | <= {GOALS['build_s']:.0f} s |")
         lines += ["", f"Checks now: {now['checks']}.", "",
                   f"Reading: each named query as one command would run it, in a fresh process (median of "
-                  f"{args.repeat} for *now*). *Open* is opening the graph; *first answer* is open plus the query.", "",
+                  f"{args.repeat} for *now*). *Open* is opening the graph. The memory store parsed the Turtle once "
+                  f"and then ran every query, each given up after {args.query_timeout:,.0f} s (its ratio is then a "
+                  "lower bound, '> N x').", "",
                   "| named query | rows | now: open + query (s) | memory store: parse Turtle + query (s) | ratio | "
                   f"goal <= {GOALS['query_s']:.0f} s |", "|---|---:|---:|---:|---:|---|"]
         for query, sides in result["queries"].items():
@@ -208,9 +221,10 @@ def _report(results: list[dict[str, Any]], args: argparse.Namespace, load: tuple
             total_a = a["open"] + a["query"] if a["query"] is not None else None
             total_b = b["open"] + b["query"] if b["query"] is not None else None
             met = "met" if total_a is not None and total_a <= GOALS["query_s"] else "not met"
+            bound = b["open"] + args.query_timeout
             lines.append(f"| {query} | {a['rows']:,} | {_s(a['open'], 0)} + {_s(a['query'], args.timeout)} | "
-                         f"{_s(b['open'], 0)} + {_s(b['query'], args.timeout)} | "
-                         f"{_ratio(total_b, total_a, args.timeout)} | {met} |")
+                         f"{_s(b['open'], 0)} + {_s(b['query'], args.query_timeout)} | "
+                         f"{_ratio(total_b, total_a, bound)} | {met} |")
         lines += ["", "Parameters: " + "; ".join(f"{q}: " + ", ".join(f"{k}={v.rsplit('/', 1)[-1]}"
                                                                         for k, v in p.items())
                                                  for q, p in sorted(result["params"].items()) if p) + ".", ""]
@@ -222,6 +236,8 @@ def main() -> None:
     parser.add_argument("--cordis", action="store_true", help="Measure the real CORDIS example.")
     parser.add_argument("--sizes", type=int, nargs="*", default=[], help="Synthetic ecosystems of these sizes.")
     parser.add_argument("--timeout", type=float, default=600.0, help="Seconds before a 'before' side gives up.")
+    parser.add_argument("--query-timeout", type=float, default=60.0,
+                        help="Seconds each query gets on the memory store before it is given up.")
     parser.add_argument("--repeat", type=int, default=3, help="Runs of each reading command on the default path.")
     parser.add_argument("--write", action="store_true", help="Replace the section in bench/RESULTS.md.")
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
