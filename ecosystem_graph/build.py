@@ -453,9 +453,25 @@ def _build_store(loaded: _Loaded, target: PersistentStore, shacl: str, progress:
 
     manifest = {"data_dir": str(data.resolve()), "base_iri": base, "inputs": inputs, "records": total}
     generation = target.replace(chunks(), manifest, check=check)
+    if progress:
+        progress.phase("answering the kept queries")
+    _keep_answers(target, loaded)
     written = target.manifest() or {}
     return StoreBuildResult(target.spec, generation, int(written.get("triples", 0)), total, written,
                             time.monotonic() - started)
+
+
+def _keep_answers(store: PersistentStore, loaded: _Loaded) -> None:
+    """Answer the named queries marked ``# keep: build`` (whole-graph aggregates) on the new graph, so
+    that the first person to ask does not wait for them (see :mod:`.answers`)."""
+    from .graph import KnowledgeGraph
+
+    extra = [loaded.data_dir / "queries"] if (loaded.data_dir / "queries").is_dir() else []
+    kg = KnowledgeGraph(store, loaded.base_iri, extra)
+    for query in kg.library().values():
+        if query.keep == "build" and not any(p.required for p in query.params):
+            kg.named(query.name)
+    store.close()
 
 
 def _at_most(store: Any, limit: int) -> bool:

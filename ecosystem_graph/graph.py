@@ -19,6 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.query import Result
 
+from .answers import paged
 from .build import GRAPH_FILE, build, build_store, is_stale, read_manifest, store_is_stale
 from .errors import QueryError, QuerySyntaxError, StoreError
 from .kinds import PARAMETER_KINDS
@@ -74,8 +75,25 @@ class KnowledgeGraph:
 
     def named(self, name: str, **params: str) -> Result:
         """Run the named query ``name`` with parameters given as ids, labels or values."""
+        return self.page(name, None, 0, params)
+
+    def page(self, name: str, limit: int | None, offset: int = 0, params: Mapping[str, str] | None = None) -> Result:
+        """Rows ``offset`` to ``offset + limit`` of the named query ``name`` (all rows with ``limit``
+        ``None``), its parameters in ``params``.
+
+        Without parameters, a store that keeps answers per graph generation (``oxigraph:PATH``, the
+        build's own store) answers from the kept answer, made on first use (see :mod:`.answers`).
+
+        >>> [str(row.label) for row in open_graph().page("organizations", 2, offset=1)]
+        ['Collider Accelerator', 'Future Cities Catapult']
+        """
         query = get_query(name, self.query_dirs)
-        return self.query(self.bind_params(query, params))
+        text = self.bind_params(query, params or {})
+        if not any((params or {}).values()):
+            kept = self._run(lambda full: self.store.kept_answer(full, limit, offset), text)
+            if kept is not None:
+                return kept
+        return self.query(paged(text, limit, offset))
 
     def rows(self, name: str, **params: str) -> list[dict[str, Any]]:
         """A named query's result as a list of dicts of Python values (labels, dates, IRIs as text)."""

@@ -55,7 +55,7 @@ __all__ = ["ENTITY_KINDS", "HEADER", "NamedQuery", "PARAM", "PLACEHOLDER", "Para
            "Variant", "bind", "get_query", "iri_term", "load_library", "parse_named_query", "query_dirs",
            "value_term", "with_prologue"]
 
-HEADER = re.compile(r"^#\s*(name|description|param|columns)\s*:\s*(.*)$")
+HEADER = re.compile(r"^#\s*(name|description|param|columns|keep)\s*:\s*(.*)$")
 PARAM = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\s*\((?P<kind>[a-z-]+)(?P<req>,\s*required)?\)"
                    r"(?:\s+as\s+\?(?P<var>\w+))?\s*:?\s*(?P<help>.*)$")
 #: Kinds a parameter may take: an entity's kind (:data:`~.kinds.PARAMETER_KINDS`) or a value's.
@@ -102,6 +102,8 @@ class NamedQuery:
     text: str
     path: Path
     variants: dict[str, Variant] = field(default_factory=dict)
+    #: ``build``: the build answers it for every new graph (see :mod:`.answers`); else empty.
+    keep: str = ""
     _param_index: dict[str, Param] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -141,7 +143,11 @@ def parse_named_query(path: Path) -> NamedQuery:
         params.append(Param(match.group("name"), match.group("kind"), bool(match.group("req")),
                             match.group("help"), match.group("var") or ""))
     columns = [c.strip() for c in ",".join(meta.get("columns", [])).split(",") if c.strip()]
-    return NamedQuery(meta["name"][0], " ".join(meta.get("description", [])), params, columns, text, path)
+    keep = (meta.get("keep") or [""])[0]
+    if keep not in ("", "build"):
+        raise QueryError(f"{path}: expected '# keep: build' (answered by every build), found {keep!r}")
+    return NamedQuery(meta["name"][0], " ".join(meta.get("description", [])), params, columns, text, path,
+                      keep=keep)
 
 
 def query_dirs(extra: list[Path] | None = None) -> list[Path]:

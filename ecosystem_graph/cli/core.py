@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..answers import paged
 from ..build import FORMATS, FULL_SHACL_LIMIT, SHACL_MODES, STORE_DIR, build_store
 from ..build import build as build_graph
 from ..build import validate as check_graph
@@ -98,10 +99,18 @@ def stats(data_dir: Path | None, build_dir: Path, store: str | None, fmt: str) -
 @click.option("--format", "fmt", type=click.Choice(ALL_FORMATS), default="table", show_default=True,
               help="table, csv, tsv, json or xml for SELECT/ASK; turtle, jsonld, nt or xml for CONSTRUCT/DESCRIBE.")
 @click.option("-o", "--out", type=click.Path(path_type=Path), help="Write to this file instead of printing.")
+@click.option("--limit", type=click.IntRange(0), default=None, help="Only this many rows (a page).")
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True,
+              help="Skip this many rows first (the next page: --offset LIMIT, 2*LIMIT...).")
 @graph_options
 def query(sparql: str | None, query_file: Path | None, name: str | None, params: tuple[str, ...], fmt: str,
-          out: Path | None, data_dir: Path | None, build_dir: Path, store: str | None) -> None:
-    """Run SPARQL given inline, from a file (-f) or by name (--name) with --param KEY=VALUE."""
+          out: Path | None, limit: int | None, offset: int, data_dir: Path | None, build_dir: Path,
+          store: str | None) -> None:
+    """Run SPARQL given inline, from a file (-f) or by name (--name) with --param KEY=VALUE.
+
+    --limit and --offset page the rows. On the build's own store (and any oxigraph:PATH), a named
+    query without parameters is answered from its answer kept for the current graph.
+    """
     given = [x for x in (sparql, query_file, name) if x]
     if len(given) != 1:
         raise click.UsageError("give exactly one of: a SPARQL text, -f FILE or --name NAME")
@@ -110,7 +119,7 @@ def query(sparql: str | None, query_file: Path | None, name: str | None, params:
         raise click.UsageError("--param only applies to a named query (--name)")
     kg = load_graph(data_dir, build_dir, store)
     if name:
-        result = kg.named(name, **bindings)
+        result = kg.page(name, limit, offset, bindings)
     else:
         if query_file:
             text = query_file.read_text(encoding="utf-8")
@@ -118,7 +127,7 @@ def query(sparql: str | None, query_file: Path | None, name: str | None, params:
             assert sparql  # exactly one of the three is given
             text = sparql
         try:
-            result = kg.query(text)
+            result = kg.query(paged(text, limit, offset))
         except QueryError as exc:
             where = f"{query_file}: " if query_file else ""
             raise QueryError(f"{where}{exc}") from None

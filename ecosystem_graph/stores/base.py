@@ -84,6 +84,12 @@ class Store(ABC):
         """What the graph was built from (data folder, input fingerprints, checks), when the store keeps it."""
         return None
 
+    def kept_answer(self, sparql: str, limit: int | None = None, offset: int = 0) -> Result | None:
+        """Rows ``offset`` to ``offset + limit`` of the SELECT ``sparql``'s answer kept for the current
+        graph (made and kept now if it was not), or ``None`` when this store keeps no answers
+        (see :mod:`ecosystem_graph.answers`)."""
+        return None
+
     def query_serialized(self, sparql: str, fmt: str) -> bytes:
         """``sparql``'s results serialized in ``fmt``: ``json``, ``xml``, ``csv``, ``tsv`` for SELECT
         and ASK; ``nt``, ``turtle`` for CONSTRUCT and DESCRIBE.

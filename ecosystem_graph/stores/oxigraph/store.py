@@ -12,10 +12,11 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.query import Result
 
+from ...answers import ANSWERS_DIR, Answers, Page
 from ...errors import QueryError, StoreError
 from ..base import Check, PersistentStore, TextTriple
 from .generations import NativeCheck, StoreFolder
-from .results import run_query, solutions, to_result
+from .results import LazyResult, run_query, solutions, to_result
 
 __all__ = ["OxigraphStore"]
 
@@ -141,6 +142,22 @@ class OxigraphStore(PersistentStore):
         if self.persistent:
             raise StoreError(f"store {self.spec} is written by builds only; it takes no SPARQL updates")
         self.native().update(sparql)
+
+    def kept_answer(self, sparql: str, limit: int | None = None, offset: int = 0) -> Result | None:
+        if self.folder is None:
+            return None
+        native = self.native()
+        answers = Answers(self.folder.root / str(self.generation) / ANSWERS_DIR)
+        found = answers.read(sparql)
+        if found is None:
+            ran = run_query(native, sparql)
+            if not isinstance(ran, ox.QuerySolutions):
+                return None
+            answers.write(sparql, ran)
+            found = answers.read(sparql)
+            if found is None:  # the generation's folder takes no files: run it as it comes
+                return None
+        return LazyResult(Page(found, limit, offset))
 
     def manifest(self) -> dict[str, Any] | None:
         """What the current generation was built from (``None`` when nothing was built yet)."""
