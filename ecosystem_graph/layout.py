@@ -20,7 +20,7 @@ from typing import cast
 import networkx as nx
 import numpy as np
 
-__all__ = ["ASPECT", "EDGE_LENGTH", "SMALL_COMPONENT", "fast_layout", "layout", "remove_overlaps"]
+__all__ = ["ASPECT", "EDGE_LENGTH", "SMALL_COMPONENT", "fast_layout", "layout", "radial_layout", "remove_overlaps"]
 
 #: Components up to this many nodes use networkx's exact spring layout.
 SMALL_COMPONENT = 300
@@ -93,6 +93,36 @@ def _landscape(pos: np.ndarray) -> np.ndarray:
     if height > 1e-9 and width / height < ASPECT:
         rotated[:, 0] *= ASPECT * height / max(width, 1e-9)  # use the width of the screen
     return rotated
+
+
+def radial_layout(nodes: list[Hashable], center: Hashable, boxes: Mapping[Hashable, tuple[float, ...]],
+                  edge_length: float = EDGE_LENGTH) -> dict[Hashable, tuple[float, float]]:
+    """An ego network's positions: ``center`` in the middle, the other ``nodes`` (in the order given)
+    around it on one ring, or on two alternating rings above 24, each ring wide
+    enough for the nodes' ``boxes`` (width, height, ...). Linear time: a site draws one per page,
+    where a spring layout cost more than the rest of the page.
+
+    >>> pos = radial_layout(["c", "a", "b"], "c", {n: (40.0, 30.0) for n in "abc"})
+    >>> pos["c"], round(pos["a"][0]) == -round(pos["b"][0]), round(pos["a"][1])
+    ((0.0, 0.0), True, 0)
+    """
+    ring = [n for n in nodes if n != center]
+    pos: dict[Hashable, tuple[float, float]] = {center: (0.0, 0.0)}
+    if not ring:
+        return pos
+    rings = [ring] if len(ring) <= 24 else [ring[0::2], ring[1::2]]
+    inner = 0.0
+    for number, members in enumerate(rings):
+        # A ring's circumference holds its boxes side by side, and it clears the ring inside it.
+        needed = sum(max(boxes[n][0], boxes[n][1]) for n in members) * 1.1 / (2 * np.pi)
+        radius = max(edge_length * (1.6 if number == 0 else 1.0), needed, inner + 0.8 * edge_length)
+        start = np.pi if len(members) > 1 else np.pi / 2
+        shift = np.pi / len(members) if number == 1 else 0.0
+        for i, node in enumerate(members):
+            angle = start + shift + 2 * np.pi * i / len(members)
+            pos[node] = (float(radius * np.cos(angle)), float(radius * np.sin(angle)))
+        inner = radius
+    return pos
 
 
 def remove_overlaps(pos: np.ndarray, size: np.ndarray, offset: np.ndarray | None = None,

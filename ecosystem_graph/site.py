@@ -40,7 +40,7 @@ from markupsafe import Markup, escape
 from .files import write_atomically
 from .graph import KnowledgeGraph, open_graph  # noqa: F401  (open_graph: doctests)
 from .kinds import BY_NAME
-from .layout import layout
+from .layout import layout, radial_layout
 from .progress import Progress
 from .results import select_rows
 from .views import (
@@ -48,7 +48,6 @@ from .views import (
     View,
     centrality_scores,
     darker,
-    ego_view,
     label_box,
     render_html,
     template_environment,
@@ -246,15 +245,17 @@ def _entity_page(G: nx.MultiDiGraph, node: str, paths: dict[str, str], scores: d
     in_links = [{"relation": d.get("relation", ""), "other": _ref(G, u, paths, "../"), "inferred": d.get("inferred")}
                 for u, _, d in sorted(G.in_edges(node, data=True), key=lambda e: (e[2].get("relation", ""),
                                                                                  _sort_key(G, e[0])))]
-    picture_view = selections.get(key) or ego_view(G, node, 1)
-    picture_view.scores, picture_view.score_name = scores, score_name
-    if key in selections:
+    selection = selections.get(key)
+    if selection is not None:
+        picture_view, picture_size = View(selection.graph, selection.title), selection.graph.number_of_nodes()
         explore = f"../view.html#show={key}"
-        picture_title = picture_view.title
+        picture_title = selection.title
     else:
+        picture_view, picture_size = _ego_picture(G, node, scores)
         explore = f"../view.html#focus={key}"
         picture_title = f"Ego network of {data.get('label')}"
-    extra = _extra_sections(G, node, kind, paths)
+    picture_view.scores, picture_view.score_name = scores, score_name
+    extra = _extra_sections(G, node, kind, paths, selection)
     return _render(
         "site_entity.html", depth=1, site_title=site_title, csp=STATIC_CSP,
         title=str(data.get("label") or node), kind=kind, kind_label=str(data.get("kind_label") or kind),
@@ -265,17 +266,31 @@ def _entity_page(G: nx.MultiDiGraph, node: str, paths: dict[str, str], scores: d
         out_links=out_links, in_links=in_links,
         sources=[{"title": s, "href": f"../sources.html#{source_ids[s]}" if s in source_ids else ""}
                  for s in data.get("sources") or []],
-        picture=svg_picture(picture_view, paths, "../", highlight=node),
-        picture_title=picture_title, picture_size=picture_view.graph.number_of_nodes(),
+        picture=svg_picture(picture_view, paths, "../", highlight=node, total=picture_size,
+                            radial=selection is None),
+        picture_title=picture_title, picture_size=picture_size,
         explore=explore, extra=extra,
         score=f"{score_name} centrality {scores.get(node, 0.0):.3g}" if score_name else "")
 
 
-def _extra_sections(G: nx.MultiDiGraph, node: str, kind: str, paths: dict[str, str]) -> list[dict[str, Any]]:
+def _ego_picture(G: nx.MultiDiGraph, node: str, scores: dict[str, float]) -> tuple[View, int]:
+    """The part of ``node``'s ego network a page draws (itself and its most central neighbours, as
+    :func:`svg_picture` would keep them), and the size of the whole ego network. Picking them here,
+    not from a full ego view, keeps a hub's page (a country with thousands of organizations) as cheap
+    as any other: counting the links of a large subgraph view cost more than drawing the picture."""
+    neighbours = set(G.successors(node)) | set(G.predecessors(node))
+    neighbours.discard(node)
+    keep = sorted(neighbours, key=lambda n: (-scores.get(n, 0.0), str(n)))[:SVG_MAX_NODES - 1]
+    return View(G.subgraph([node, *keep]), f"Ego network of {G.nodes[node].get('label') or node}"), \
+        len(neighbours) + 1
+
+
+def _extra_sections(G: nx.MultiDiGraph, node: str, kind: str, paths: dict[str, str],
+                    selection: View | None = None) -> list[dict[str, Any]]:
     """Sections only some kinds of page have: a theme's workers, a visit's meetings, a city's residents."""
     sections: list[dict[str, Any]] = []
     if kind == "theme":
-        part = theme_view(G, node).graph
+        part = selection.graph if selection is not None else theme_view(G, node).graph
         narrower = [_ref(G, u, paths, "../") for u, _, k in G.in_edges(node, keys=True) if k == _SKOS_BROADER]
         broader = [_ref(G, v, paths, "../") for _, v, k in G.out_edges(node, keys=True) if k == _SKOS_BROADER]
         if broader:
@@ -348,8 +363,10 @@ def _theme_tree(G: nx.MultiDiGraph, themes: list[str], paths: dict[str, str]) ->
 # -- the picture of a page -------------------------------------------------------------------------
 
 def svg_picture(view: View, paths: dict[str, str], prefix: str, highlight: str | None = None,
-                max_nodes: int = SVG_MAX_NODES) -> Markup:
+                max_nodes: int = SVG_MAX_NODES, total: int | None = None, radial: bool = False) -> Markup:
     """A static SVG drawing of a small view; each node links to its page. Text is escaped.
+    ``total`` is the size of what the view was taken from, when it is a part already; ``radial``
+    draws an ego network whose neighbours barely link each other with ``highlight`` in the middle.
 
     >>> G = nx.MultiDiGraph([("a", "b", "p")])
     >>> G.add_node("a", label="<script>", kind="organization")
@@ -365,12 +382,24 @@ def svg_picture(view: View, paths: dict[str, str], prefix: str, highlight: str |
         keep = sorted(nodes, key=lambda n: (n != highlight, -scores.get(n, 0.0), str(n)))[:max_nodes]
         dropped = len(nodes) - len(keep)
         G = G.subgraph(keep)
-        nodes = list(G)
+    # A copy of the (small) part drawn: the layout and the drawing walk its links several times, and
+    # each walk of a subgraph view goes through every link of its hubs in the whole graph.
+    G = G.copy()
+    nodes = list(G)
+    if total is not None:
+        dropped = total - len(nodes)
     top = max((scores.get(n, 0.0) for n in nodes), default=0.0) or 1.0
     size = {n: 7.0 + 15.0 * math.sqrt(max(scores.get(n, 0.0), 0.0) / top) for n in nodes}
     labels = {n: str(G.nodes[n].get("label") or n) for n in nodes}
-    pos = layout(G, seed=3, boxes={n: label_box(labels[n][:60], size[n]) for n in nodes},
-                 iterations=60) if nodes else {}
+    boxes = {n: label_box(labels[n][:60], size[n]) for n in nodes}
+    # Radial when the neighbours barely link each other (a project and its consortium, an organization
+    # and its projects): linear and clear there; between linked neighbours its chords would cross.
+    around = sum(1 for u, v in G.edges() if highlight not in (u, v))
+    if radial and highlight in G and around <= len(nodes) // 4:
+        order = sorted(nodes, key=lambda n: (str(G.nodes[n].get("kind") or ""), labels[n].lower()))
+        pos = radial_layout(order, highlight, boxes)
+    else:
+        pos = layout(G, seed=3, boxes=boxes, iterations=60) if nodes else {}
     lines = {n: _wrap(labels[n][:60], 22) for n in nodes}
     if not nodes:
         return Markup('<p class="note">Nothing to draw.</p>')

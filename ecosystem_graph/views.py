@@ -29,7 +29,7 @@ from __future__ import annotations
 import calendar
 import json
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
@@ -123,7 +123,7 @@ def ego_view(G: nx.MultiDiGraph, focus: str, depth: int = 1) -> View:
     sub = G.subgraph(reach)
     label = _label(G, focus)
     title = f"Ego network of {label}" + (f" (depth {depth})" if depth != 1 else "")
-    return View(sub, title, f"{_counts(sub)} within {depth} link{'s' if depth != 1 else ''} of {label}", focus)
+    return View(sub, title, f"{_counts(G, reach)} within {depth} link{'s' if depth != 1 else ''} of {label}", focus)
 
 
 def theme_view(G: nx.MultiDiGraph, theme: str) -> View:
@@ -160,7 +160,7 @@ def theme_view(G: nx.MultiDiGraph, theme: str) -> View:
     label = _label(G, theme)
     narrower = len(themes) - 1
     extra = f", {narrower} narrower theme{'s' if narrower != 1 else ''}" if narrower else ""
-    return View(sub, f"Theme: {label}", f"{_counts(sub)}: what is about {label}{extra}", theme)
+    return View(sub, f"Theme: {label}", f"{_counts(G, keep)}: what is about {label}{extra}", theme)
 
 
 def visit_view(G: nx.MultiDiGraph, visit: str) -> View:
@@ -185,7 +185,7 @@ def visit_view(G: nx.MultiDiGraph, visit: str) -> View:
     label = _label(G, visit)
     node = G.nodes[visit]
     when = f", {node['date']} to {node['end_date']}" if node.get("date") and node.get("end_date") else ""
-    return View(sub, f"Visit: {label}", f"{_counts(sub)}: the visit, its meetings and what they link to{when}",
+    return View(sub, f"Visit: {label}", f"{_counts(G, keep)}: the visit, its meetings and what they link to{when}",
                 visit)
 
 
@@ -312,8 +312,18 @@ def _label(G: nx.MultiDiGraph, node: str) -> str:
     return str(G.nodes[node].get("label") or node)
 
 
-def _counts(G: nx.MultiDiGraph) -> str:
-    n, m = G.number_of_nodes(), G.number_of_edges()
+def _counts(G: nx.MultiDiGraph, within: Collection[str] | None = None) -> str:
+    """"N entities, M links" of ``G``, or of its part on the nodes ``within``: counted on ``G``'s own
+    adjacency, many times faster than counting the links of a subgraph view of a hub's neighbourhood.
+
+    >>> _counts(nx.MultiDiGraph([("a", "b"), ("b", "c"), ("a", "b")]), {"a", "b"})
+    '2 entities, 2 links'
+    """
+    if within is None:
+        n, m = G.number_of_nodes(), G.number_of_edges()
+    else:
+        n = len(within)
+        m = sum(len(keys) for u in within for v, keys in G.adj[u].items() if v in within)
     return f"{n:,} entit{'y' if n == 1 else 'ies'}, {m:,} link{'' if m == 1 else 's'}"
 
 
