@@ -60,12 +60,17 @@ def peak_mb() -> float:
 
 
 def spawn(script: str, kind: str, job: dict[str, Any], job_file: Path,
-          env: dict[str, str] | None = None) -> dict[str, Any]:
+          env: dict[str, str] | None = None, timeout: float | None = None) -> dict[str, Any]:
     """Run worker ``kind`` of benchmark ``script`` on ``job`` in a process of its own (so its time
-    and memory are its own) and return what it printed last, as JSON."""
+    and memory are its own) and return what it printed last, as JSON; ``{"timed_out": True}`` when it
+    ran past ``timeout`` seconds (a hard limit, for work that swallows :func:`time_limit`'s alarm)."""
     job_file.write_text(json.dumps(job))
-    done = subprocess.run([sys.executable, script, "--worker", kind, str(job_file)], capture_output=True,
-                          text=True, cwd=Path(script).resolve().parents[1], env={**os.environ, **(env or {})})
+    try:
+        done = subprocess.run([sys.executable, script, "--worker", kind, str(job_file)], capture_output=True,
+                              text=True, cwd=Path(script).resolve().parents[1], env={**os.environ, **(env or {})},
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"timed_out": True}
     if done.returncode != 0:
         raise SystemExit(f"{kind} worker failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
