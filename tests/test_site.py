@@ -206,3 +206,16 @@ def test_site_command(seed_build: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert f"open {out / 'index.html'}" in result.output
     assert (out / "organization" / "kc-sofia.html").exists()
+
+
+def test_a_large_whole_view_draws_the_most_central_and_pages_outside_it_do_not_link_in(
+        kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ecosystem_graph.site as site_module
+
+    monkeypatch.setattr(site_module, "WHOLE_VIEW_NODES", 10)
+    build_site(kg, tmp_path)
+    view = (tmp_path / "view.html").read_text(encoding="utf-8")
+    assert "the 10 most central of" in view
+    assert 'href="../view.html#focus=organization/kc-sofia"' in (tmp_path / "organization" / "kc-sofia.html").read_text()
+    assert "view.html#focus=" not in (tmp_path / "person" / "adelina-hristova.html").read_text()
+    assert_links_resolve(tmp_path)
