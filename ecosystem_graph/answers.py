@@ -2,12 +2,13 @@
 
 A persistent store's graph changes only when a build makes a new generation, so the answer of a
 named query over the whole graph (the organizations, the places, the theme landscape) is the same
-until then. On such a store the answer of a named query run without parameters is written once,
-as SPARQL JSON results, into the generation's own folder (``answers/``), and read from there
-afterwards: a page of it costs what reading that many rows from a file costs, not the query
-(``organizations`` at 100,000 organizations: 5.9 s to run). Queries whose header says
-``# keep: build`` are answered by the build itself, before anybody asks. The answers go when
-their generation goes. Parameterized queries are selective and run live.
+until then. On such a store the answer of a named query is written once, as SPARQL JSON
+results, into the generation's own folder (``answers/``), and read from there afterwards: a page of
+it costs what reading that many rows from a file costs, not the query (``organizations`` at 100,000
+organizations: 5.9 s to run). Queries whose header says ``# keep: build`` are answered by the build
+itself, before anybody asks. Answers with parameters bound (``partners`` of one organization) go
+to ``answers/asked/``, which keeps the :data:`ASKED_LIMIT` most recently read, since their number
+has no bound. The answers go when their generation goes.
 
 >>> import tempfile
 >>> answers = Answers(Path(tempfile.mkdtemp()))
@@ -32,16 +33,21 @@ from typing import Any
 
 import pyoxigraph as ox
 
-__all__ = ["ANSWERS_DIR", "Answers", "Page", "paged"]
+__all__ = ["ANSWERS_DIR", "ASKED_DIR", "ASKED_LIMIT", "Answers", "Page", "paged"]
 
 ANSWERS_DIR = "answers"
+#: The sub-folder of answers to queries with parameters, and how many of them it keeps.
+ASKED_DIR = "asked"
+ASKED_LIMIT = 256
 
 
 class Answers:
-    """The kept answers of one generation, by query text, in ``folder``."""
+    """The kept answers of one generation, by query text, in ``folder``; with ``limit``, only the
+    ``limit`` most recently read or written (the others are deleted as new ones are written)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, limit: int | None = None) -> None:
         self.folder = folder
+        self.limit = limit
 
     def _path(self, text: str) -> Path:
         return self.folder / f"{hashlib.sha256(text.encode('utf-8')).hexdigest()[:40]}.srj"
@@ -53,6 +59,8 @@ class Answers:
         try:
             if not _whole(path):
                 return None
+            if self.limit is not None:
+                os.utime(path)  # recently read: the last to go
             return ox.parse_query_results(path=str(path), format=ox.QueryResultsFormat.JSON)
         except (OSError, SyntaxError, ValueError):
             return None
@@ -61,7 +69,7 @@ class Answers:
         """Keep ``solutions`` (consumed) as the answer to ``text``; written under a temporary name and
         renamed, so readers see a whole answer or none. A folder that cannot be written keeps none."""
         try:
-            self.folder.mkdir(exist_ok=True)
+            self.folder.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(prefix=".answer.", dir=self.folder)
         except OSError:
             return
@@ -73,6 +81,21 @@ class Answers:
             return  # a full disk keeps no answer; the query is then run as it comes
         finally:
             Path(temp).unlink(missing_ok=True)
+        if self.limit is not None:
+            self._forget_beyond(self.limit)
+
+    def _forget_beyond(self, limit: int) -> None:
+        """Delete all but the ``limit`` most recently used answers (another process may be deleting
+        too, or reading one: a reader holds its file open, so the deletion costs it nothing)."""
+        kept = []
+        for path in self.folder.glob("*.srj"):
+            try:
+                kept.append((path.stat().st_mtime_ns, path))
+            except OSError:
+                continue
+        kept.sort(reverse=True)
+        for _, path in kept[limit:]:
+            path.unlink(missing_ok=True)
 
 
 def _whole(path: Path) -> bool:

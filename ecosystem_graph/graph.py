@@ -81,18 +81,19 @@ class KnowledgeGraph:
         """Rows ``offset`` to ``offset + limit`` of the named query ``name`` (all rows with ``limit``
         ``None``), its parameters in ``params``.
 
-        Without parameters, a store that keeps answers per graph generation (``oxigraph:PATH``, the
-        build's own store) answers from the kept answer, made on first use (see :mod:`.answers`).
+        A store that keeps answers per graph generation (``oxigraph:PATH``, the build's own store)
+        answers from the kept answer, made on first use (see :mod:`.answers`): later pages, and
+        the same question asked again, cost what reading the rows costs.
 
         >>> [str(row.label) for row in open_graph().page("organizations", 2, offset=1)]
         ['Collider Accelerator', 'Future Cities Catapult']
         """
         query = get_query(name, self.query_dirs)
         text = self.bind_params(query, params or {})
-        if not any((params or {}).values()):
-            kept = self._run(lambda full: self.store.kept_answer(full, limit, offset), text)
-            if kept is not None:
-                return kept
+        asked = any((params or {}).values())
+        kept = self._run(lambda full: self.store.kept_answer(full, limit, offset, asked), text)
+        if kept is not None:
+            return kept
         return self.query(paged(text, limit, offset))
 
     def rows(self, name: str, **params: str) -> list[dict[str, Any]]:

@@ -112,10 +112,14 @@ def _type_filter(kind: str, forgiving: bool = False) -> str:
 def _exact(kg: KnowledgeGraph, kind: str, value: str) -> list[tuple[str, str]]:
     text = value.strip()
     forms = " ".join(Literal(f).n3() for f in dict.fromkeys((text, text.upper(), text.lower(), text.title())))
+    # The names first, in a sub-select, and the kind checked with FILTER EXISTS: as one pattern,
+    # Oxigraph started from every entity of the kind (0.3 s per parameter on CORDIS; 0.3 ms so).
+    kind_check = _type_filter(kind)
     sparql = f"""SELECT DISTINCT ?entity ?id WHERE {{
-        VALUES ?text {{ {forms} }}
-        {{ ?entity dct:identifier ?text }} UNION {{ ?entity rdfs:label ?text }} UNION {{ ?entity skos:altLabel ?text }}
-        {_type_filter(kind)}
+        {{ SELECT DISTINCT ?entity WHERE {{ VALUES ?text {{ {forms} }}
+          {{ ?entity dct:identifier ?text }} UNION {{ ?entity rdfs:label ?text }}
+          UNION {{ ?entity skos:altLabel ?text }} }} }}
+        {f"FILTER EXISTS {{ {kind_check} }}" if kind_check else ""}
         ?entity dct:identifier ?id }}"""
     return [(str(e), str(i)) for e, i in kg.text_rows(sparql)]
 

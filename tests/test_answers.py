@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from ecosystem_graph import open_graph
-from ecosystem_graph.answers import ANSWERS_DIR
+from ecosystem_graph import answers, open_graph
+from ecosystem_graph.answers import ANSWERS_DIR, ASKED_DIR
 from ecosystem_graph.build import build_store
 from ecosystem_graph.cli import main
 from ecosystem_graph.errors import QueryError
@@ -48,9 +49,26 @@ def test_the_build_answers_the_kept_queries_and_later_pages_come_from_the_kept_a
     assert labels(kg.page("organizations", 3, offset=2)) == whole[2:5]
     memory = open_graph(ROOT / "data")
     assert kg.rows("theme-landscape") == memory.rows("theme-landscape")
-    # Parameterized queries are selective and run live.
+    # Answers with parameters go to their own folder, one per question.
+    london = kg.rows("organizations-in-city", city="London")
+    assert len(list(kept.glob("*.srj"))) == 3 and len(list((kept / ASKED_DIR).glob("*.srj"))) == 1
+    assert kg.rows("organizations-in-city", city="London") == london == memory.rows("organizations-in-city",
+                                                                                       city="London")
+
+
+def test_answers_with_parameters_keep_the_most_recently_used(stored, monkeypatch) -> None:
+    folder, kg = stored
+    monkeypatch.setattr(answers, "ASKED_LIMIT", 2)
+    monkeypatch.setattr("ecosystem_graph.stores.oxigraph.store.ASKED_LIMIT", 2)
+    asked = answers_of(folder) / ASKED_DIR
     kg.rows("organizations-in-city", city="London")
-    assert len(list(kept.glob("*.srj"))) == 3
+    first = next(asked.glob("*.srj"))
+    kg.rows("organizations-in-city", city="Peterborough")
+    os.utime(first, ns=(0, 0))  # made long ago...
+    kg.rows("organizations-in-city", city="London")  # ...and read again now
+    kg.rows("organizations-in-city", city="Sofia")
+    left = set(asked.glob("*.srj"))
+    assert len(left) == 2 and first in left
 
 
 def test_a_new_graph_gets_new_answers(stored, data_copy: Path) -> None:

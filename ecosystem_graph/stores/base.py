@@ -84,10 +84,12 @@ class Store(ABC):
         """What the graph was built from (data folder, input fingerprints, checks), when the store keeps it."""
         return None
 
-    def kept_answer(self, sparql: str, limit: int | None = None, offset: int = 0) -> Result | None:
+    def kept_answer(self, sparql: str, limit: int | None = None, offset: int = 0,
+                    asked: bool = False) -> Result | None:
         """Rows ``offset`` to ``offset + limit`` of the SELECT ``sparql``'s answer kept for the current
         graph (made and kept now if it was not), or ``None`` when this store keeps no answers
-        (see :mod:`ecosystem_graph.answers`)."""
+        (see :mod:`ecosystem_graph.answers`). ``asked``: a query with parameters bound, whose
+        answers are kept in a bounded folder."""
         return None
 
     def query_serialized(self, sparql: str, fmt: str) -> bytes:

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.query import Result
 
-from ...answers import ANSWERS_DIR, Answers, Page
+from ...answers import ANSWERS_DIR, ASKED_DIR, ASKED_LIMIT, Answers, Page
 from ...errors import QueryError, StoreError
 from ..base import Check, PersistentStore, TextTriple
 from .generations import NativeCheck, StoreFolder
@@ -143,11 +143,13 @@ class OxigraphStore(PersistentStore):
             raise StoreError(f"store {self.spec} is written by builds only; it takes no SPARQL updates")
         self.native().update(sparql)
 
-    def kept_answer(self, sparql: str, limit: int | None = None, offset: int = 0) -> Result | None:
+    def kept_answer(self, sparql: str, limit: int | None = None, offset: int = 0,
+                    asked: bool = False) -> Result | None:
         if self.folder is None:
             return None
         native = self.native()
-        answers = Answers(self.folder.root / str(self.generation) / ANSWERS_DIR)
+        folder = self.folder.root / str(self.generation) / ANSWERS_DIR
+        answers = Answers(folder / ASKED_DIR, ASKED_LIMIT) if asked else Answers(folder)
         found = answers.read(sparql)
         if found is None:
             ran = run_query(native, sparql)
