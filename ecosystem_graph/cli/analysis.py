@@ -16,6 +16,7 @@ from .. import network as networks
 from ..errors import QueryError
 from ..files import write_atomically
 from ..graph import KnowledgeGraph
+from ..kept import kept_rows
 from ..results import rows_to_csv, rows_to_table
 from .common import echo_output, graph_options, load_graph
 
@@ -93,9 +94,10 @@ def analyze() -> None:
 def centrality(network: str, top: int, fmt: str, out: Path | None, data_dir: Path | None, build_dir: Path,
                store: str | None) -> None:
     """Degree, betweenness and eigenvector centrality, most central first."""
-    G = _project(load_graph(data_dir, build_dir, store), network)
-    _emit(analytics.centrality(G), ["id", "label", "kind", "degree", "degree_centrality", "betweenness",
-                                    "eigenvector"], fmt, out, top)
+    kg = load_graph(data_dir, build_dir, store)
+    rows = kept_rows(kg.store.generation_folder(), "centrality", {"network": network},
+                     lambda: analytics.centrality(_project(kg, network)))
+    _emit(rows, ["id", "label", "kind", "degree", "degree_centrality", "betweenness", "eigenvector"], fmt, out, top)
 
 
 @analyze.command()
@@ -111,9 +113,16 @@ def centrality(network: str, top: int, fmt: str, out: Path | None, data_dir: Pat
 def communities(network: str, seed: int, resolution: float, min_size: int, fmt: str, out: Path | None,
                 data_dir: Path | None, build_dir: Path, store: str | None) -> None:
     """Louvain communities: one row per node, communities largest first."""
-    G = _project(load_graph(data_dir, build_dir, store), network)
-    parts = [p for p in analytics.communities(G, seed=seed, resolution=resolution) if len(p) >= min_size]
-    _emit(analytics.community_rows(G, parts), ["community", "name", "size", "id", "label", "kind"], fmt, out)
+    kg = load_graph(data_dir, build_dir, store)
+
+    def compute() -> list[dict[str, Any]]:
+        G = _project(kg, network)
+        parts = [p for p in analytics.communities(G, seed=seed, resolution=resolution) if len(p) >= min_size]
+        return analytics.community_rows(G, parts)
+
+    rows = kept_rows(kg.store.generation_folder(), "communities",
+                     {"network": network, "seed": seed, "resolution": resolution, "min_size": min_size}, compute)
+    _emit(rows, ["community", "name", "size", "id", "label", "kind"], fmt, out)
 
 
 @analyze.command()
@@ -126,9 +135,11 @@ def communities(network: str, seed: int, resolution: float, min_size: int, fmt: 
 def brokers(network: str, seed: int, top: int, fmt: str, out: Path | None, data_dir: Path | None,
             build_dir: Path, store: str | None) -> None:
     """Organizations whose ties reach two or more communities, best bridges first."""
-    G = _project(load_graph(data_dir, build_dir, store), network)
-    _emit(analytics.brokers(G, seed=seed), ["id", "label", "community", "communities_reached", "reaches",
-                                            "participation", "betweenness"], fmt, out, top)
+    kg = load_graph(data_dir, build_dir, store)
+    rows = kept_rows(kg.store.generation_folder(), "brokers", {"network": network, "seed": seed},
+                     lambda: analytics.brokers(_project(kg, network), seed=seed))
+    _emit(rows, ["id", "label", "community", "communities_reached", "reaches", "participation", "betweenness"],
+          fmt, out, top)
 
 
 @analyze.command()

@@ -84,6 +84,11 @@ class Store(ABC):
         """What the graph was built from (data folder, input fingerprints, checks), when the store keeps it."""
         return None
 
+    def generation_folder(self) -> Path | None:
+        """The folder of the graph generation being read, where results computed from it may be kept
+        until the next build; ``None`` when this store has no generations."""
+        return None
+
     def kept_answer(self, sparql: str, limit: int | None = None, offset: int = 0,
                     asked: bool = False) -> Result | None:
         """Rows ``offset`` to ``offset + limit`` of the SELECT ``sparql``'s answer kept for the current

@@ -143,6 +143,12 @@ class OxigraphStore(PersistentStore):
             raise StoreError(f"store {self.spec} is written by builds only; it takes no SPARQL updates")
         self.native().update(sparql)
 
+    def generation_folder(self) -> Path | None:
+        if self.folder is None:
+            return None
+        self.native()  # opens (and holds) the current generation
+        return self.folder.root / str(self.generation)
+
     def kept_answer(self, sparql: str, limit: int | None = None, offset: int = 0,
                     asked: bool = False) -> Result | None:
         if self.folder is None:

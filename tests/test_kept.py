@@ -1,0 +1,56 @@
+"""Analytics kept per graph generation: a second command on the same graph reads the first's rows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ecosystem_graph import analytics
+from ecosystem_graph.build import build_store
+from ecosystem_graph.cli import main
+from ecosystem_graph.kept import ANALYTICS_DIR
+
+
+@pytest.fixture()
+def store(data_copy: Path, tmp_path: Path) -> str:
+    spec = f"oxigraph:{tmp_path / 'store'}"
+    build_store(data_copy, spec)
+    return spec
+
+
+def analyze(spec: str, data: Path, *args: str) -> list[dict]:
+    done = CliRunner().invoke(main, ["analyze", *args, "--store", spec, "--data", str(data), "--format", "json",
+                                     "--top", "0"])
+    assert done.exit_code == 0, done.output
+    return json.loads(done.stdout)
+
+
+def test_a_second_command_reads_the_kept_rows_until_the_next_build(store: str, data_copy: Path, monkeypatch) -> None:
+    calls = []
+    real = analytics.centrality
+    monkeypatch.setattr(analytics, "centrality", lambda G: calls.append(1) or real(G))
+    first = analyze(store, data_copy, "centrality")
+    assert analyze(store, data_copy, "centrality") == first and len(calls) == 1
+    assert first[0]["id"] == "kc-sofia"
+    assert len(analyze(store, data_copy, "centrality", "--network", "entities")) > len(first) and len(calls) == 2
+    kept = list(Path(store.split(":", 1)[1]).glob(f"gen-*/{ANALYTICS_DIR}/centrality-*.json"))
+    assert len(kept) == 2
+    build_store(data_copy, store)  # a new generation: computed again
+    assert analyze(store, data_copy, "centrality") == first and len(calls) == 3
+
+
+def test_a_damaged_kept_file_is_computed_again(store: str, data_copy: Path) -> None:
+    first = analyze(store, data_copy, "brokers")
+    for path in Path(store.split(":", 1)[1]).glob(f"gen-*/{ANALYTICS_DIR}/brokers-*.json"):
+        path.write_text('{"key": ', encoding="utf-8")
+    assert analyze(store, data_copy, "brokers") == first
+
+
+def test_the_memory_store_keeps_nothing(seed_build: Path) -> None:
+    done = CliRunner().invoke(main, ["analyze", "communities", "--store", "memory", "--build-dir", str(seed_build),
+                                     "--format", "json"])
+    assert done.exit_code == 0, done.output
+    assert not list(seed_build.rglob(ANALYTICS_DIR))
