@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ecosystem_graph.answers import ASKED_DIR, paged
+from ecosystem_graph.answers import ANSWERS_DIR, ASKED_DIR, paged
 from ecosystem_graph.graph import KnowledgeGraph, open_graph
 from ecosystem_graph.queries import NamedQuery, Variant, get_query
 
@@ -95,8 +95,9 @@ def main() -> None:
     cases = {"organizations-by-theme": ["theme"], "organizations-by-theme-and-place": ["theme", "place"],
              "partners": ["organization"]}
     kg = open_graph(args.data, build_dir=args.build_dir, rebuild=False)
-    generation = args.build_dir / "store" / (args.build_dir / "store" / "current").readlink().name
-    shutil.rmtree(generation / "answers" / ASKED_DIR, ignore_errors=True)  # nothing kept from earlier runs
+    generation = kg.store.generation_folder()
+    assert generation is not None, "bench_pages measures the build's own store"
+    shutil.rmtree(generation / ANSWERS_DIR / ASKED_DIR, ignore_errors=True)  # nothing kept from earlier runs
     rows = [measure(kg, name, {k: values[k] for k in keys}, args.before, args.repeat) for name, keys in cases.items()]
     text = (f"### {args.label}\n\nMeasured {time.strftime('%Y-%m-%d %H:%M')} with `python bench/bench_pages.py "
             f"--data {args.data} --build-dir {args.build_dir} --before {args.before} "

@@ -151,10 +151,11 @@ class OxigraphStore(PersistentStore):
 
     def kept_answer(self, sparql: str, limit: int | None = None, offset: int = 0,
                     asked: bool = False) -> Result | None:
-        if self.folder is None:
+        generation = self.generation_folder()
+        if generation is None:
             return None
         native = self.native()
-        folder = self.folder.root / str(self.generation) / ANSWERS_DIR
+        folder = generation / ANSWERS_DIR
         answers = Answers(folder / ASKED_DIR, ASKED_LIMIT) if asked else Answers(folder)
         found = answers.read(sparql)
         if found is None:
