@@ -15,8 +15,12 @@ set) is per side, and times what ``ecosystem-graph analyze centrality`` does:
 - **memory**: this project's rdflib path: load the Turtle into the ``memory`` store, then the same;
 - **plain**: ``Graph().parse()`` of the N-Triples, ``rdflib_to_networkx_graph`` (rdflib's own
   bridge to networkx: every triple an edge, literals nodes too), then networkx's degree,
-  betweenness (``k=500, seed=0``, as this project samples) and eigenvector centrality on it. It has
+  betweenness (``k=500, seed=0``: networkx's own sampling) and eigenvector centrality on it. It has
   no partner network; its centrality gives up after ``--timeout`` seconds.
+
+The oxigraph:PATH side starts each run with nothing kept in the store's generation folder (a
+first command after a build), then runs the same steps again: the second reads the entity graph
+the first kept there.
 
 Times are cumulative from the start of the process: *to the entity graph* includes opening or
 loading the graph. Medians of ``--repeat`` runs; a side is not repeated once a run took longer
@@ -66,10 +70,19 @@ def _analyze(kg: Any, started: float) -> dict[str, Any]:
 
 
 def worker_project(job: dict[str, Any]) -> dict[str, Any]:
+    """A first command on the generation (nothing kept yet), then the same again in this process:
+    the second reads the entity graph the first kept (``kept.kept_graph``)."""
     from ecosystem_graph.graph import open_graph
+    from ecosystem_graph.kept import ANALYTICS_DIR
 
     started = time.perf_counter()
-    return _analyze(open_graph(store=f"oxigraph:{job['store']}", rebuild=False), started)
+    kg = open_graph(store=f"oxigraph:{job['store']}", rebuild=False)
+    generation = kg.store.generation_folder()
+    assert generation is not None
+    shutil.rmtree(generation / ANALYTICS_DIR, ignore_errors=True)  # every run is a first run
+    first = _analyze(kg, started)
+    again = time.perf_counter()
+    return {**first, "again_s": _analyze(kg, again)["centrality_s"]}
 
 
 def worker_memory(job: dict[str, Any]) -> dict[str, Any]:
@@ -237,7 +250,9 @@ def report(results: list[dict[str, Any]], command: str, started: str, timeout: f
         lines += [f"| peak memory (MB) | {peaks[0]:,.0f} | {peaks[1]:,.0f} | {peaks[2]:,.0f} "
                   f"| {peaks[0] / peaks[2]:.1f}x | {peaks[1] / peaks[2]:.1f}x |", "",
                   f"Parsing alone: plain {_s(_median(q, 'load_s'))} s (N-Triples), memory {_s(_median(m, 'load_s'))} s "
-                  f"(Turtle). Every run (s, to centrality): oxigraph:PATH "
+                  f"(Turtle). A second command on the same generation (the entity graph kept by the first, "
+                  f"`kept.kept_graph`): {_s(_median(p, 'again_s'))} s to centrality results on oxigraph:PATH. "
+                  f"Every run (s, to centrality): oxigraph:PATH "
                   f"{', '.join(_s(run['centrality_s']) for run in p)}; memory "
                   f"{', '.join(_s(run['centrality_s']) for run in m)}.", ""]
     return "\n".join(lines)

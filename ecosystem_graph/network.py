@@ -27,12 +27,15 @@ from typing import Any, TypeAlias
 import networkx as nx
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS
 
+from .errors import QueryError
 from .graph import KnowledgeGraph, open_graph  # noqa: F401  (open_graph: doctests)
+from .kept import kept_graph
 from .kinds import NODE_KINDS
 from .namespaces import ECO, SCHEMA
 from .stores import TextTriple
 
-__all__ = ["Source", "contact_graph", "entities_of", "entity_graph", "organization_theme_graph", "partner_network"]
+__all__ = ["Source", "WEIGHTINGS", "contact_graph", "entities_of", "entity_graph", "organization_theme_graph",
+           "partner_network"]
 
 # Edges left out: the type is the node's kind, sources are the `sources` attribute, and
 # skos:narrower / schema:subEvent are the materialised inverses of skos:broader / schema:superEvent.
@@ -50,6 +53,9 @@ _FACT_NAMES = {str(ORG.classification): "type"}
 _MEMBER_OF = str(ORG.memberOf)
 _DERIVED_FROM = str(PROV.wasDerivedFrom)
 _LOCATION = str(SCHEMA.location)  # (a namespace attribute costs ~4 µs: once here, not once per fact)
+
+#: How :func:`partner_network` weighs a link: 1 per thing shared, or 1/(n-1) per group of n.
+WEIGHTINGS = ("shared", "consortium")
 
 #: What the projections take: the graph itself, or an entity graph already made from it.
 Source: TypeAlias = KnowledgeGraph | nx.MultiDiGraph
@@ -79,7 +85,15 @@ def entity_graph(kg: KnowledgeGraph, include_sources: bool = False) -> nx.MultiD
     ('NESTA', 'Organization', True)
     >>> sorted({d["relation"] for _, _, d in G.in_edges(nesta["iri"], data=True)})
     ['met organization']
+
+    A persistent store keeps the graph per generation (:func:`~ecosystem_graph.kept.kept_graph`):
+    the next command on the same graph reads it back in a second instead of reading the store.
     """
+    return kept_graph(kg.store.generation_folder(), "entities", {"include_sources": include_sources},
+                      lambda: _read_entity_graph(kg, include_sources))
+
+
+def _read_entity_graph(kg: KnowledgeGraph, include_sources: bool) -> nx.MultiDiGraph:
     first = list(kg.store.text_triples(_FIRST))
     labels, titles = _texts(first, _LABEL), _texts(first, _TITLE)
     nodes = _nodes(first, labels, include_sources)
@@ -230,7 +244,7 @@ def _ref(G: nx.MultiDiGraph, node: str, kind: str | None = None) -> dict[str, st
     return {"kind": kind or _kind(G, node), "iri": node, "label": G.nodes[node]["label"]}
 
 
-def partner_network(kg: Source) -> nx.Graph:
+def partner_network(kg: Source, weighting: str = "shared", max_consortium: int | None = None) -> nx.Graph:
     """Organizations linked by what they share, weighted by how much.
 
     Each of these adds 1 to the ``weight`` of an edge and one entry {"kind", "iri", "label"} to its
@@ -245,7 +259,15 @@ def partner_network(kg: Source) -> nx.Graph:
 
     A project of n organizations links n(n-1)/2 pairs: the real Horizon 2020 consortia (up to 160
     partners) give 420,000 edges among 16,000 organizations, counted in one pass over the
-    projects' participants.
+    projects' participants. Two options are for such data:
+
+    - ``weighting="consortium"``: a group of n organizations (a project's consortium, the
+      organizations of one meeting, the partners of one partnership) adds ``1 / (n - 1)`` to the
+      weight of each of its pairs instead of 1, so each group gives each member one unit of tie
+      strength in all (Newman, "Scientific collaboration networks. II", Phys. Rev. E 64, 2001):
+      the two partners of a bilateral project are tied more strongly than two of 160.
+    - ``max_consortium=N``: a group of more than N organizations links none of them;
+      ``P.graph["groups_left_out"]`` counts those groups.
 
     >>> kg = open_graph()
     >>> P = partner_network(kg)
@@ -253,16 +275,24 @@ def partner_network(kg: Source) -> nx.Graph:
     >>> P.edges[sofia, nesta]["weight"], P.edges[sofia, nesta]["relation"]
     (1, 'meeting: Meeting with NESTA')
     """
+    if weighting not in WEIGHTINGS:
+        raise QueryError(f"unknown weighting {weighting!r}; use one of {', '.join(WEIGHTINGS)}")
     G = entities_of(kg)
-    P = nx.Graph()
+    P = nx.Graph(groups_left_out=0)
     P.add_nodes_from((n, G.nodes[n]) for n in _of_kind(G, "organization"))
     links: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
+    strength: defaultdict[tuple[str, str], float] = defaultdict(int)
 
     def link(members: Iterable[str], via: dict[str, str]) -> None:
         members = sorted(set(m for m in members if m in P))
+        if max_consortium is not None and len(members) > max_consortium:
+            P.graph["groups_left_out"] += 1
+            return
+        share: float = 1 / (len(members) - 1) if weighting == "consortium" and len(members) > 1 else 1
         for i, a in enumerate(members):
             for b in members[i + 1:]:
                 links[(a, b)].append(via)
+                strength[(a, b)] += share
 
     organizer, met, partner = str(SCHEMA.organizer), str(ECO.metOrganization), str(ECO.partner)
     for meeting in _of_kind(G, "meeting"):
@@ -281,7 +311,7 @@ def partner_network(kg: Source) -> nx.Graph:
         if u != v and u in P and v in P:
             link([u, v], {"kind": "relation", "iri": data["predicate"], "label": data["relation"]})
 
-    P.add_edges_from((a, b, {"weight": len(via), "via": via, "relation": _summary(via), **_projects(via)})
+    P.add_edges_from((a, b, {"weight": strength[(a, b)], "via": via, "relation": _summary(via), **_projects(via)})
                      for (a, b), via in sorted(links.items()))
     return P
 

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from ecosystem_graph.analytics import (
+    BETWEENNESS_EPSILON,
     BETWEENNESS_EXACT_LIMIT,
     betweenness,
     brokers,
@@ -28,6 +29,7 @@ from ecosystem_graph.analytics import (
 from ecosystem_graph.cli import main
 from ecosystem_graph.errors import QueryError
 from ecosystem_graph.graph import KnowledgeGraph
+from ecosystem_graph.namespaces import ECO
 from ecosystem_graph.network import entity_graph, partner_network
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,21 +90,51 @@ def test_eigenvector_centrality_is_networkx_power_iteration_per_component() -> N
 
 
 @pytest.mark.slow
-def test_betweenness_above_the_limit_is_exact_in_small_components() -> None:
-    G = _components(60, 40)  # 2,400 nodes, every component under the minimum of sources
+def test_betweenness_above_the_limit_keeps_its_stated_bound_and_exact_on_request() -> None:
+    G = nx.union(nx.barabasi_albert_graph(2500, 3, seed=1), _components(30, 20), rename=("ba-", ""))
+    G.add_nodes_from(f"alone-{i}" for i in range(100))
     assert len(G) > BETWEENNESS_EXACT_LIMIT
-    exact, scores = nx.betweenness_centrality(G), betweenness(G)
-    assert all(abs(scores[n] - exact[n]) < 1e-15 for n in G) and max(scores.values()) > 0
+    exact, estimate = nx.betweenness_centrality(G), betweenness(G)
+    assert max(abs(estimate[n] - exact[n]) for n in G) <= BETWEENNESS_EPSILON
+    assert max(exact.values()) > 20 * BETWEENNESS_EPSILON  # the bound is small beside what it bounds
+    assert all(estimate[f"alone-{i}"] == 0.0 for i in range(100))
+    computed = betweenness(G, epsilon=0)
+    assert all(abs(computed[n] - exact[n]) < 1e-12 for n in G)
 
 
-def test_sampled_betweenness_is_the_same_in_every_process() -> None:
-    """Components are sets, whose order changes with each process's hash seed; the sample must not."""
+def test_estimated_betweenness_is_the_same_in_every_process() -> None:
+    """Sets and dicts of strings change order with each process's hash seed; the estimate must not."""
     code = ("import json, networkx as nx; from ecosystem_graph.analytics import betweenness; "
             "G = nx.union_all(nx.relabel_nodes(nx.barabasi_albert_graph(700, 2, seed=i), lambda j, i=i: f'c{i}-{j}') "
             "for i in range(3)); print(json.dumps(betweenness(G), sort_keys=True))")
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")]
     assert runs[0] == runs[1] and json.loads(runs[0])["c0-0"] > 0
+
+
+def _consortia() -> nx.MultiDiGraph:
+    """Five organizations: o0 and o1 in a project of two, all five in a project of five."""
+    G = nx.MultiDiGraph()
+    G.add_nodes_from((f"o{i}", {"kind": "organization", "label": f"O{i}", "id": f"o{i}"}) for i in range(5))
+    G.add_nodes_from((p, {"kind": "project", "label": p, "id": p}) for p in ("pair", "five"))
+    G.add_edges_from((f"o{i}", "pair", str(ECO.participatesIn)) for i in range(2))
+    G.add_edges_from((f"o{i}", "five", str(ECO.participatesIn)) for i in range(5))
+    return G
+
+
+def test_consortium_weighting_gives_each_member_one_unit_per_project() -> None:
+    shared, spread = partner_network(_consortia()), partner_network(_consortia(), weighting="consortium")
+    assert shared.edges["o0", "o1"]["weight"] == 2 and shared.edges["o2", "o3"]["weight"] == 1
+    assert spread.edges["o0", "o1"]["weight"] == 1 + 1 / 4 and spread.edges["o2", "o3"]["weight"] == 1 / 4
+    assert sum(w for _, _, w in spread.edges("o4", data="weight")) == 1
+    with pytest.raises(QueryError, match="unknown weighting 'size'"):
+        partner_network(_consortia(), weighting="size")
+
+
+def test_max_consortium_leaves_out_the_links_of_larger_groups() -> None:
+    P = partner_network(_consortia(), max_consortium=4)
+    assert sorted(P.edges(data="weight")) == [("o0", "o1", 1)] and P.graph["groups_left_out"] == 1
+    assert len(P) == 5  # the organizations stay, unlinked
 
 
 def test_communities_are_deterministic_and_keep_partners_together(P, kg) -> None:
@@ -229,6 +261,11 @@ def test_cli_communities_and_brokers(run) -> None:
     assert code == 0 and len(rows) == 11 and rows[0]["community"] == 1
     code, out, _ = run("brokers", "--format", "csv")
     assert code == 0 and list(csv.DictReader(io.StringIO(out)))[0]["label"] == "Cluster Sofia Knowledge City"
+    # The seed's groups are all pairs: weighting by consortium size and a cap of 2 change nothing.
+    code, again, err = run("brokers", "--format", "csv", "--weighting", "consortium", "--max-consortium", "2")
+    assert code == 0 and again == out and "left out" not in err
+    code, _, err = run("centrality", "--max-consortium", "1")
+    assert code == 2 and "--max-consortium" in err
 
 
 def test_cli_path_names_relations(run) -> None:

@@ -31,7 +31,7 @@ def analyze(spec: str, data: Path, *args: str) -> list[dict]:
 def test_a_second_command_reads_the_kept_rows_until_the_next_build(store: str, data_copy: Path, monkeypatch) -> None:
     calls = []
     real = analytics.centrality
-    monkeypatch.setattr(analytics, "centrality", lambda G: calls.append(1) or real(G))
+    monkeypatch.setattr(analytics, "centrality", lambda G, **options: calls.append(1) or real(G, **options))
     first = analyze(store, data_copy, "centrality")
     assert analyze(store, data_copy, "centrality") == first and len(calls) == 1
     assert first[0]["id"] == "kc-sofia"
@@ -40,6 +40,17 @@ def test_a_second_command_reads_the_kept_rows_until_the_next_build(store: str, d
     assert len(kept) == 2
     build_store(data_copy, store)  # a new generation: computed again
     assert analyze(store, data_copy, "centrality") == first and len(calls) == 3
+
+
+def test_brokers_take_betweenness_from_the_kept_centrality(store: str, data_copy: Path, monkeypatch) -> None:
+    calls = []
+    real = analytics.betweenness
+    monkeypatch.setattr(analytics, "betweenness", lambda G, *options: calls.append(1) or real(G, *options))
+    central = {row["iri"]: row["betweenness"] for row in analyze(store, data_copy, "centrality")}
+    rows = analyze(store, data_copy, "brokers")
+    assert len(calls) == 1 and rows and all(row["betweenness"] == central[row["iri"]] for row in rows)
+    analyze(store, data_copy, "brokers", "--weighting", "consortium")  # other options: computed for them
+    assert len(calls) == 2
 
 
 def test_a_damaged_kept_file_is_computed_again(store: str, data_copy: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,8 @@ from ..kept import kept_rows
 from ..results import rows_to_csv, rows_to_table
 from .common import echo_output, graph_options, load_graph
 
-__all__ = ["FORMAT_OPTION", "NETWORKS", "OUT_OPTION", "SEED_OPTION", "TABLE_LIST_ITEMS", "TOP_OPTION", "analyze",
-           "brokers", "centrality", "communities", "export", "export_bytes", "path", "suggest"]
+__all__ = ["EPSILON_OPTION", "FORMAT_OPTION", "NETWORKS", "OUT_OPTION", "SEED_OPTION", "TABLE_LIST_ITEMS",
+           "TOP_OPTION", "analyze", "brokers", "centrality", "communities", "export", "export_bytes", "path", "suggest"]
 
 #: --network choices -> the projection, and the kind of entity named on its nodes.
 NETWORKS: dict[str, tuple[Callable[[nx.MultiDiGraph], nx.Graph], str]] = {
@@ -50,8 +51,57 @@ SEED_OPTION = click.option("--seed", type=int, default=0, show_default=True,
                            help="Seed of the Louvain community detection (same seed, same communities).")
 
 
-def _project(kg: KnowledgeGraph, name: str, include_sources: bool = False) -> nx.Graph:
-    return NETWORKS[name][0](networks.entity_graph(kg, include_sources=include_sources))
+def _partner_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--weighting and --max-consortium: how the partner network weighs links of groups and caps them."""
+    command = click.option(
+        "--max-consortium", type=click.IntRange(min=2), default=None,
+        help="Partners network: a group (a project's consortium, a meeting, a partnership) of more than "
+             "this many organizations links none of them.")(command)
+    return click.option(
+        "--weighting", type=click.Choice(networks.WEIGHTINGS), default="shared", show_default=True,
+        help="Partners network: shared adds 1 per thing two organizations share; consortium adds 1/(n-1) "
+             "per group of n, so a member of a large consortium is not tied strongly to each partner.")(command)
+
+
+EPSILON_OPTION = click.option(
+    "--epsilon", type=click.FloatRange(min=0, max=1), default=analytics.BETWEENNESS_EPSILON, show_default=True,
+    help=f"Betweenness of networks above {analytics.BETWEENNESS_EXACT_LIMIT:,} nodes: estimated within this of "
+         f"the exact value for every node (probability {1 - analytics.BETWEENNESS_DELTA:g}); 0 computes it exactly.")
+
+
+def _project(kg: KnowledgeGraph, name: str, include_sources: bool = False, weighting: str = "shared",
+             max_consortium: int | None = None) -> nx.Graph:
+    G = networks.entity_graph(kg, include_sources=include_sources)
+    if name != "partners":
+        return NETWORKS[name][0](G)
+    P = networks.partner_network(G, weighting, max_consortium)
+    if P.graph["groups_left_out"]:
+        click.echo(f"left out the links of {P.graph['groups_left_out']:,} groups of more than "
+                   f"{max_consortium} organizations", err=True)
+    return P
+
+
+def _key(network: str, weighting: str, max_consortium: int | None, **more: Any) -> dict[str, Any]:
+    """The options that make a kept answer: the partner options count only on the partner network."""
+    partner = {"weighting": weighting, "max_consortium": max_consortium} if network == "partners" else {}
+    return {"network": network, **partner, **more}
+
+
+def _projector(kg: KnowledgeGraph, network: str, weighting: str, max_consortium: int | None) -> Callable[[], nx.Graph]:
+    """The network, projected on the first call only: a command that needs it twice projects it once."""
+    return cache(lambda: _project(kg, network, weighting=weighting, max_consortium=max_consortium))
+
+
+def _centrality_rows(kg: KnowledgeGraph, network: str, weighting: str, max_consortium: int | None,
+                     epsilon: float, project: Callable[[], nx.Graph]) -> list[dict[str, Any]]:
+    """Centrality rows, kept per generation (brokers read their betweenness too); says when estimated."""
+    rows = kept_rows(kg.store.generation_folder(), "centrality",
+                     _key(network, weighting, max_consortium, epsilon=epsilon),
+                     lambda: analytics.centrality(project(), epsilon=epsilon))
+    if len(rows) > analytics.BETWEENNESS_EXACT_LIMIT and epsilon > 0:
+        click.echo(f"betweenness estimated (KADABRA): within {epsilon:g} of the exact value for every node, "
+                   f"with probability {1 - analytics.BETWEENNESS_DELTA:g} (--epsilon 0: exact)", err=True)
+    return rows
 
 
 def _emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, out: Path | None, top: int = 0) -> None:
@@ -87,21 +137,24 @@ def analyze() -> None:
 
 @analyze.command()
 @_network_option("partners")
+@_partner_options
+@EPSILON_OPTION
 @TOP_OPTION
 @FORMAT_OPTION
 @OUT_OPTION
 @graph_options
-def centrality(network: str, top: int, fmt: str, out: Path | None, data_dir: Path | None, build_dir: Path,
-               store: str | None) -> None:
+def centrality(network: str, weighting: str, max_consortium: int | None, epsilon: float, top: int, fmt: str,
+               out: Path | None, data_dir: Path | None, build_dir: Path, store: str | None) -> None:
     """Degree, betweenness and eigenvector centrality, most central first."""
     kg = load_graph(data_dir, build_dir, store)
-    rows = kept_rows(kg.store.generation_folder(), "centrality", {"network": network},
-                     lambda: analytics.centrality(_project(kg, network)))
+    rows = _centrality_rows(kg, network, weighting, max_consortium, epsilon,
+                            _projector(kg, network, weighting, max_consortium))
     _emit(rows, ["id", "label", "kind", "degree", "degree_centrality", "betweenness", "eigenvector"], fmt, out, top)
 
 
 @analyze.command()
 @_network_option("partners")
+@_partner_options
 @SEED_OPTION
 @click.option("--resolution", type=float, default=1.0, show_default=True,
               help="Above 1 gives more, smaller communities; below 1 fewer, larger ones.")
@@ -110,34 +163,43 @@ def centrality(network: str, top: int, fmt: str, out: Path | None, data_dir: Pat
 @FORMAT_OPTION
 @OUT_OPTION
 @graph_options
-def communities(network: str, seed: int, resolution: float, min_size: int, fmt: str, out: Path | None,
-                data_dir: Path | None, build_dir: Path, store: str | None) -> None:
+def communities(network: str, weighting: str, max_consortium: int | None, seed: int, resolution: float,
+                min_size: int, fmt: str, out: Path | None, data_dir: Path | None, build_dir: Path,
+                store: str | None) -> None:
     """Louvain communities: one row per node, communities largest first."""
     kg = load_graph(data_dir, build_dir, store)
 
     def compute() -> list[dict[str, Any]]:
-        G = _project(kg, network)
+        G = _project(kg, network, weighting=weighting, max_consortium=max_consortium)
         parts = [p for p in analytics.communities(G, seed=seed, resolution=resolution) if len(p) >= min_size]
         return analytics.community_rows(G, parts)
 
     rows = kept_rows(kg.store.generation_folder(), "communities",
-                     {"network": network, "seed": seed, "resolution": resolution, "min_size": min_size}, compute)
+                     _key(network, weighting, max_consortium, seed=seed, resolution=resolution, min_size=min_size),
+                     compute)
     _emit(rows, ["community", "name", "size", "id", "label", "kind"], fmt, out)
 
 
 @analyze.command()
 @_network_option("partners")
+@_partner_options
+@EPSILON_OPTION
 @SEED_OPTION
 @TOP_OPTION
 @FORMAT_OPTION
 @OUT_OPTION
 @graph_options
-def brokers(network: str, seed: int, top: int, fmt: str, out: Path | None, data_dir: Path | None,
-            build_dir: Path, store: str | None) -> None:
+def brokers(network: str, weighting: str, max_consortium: int | None, epsilon: float, seed: int, top: int,
+            fmt: str, out: Path | None, data_dir: Path | None, build_dir: Path, store: str | None) -> None:
     """Organizations whose ties reach two or more communities, best bridges first."""
     kg = load_graph(data_dir, build_dir, store)
-    rows = kept_rows(kg.store.generation_folder(), "brokers", {"network": network, "seed": seed},
-                     lambda: analytics.brokers(_project(kg, network), seed=seed))
+    project = _projector(kg, network, weighting, max_consortium)
+    # Betweenness comes from the centrality rows, kept once per generation for both commands.
+    central = _centrality_rows(kg, network, weighting, max_consortium, epsilon, project)
+    between = {row["iri"]: row["betweenness"] for row in central}
+    rows = kept_rows(kg.store.generation_folder(), "brokers",
+                     _key(network, weighting, max_consortium, epsilon=epsilon, seed=seed),
+                     lambda: analytics.brokers(project(), seed=seed, between=between))
     _emit(rows, ["id", "label", "community", "communities_reached", "reaches", "participation", "betweenness"],
           fmt, out, top)
 
@@ -185,11 +247,13 @@ def suggest(organization: str, k: int, method: str, fmt: str, out: Path | None, 
 @click.option("-o", "--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="File to write (replaced atomically).")
 @click.option("--with-sources", is_flag=True, help="Entities network: also the sources, with 'was derived from' edges.")
+@_partner_options
 @graph_options
-def export(network: str, fmt: str, out: Path, with_sources: bool, data_dir: Path | None, build_dir: Path,
-           store: str | None) -> None:
+def export(network: str, fmt: str, out: Path, with_sources: bool, weighting: str, max_consortium: int | None,
+           data_dir: Path | None, build_dir: Path, store: str | None) -> None:
     """Write a network as GraphML or GEXF, for Gephi, yEd or Cytoscape."""
-    G = _project(load_graph(data_dir, build_dir, store), network, include_sources=with_sources)
+    G = _project(load_graph(data_dir, build_dir, store), network, include_sources=with_sources,
+                 weighting=weighting, max_consortium=max_consortium)
     content = export_bytes(G, fmt)
     write_atomically(out.parent if str(out.parent) else Path("."), {out.name: content})
     click.echo(f"wrote {out}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges ({network}, {fmt})",
