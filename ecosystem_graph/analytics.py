@@ -24,15 +24,17 @@ from .errors import QueryError
 from .graph import KnowledgeGraph, open_graph  # noqa: F401  (open_graph: doctests)
 from .network import entities_of, organization_theme_graph, partner_network
 
-__all__ = ["BETWEENNESS_DELTA", "BETWEENNESS_EPSILON", "BETWEENNESS_EXACT_LIMIT", "Row", "SUGGESTION_METHODS",
-           "betweenness", "brokers", "centrality", "communities", "community_names", "community_rows",
-           "eigenvector_centrality", "find_node", "shortest_path", "simple_graph", "suggest_partners"]
+__all__ = ["BETWEENNESS_DELTA", "BETWEENNESS_EPSILON", "BETWEENNESS_EXACT_LIMIT", "LOUVAIN_NETWORKX_LIMIT", "Row",
+           "SUGGESTION_METHODS", "betweenness", "brokers", "centrality", "communities", "community_names",
+           "community_rows", "eigenvector_centrality", "find_node", "shortest_path", "simple_graph", "suggest_partners"]
 
 Row = dict[str, Any]
 
 #: Above this many nodes betweenness is estimated (see :func:`betweenness`): exact betweenness
 #: costs O(nodes x edges), minutes on a graph of tens of thousands of entities.
 BETWEENNESS_EXACT_LIMIT = 2000
+#: Above this many nodes communities come from networkit's Louvain (see :func:`communities`).
+LOUVAIN_NETWORKX_LIMIT = 2000
 #: The estimate's bound: every node within this of its exact betweenness...
 BETWEENNESS_EPSILON = 0.002
 #: ...except with at most this probability (for the bound to fail at any node).
@@ -118,13 +120,9 @@ def betweenness(G: nx.Graph, epsilon: float = BETWEENNESS_EPSILON,
     if len(G) <= BETWEENNESS_EXACT_LIMIT:
         exact: dict[str, float] = nx.betweenness_centrality(G)
         return exact
-    import networkit as nk  # its import takes a second: only for graphs that need it
+    import networkit as nk
 
-    nodes = list(G)
-    index = {node: i for i, node in enumerate(nodes)}
-    native = nk.Graph(len(nodes))
-    ends = np.array([(index[u], index[v]) for u, v in G.edges()], dtype=np.uint64).reshape(-1, 2)
-    native.addEdges((ends[:, 0], ends[:, 1]))
+    native, nodes = _networkit_graph(G)
     if epsilon <= 0:
         exact_run = nk.centrality.Betweenness(native, normalized=True).run()  # on every core
         return dict(zip(nodes, exact_run.scores()))
@@ -137,6 +135,22 @@ def betweenness(G: nx.Graph, epsilon: float = BETWEENNESS_EPSILON,
         nk.setNumberOfThreads(threads)
     # networkit doubles its estimate on undirected graphs; networkx's normalization does not
     return {node: score / 2 for node, score in zip(nodes, estimate.scores())}
+
+
+def _networkit_graph(G: nx.Graph, weight: str | None = None) -> tuple[Any, list[str]]:
+    """``G`` as a networkit graph (weighted by ``weight`` when given), and its nodes by number."""
+    import networkit as nk  # its import takes a second: only for graphs that need it
+
+    nodes = list(G)
+    index = {node: i for i, node in enumerate(nodes)}
+    native = nk.Graph(len(nodes), weighted=weight is not None)
+    ends = np.array([(index[u], index[v]) for u, v in G.edges()], dtype=np.uint64).reshape(-1, 2)
+    if weight is None:
+        native.addEdges((ends[:, 0], ends[:, 1]))
+    else:
+        strengths = np.array([w for _, _, w in G.edges(data=weight, default=1)], dtype=float)
+        native.addEdges((strengths, (ends[:, 0], ends[:, 1])))
+    return native, nodes
 
 
 def eigenvector_centrality(G: nx.Graph, weight: str | None = "weight", max_iter: int = 1000,
@@ -214,6 +228,10 @@ def communities(G: nx.Graph, seed: int = 0, resolution: float = 1.0,
                 weight: str | None = "weight") -> list[set[str]]:
     """Louvain communities, largest first; the same ``seed`` always gives the same partition.
 
+    networkx's Louvain up to :data:`LOUVAIN_NETWORKX_LIMIT` nodes, networkit's (PLM) above: on the
+    real CORDIS partner network (16,592 organizations, 419,913 links) 0.08 s instead of 5.1 s, for
+    the same modularity (0.402 and 0.403).
+
     >>> kg = open_graph()
     >>> parts = communities(partner_network(kg))
     >>> any({kg.base_iri + "organization/opportunity-peterborough",
@@ -223,8 +241,29 @@ def communities(G: nx.Graph, seed: int = 0, resolution: float = 1.0,
     H = simple_graph(G)
     if len(H) == 0:
         return []
-    parts = nx.community.louvain_communities(H, weight=weight, resolution=resolution, seed=seed)
+    if len(H) > LOUVAIN_NETWORKX_LIMIT:
+        parts = _louvain_networkit(H, seed, resolution, weight)
+    else:
+        parts = nx.community.louvain_communities(H, weight=weight, resolution=resolution, seed=seed)
     return sorted((set(p) for p in parts), key=lambda p: (-len(p), min(p)))
+
+
+def _louvain_networkit(G: nx.Graph, seed: int, resolution: float, weight: str | None) -> list[set[str]]:
+    """Louvain in networkit (PLM without refinement), on one thread so that a seed fixes the result."""
+    import networkit as nk
+
+    native, nodes = _networkit_graph(G, weight)
+    threads = nk.getMaxNumberOfThreads()
+    nk.setNumberOfThreads(1)
+    nk.engineering.setSeed(seed, False)
+    try:
+        partition = nk.community.PLM(native, refine=False, gamma=resolution).run().getPartition()
+    finally:
+        nk.setNumberOfThreads(threads)
+    parts: dict[int, set[str]] = {}
+    for node, part in zip(nodes, partition.getVector()):
+        parts.setdefault(part, set()).add(node)
+    return list(parts.values())
 
 
 def community_names(G: nx.Graph, parts: list[set[str]]) -> list[str]:

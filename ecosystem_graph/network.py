@@ -318,7 +318,9 @@ def partner_network(kg: Source, weighting: str = "shared", max_consortium: int |
 
 def _projects(via: list[dict[str, str]]) -> dict[str, Any]:
     """``shared_projects`` (how many) and ``projects`` (which, by label) of an edge's links."""
-    projects = sorted((x for x in via if x["kind"] == "project"), key=lambda x: (x["label"], x["iri"]))
+    projects = [x for x in via if x["kind"] == "project"]
+    if len(projects) > 1:  # most edges of a real network share one project: nothing to sort
+        projects.sort(key=lambda x: (x["label"], x["iri"]))
     return {"shared_projects": len(projects), "projects": projects}
 
 
@@ -344,11 +346,11 @@ def _summary(via: list[dict[str, str]]) -> str:
     >>> _summary([{"kind": "project", "label": f"P{i}"} for i in range(5)])
     'project x5: P0, P1, P2...'
     """
+    if len(via) <= _SHOWN:
+        return "; ".join(f"{x['kind']}: {x['label']}" for x in via)
     kinds: dict[str, list[str]] = defaultdict(list)
     for x in via:
         kinds[x["kind"]].append(x["label"])
-    if len(via) <= _SHOWN:
-        return "; ".join(f"{x['kind']}: {x['label']}" for x in via)
     return "; ".join(f"{kind} x{len(labels)}: {', '.join(labels[:_SHOWN])}{'...' if len(labels) > _SHOWN else ''}"
                      for kind, labels in kinds.items())
 

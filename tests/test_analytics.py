@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from ecosystem_graph.analytics import (
     BETWEENNESS_EPSILON,
     BETWEENNESS_EXACT_LIMIT,
+    LOUVAIN_NETWORKX_LIMIT,
     betweenness,
     brokers,
     centrality,
@@ -143,6 +144,19 @@ def test_communities_are_deterministic_and_keep_partners_together(P, kg) -> None
     assert sorted(n for part in parts for n in part) == sorted(P)
     pair = {org(kg, "opportunity-peterborough"), org(kg, "peterborough-city-council")}
     assert any(pair <= part for part in parts)
+
+
+def test_communities_above_the_limit_find_planted_groups_and_keep_to_the_seed() -> None:
+    G = nx.relabel_nodes(nx.planted_partition_graph(30, 80, 0.2, 0.002, seed=3), lambda n: f"org-{n}")
+    nx.set_edge_attributes(G, 1, "weight")
+    assert len(G) > LOUVAIN_NETWORKX_LIMIT
+    parts = communities(G, seed=1)
+    assert parts == communities(G, seed=1) and sorted(n for part in parts for n in part) == sorted(G)
+    planted = [{f"org-{n}" for n in range(b * 80, (b + 1) * 80)} for b in range(30)]
+    assert all(any(block <= part for part in parts) for block in planted)  # no planted group is split
+    assert len(parts) >= 25  # and few merged (Louvain's resolution limit may join a pair)
+    networkx_parts = nx.community.louvain_communities(G, seed=1)
+    assert nx.community.modularity(G, parts) >= nx.community.modularity(G, networkx_parts) - 0.01
 
 
 def test_brokers_bridge_communities_and_the_cluster_bridges_most(P) -> None:
