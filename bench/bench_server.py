@@ -198,7 +198,29 @@ def start_ours(store: str, build_dir: Path, data: Path | None, workers: int, tim
         command += ["--data", str(data)]
     process = subprocess.Popen(command, start_new_session=True, stderr=subprocess.DEVNULL)
     wait_for_port(port, process)
+    wait_for_answers(port, "/sparql", process)
     return process, port
+
+
+def wait_for_answers(port: int, sparql_path: str, process: subprocess.Popen, timeout: float = 600) -> None:
+    """Wait until the server answers a query: its workers may still be loading the graph (the memory
+    store parses the Turtle in each), and requests meanwhile would time out and count as errors."""
+    import urllib.error
+    import urllib.request
+
+    url = f"http://127.0.0.1:{port}{sparql_path}?" + urlencode({"query": "ASK { ?s ?p ?o }"})
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server stopped with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=30) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"the server on port {port} answered no query in {timeout} s")
 
 
 def start_rdflib_endpoint(graph_file: Path) -> tuple[subprocess.Popen, int]:
@@ -206,6 +228,7 @@ def start_rdflib_endpoint(graph_file: Path) -> tuple[subprocess.Popen, int]:
     process = subprocess.Popen([sys.executable, __file__, "--serve-rdflib", str(graph_file), "--port", str(port)],
                                start_new_session=True, stderr=subprocess.DEVNULL)
     wait_for_port(port, process)
+    wait_for_answers(port, "/", process)
     return process, port
 
 

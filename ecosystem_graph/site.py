@@ -42,6 +42,7 @@ from .graph import KnowledgeGraph, open_graph  # noqa: F401  (open_graph: doctes
 from .kinds import BY_NAME
 from .layout import layout, radial_layout
 from .progress import Progress
+from .resource_pages import RDF_FORMS, ResourcePages, local_name
 from .results import select_rows
 from .views import (
     KIND_STYLES,
@@ -84,7 +85,8 @@ def build_site(kg: KnowledgeGraph, out_dir: str | Path, G: nx.MultiDiGraph | Non
 
     Pages are written as they are rendered, a few hundred at a time, each file atomically, so
     memory stays that of the graph and ``progress`` moves. ``limit`` writes the pages of only the
-    ``limit`` most central entities (with the index pages; links to the others are plain text).
+    ``limit`` most central entities (with the index pages, and none for the IRIs that are not
+    entities; links to the others are plain text).
 
     >>> import tempfile
     >>> out = Path(tempfile.mkdtemp())
@@ -135,17 +137,22 @@ class Site:
     (True, None)
     """
 
-    def __init__(self, kg: KnowledgeGraph, G: nx.MultiDiGraph | None = None, limit: int | None = None) -> None:
+    def __init__(self, kg: KnowledgeGraph, G: nx.MultiDiGraph | None = None, limit: int | None = None,
+                 rdf_root: str | None = None) -> None:
         from .network import entity_graph
 
         self.kg = kg
+        self.rdf_root = rdf_root
         self.G = G = G if G is not None else entity_graph(kg)
         self.scores, self.score_name = centrality_scores(G)
         self.paths = page_paths(G)
         if limit is not None and limit < len(self.paths):
             kept = sorted(G, key=lambda n: (-self.scores.get(n, 0.0), str(n)))[:limit]
             self.paths = {node: self.paths[node] for node in kept}
+        self.resources = ResourcePages(kg, self.paths, exclude=G, labels=dict(G.nodes(data="label")),
+                                       pages=limit is None)
         self.nodes_by_path = {path: node for node, path in self.paths.items()}
+        self.resources_by_path = {path: iri for iri, path in self.resources.paths().items()}
         shown = list(self.paths)
         if len(shown) > WHOLE_VIEW_NODES:
             shown = sorted(shown, key=lambda n: (-self.scores.get(n, 0.0), str(n)))[:WHOLE_VIEW_NODES]
@@ -157,8 +164,8 @@ class Site:
         for members in self.by_kind.values():
             members.sort(key=lambda n: _sort_key(G, n))
         self.kinds = sorted(self.by_kind, key=lambda k: (_KIND_ORDER.index(k) if k in _KIND_ORDER else 99, k))
-        self.sources = _sources(kg)
-        self.source_ids = {s["title"]: s["id"] for s in self.sources}
+        self.sources = _sources(kg, self.resources)
+        self.source_pages = {s["title"]: s["page"] for s in self.sources if s["page"]}
         self.selections: dict[str, View] = {}
         for node in G:
             kind = G.nodes[node].get("kind")
@@ -169,12 +176,14 @@ class Site:
 
     def page_count(self) -> int:
         """How many pages :meth:`pages` gives."""
-        return len(self.paths) + len(self.kinds) + 3
+        return len(self.paths) + len(self.resources_by_path) + len(self.kinds) + 3
 
     def pages(self) -> Iterator[tuple[str, str]]:
         """Every page of the site as (path relative to the site's root, HTML)."""
         for node, path in self.paths.items():
             yield path, self.entity_page(node)
+        for path, iri in self.resources_by_path.items():
+            yield path, self.resource_page(iri) or ""
         for kind in self.kinds:
             yield f"{kind}/index.html", self.kind_page(kind)
         for name in ("sources.html", "view.html", "index.html"):
@@ -184,6 +193,8 @@ class Site:
         """The page at ``relative`` (``index.html``, ``KIND/index.html``, ``KIND/ID.html``...), or ``None``."""
         if relative in self.nodes_by_path:
             return self.entity_page(self.nodes_by_path[relative])
+        if relative in self.resources_by_path:
+            return self.resource_page(self.resources_by_path[relative])
         kind, _, name = relative.rpartition("/")
         if name == "index.html" and kind in self.by_kind:
             return self.kind_page(kind)
@@ -205,8 +216,39 @@ class Site:
 
     def entity_page(self, node: str) -> str:
         """The page of one entity (a node of the entity graph, named by its IRI)."""
-        return _entity_page(self.G, node, self.paths, self.scores, self.score_name, self.source_ids,
-                            self.title, self.selections, node in self.in_whole_view)
+        return _entity_page(self.G, node, self.paths, self.scores, self.score_name, self.source_pages,
+                            self.title, self.selections, node in self.in_whole_view,
+                            statements=self._statements(node), alternates=self._alternates(node))
+
+    def resource_page(self, iri: str) -> str | None:
+        """The page of an IRI the graph mints that is not an entity (a statement, a membership, a
+        source, the dataset...), or ``None`` when the graph says nothing about it."""
+        context = self.resources.context(iri)
+        if context is None:
+            return None
+        return _render("site_resource.html", depth=1, site_title=self.title, csp=STATIC_CSP,
+                       alternates=self._alternates(iri), **context)
+
+    def _statements(self, node: str) -> list[dict[str, str]]:
+        """The statement records about ``node``'s facts (why an inferred fact holds), linked to their pages."""
+        sparql = (f"SELECT ?st ?p ?o WHERE {{ ?st rdf:subject <{node}> ; rdf:predicate ?p ; rdf:object ?o }} "
+                  "ORDER BY ?p ?o ?st")
+        found = []
+        for statement, predicate, value in self.kg.text_rows(sparql):
+            path = self.resources.path(str(statement))
+            if path:
+                edge = self.G.get_edge_data(node, value, key=predicate) if value in self.G else None
+                shown = self.G.nodes[value]["label"] if value in self.G else value
+                relation = edge["relation"] if edge else local_name(str(predicate))
+                found.append({"text": f"{relation}: {shown}", "href": f"../{path}"})
+        return found
+
+    def _alternates(self, iri: str) -> list[dict[str, str]]:
+        """``<link rel="alternate">`` targets of a page: the IRI's RDF forms, where the server gives them."""
+        if self.rdf_root is None or not iri.startswith(self.kg.base_iri):
+            return []
+        local = self.rdf_root + iri[len(self.kg.base_iri):]
+        return [{"type": media_type, "href": f"{local}?format={name}"} for name, media_type in RDF_FORMS]
 
     def kind_page(self, kind: str) -> str:
         """The list of every entity of one kind."""
@@ -243,8 +285,9 @@ def page_paths(G: nx.MultiDiGraph) -> dict[str, str]:
 # -- pages -----------------------------------------------------------------------------------------
 
 def _entity_page(G: nx.MultiDiGraph, node: str, paths: dict[str, str], scores: dict[str, float],
-                 score_name: str, source_ids: dict[str, str], site_title: str,
-                 selections: dict[str, View], in_view: bool = True) -> str:
+                 score_name: str, source_pages: dict[str, str], site_title: str,
+                 selections: dict[str, View], in_view: bool = True, statements: list[dict[str, str]] | None = None,
+                 alternates: list[dict[str, str]] | None = None) -> str:
     data = G.nodes[node]
     kind = data.get("kind") or "other"
     key = _key(G, node)
@@ -274,8 +317,9 @@ def _entity_page(G: nx.MultiDiGraph, node: str, paths: dict[str, str], scores: d
         ident=str(data.get("id") or ""),
         facts=[{"text": f, "inferred": f in inferred} for f in data.get("facts") or []],
         out_links=out_links, in_links=in_links,
-        sources=[{"title": s, "href": f"../sources.html#{source_ids[s]}" if s in source_ids else ""}
+        sources=[{"title": s, "href": f"../{source_pages[s]}" if s in source_pages else ""}
                  for s in data.get("sources") or []],
+        statements=statements or [], alternates=alternates or [],
         picture=svg_picture(picture_view, paths, "../", highlight=node, total=picture_size,
                             radial=selection is None),
         picture_title=picture_title, picture_size=picture_size,
@@ -569,10 +613,11 @@ def _site_title(kg: KnowledgeGraph) -> str:
     return "Ecosystem graph"
 
 
-def _sources(kg: KnowledgeGraph) -> list[dict[str, str]]:
-    """Every source with its id, title, kind, publisher, address (http(s) only), date, language and note."""
+def _sources(kg: KnowledgeGraph, resources: ResourcePages) -> list[dict[str, str]]:
+    """Every source with its id, title, kind, publisher, address (http(s) only), date, language,
+    note and page (relative to the site's root)."""
     rows = kg.query("""
-        SELECT ?id (SAMPLE(?t) AS ?title) (SAMPLE(?pub) AS ?publisher) (SAMPLE(?u) AS ?url)
+        SELECT ?id (SAMPLE(?s) AS ?iri) (SAMPLE(?t) AS ?title) (SAMPLE(?pub) AS ?publisher) (SAMPLE(?u) AS ?url)
                (SAMPLE(?d) AS ?issued) (SAMPLE(?lang) AS ?language) (SAMPLE(?n) AS ?note)
                (GROUP_CONCAT(DISTINCT ?typeLabel; separator=", ") AS ?kinds) WHERE {
           ?s a prov:Entity ; dct:identifier ?id .
@@ -585,9 +630,10 @@ def _sources(kg: KnowledgeGraph) -> list[dict[str, str]]:
           OPTIONAL { ?s a ?type . ?type rdfs:label ?typeLabel FILTER (?type != prov:Entity) }
         } GROUP BY ?id ORDER BY ?id""")
     found = []
-    for ident, title, publisher, url, issued, language, note, kinds in select_rows(rows):
+    for ident, iri, title, publisher, url, issued, language, note, kinds in select_rows(rows):
         address = str(url or "")
         found.append({"id": re.sub(r"[^A-Za-z0-9._-]+", "-", str(ident)), "title": str(title or ident),
+                      "page": resources.path(str(iri)) or "",
                       "publisher": str(publisher or ""), "url": address,
                       "safe_url": address if re.match(r"^https?://[^\s\"'<>]+$", address) else "",
                       "issued": str(issued or ""), "language": str(language or ""), "note": str(note or ""),

@@ -74,13 +74,17 @@ def pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
 
-def test_site_has_an_index_a_view_and_a_page_per_entity(site: Path, G) -> None:
+def test_site_has_an_index_a_view_and_a_page_per_entity(site: Path, G, kg: KnowledgeGraph) -> None:
     assert (site / "index.html").exists() and (site / "view.html").exists() and (site / "sources.html").exists()
     for path in page_paths(G).values():
         assert (site / path).exists(), path
     kinds = {d["kind"] for _, d in G.nodes(data=True)}
     assert {p.parent.name for p in site.glob("*/index.html")} == kinds
-    assert len(pages(site)) == G.number_of_nodes() + len(kinds) + 3
+    minted = {iri for (iri,) in kg.text_rows(
+        f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{kg.base_iri}")) }}')}
+    others = minted - set(G)  # statements, memberships, roles, sources, the dataset: a page each too
+    assert len(others) == 39 and (site / "dataset" / "this.html").exists()
+    assert len(pages(site)) == G.number_of_nodes() + len(others) + len(kinds) + 3
 
 
 def test_every_local_link_resolves_to_a_page_and_every_fragment_to_an_element(site: Path) -> None:
@@ -134,7 +138,7 @@ def test_entity_page_shows_facts_links_in_and_out_sources_and_its_ego_view(site:
     svg = (site / "organization" / "nesta.html").read_text(encoding="utf-8").split("<svg class=\"picture\"")[1]
     assert all(f'href="{n}"' in svg for n in neighbours)
     assert "../view.html#focus=organization/nesta" in page.links
-    assert "../sources.html#kcs-news-uk-2018" in page.links
+    assert "../source/kcs-news-uk-2018.html" in page.links
 
 
 def test_visit_page_lists_meetings_in_report_order(site: Path) -> None:

@@ -45,8 +45,8 @@ COMMANDS: dict[str, LazyCommand] = {
                                        "--param KEY=VALUE."),
     "serve": LazyCommand("serve:serve", "Serve the graph: SPARQL 1.1 Protocol at /sparql, entity pages at "
                                         "/id/..., named queries at /queries."),
-    "site": LazyCommand("views:site", "Write a browsable static site: an index, a page per entity, theme, "
-                                      "city and visit."),
+    "site": LazyCommand("views:site", "Write a browsable static site: an index, a page per entity and per "
+                                      "other IRI the graph mints."),
     "stats": LazyCommand("core:stats", "Count the graph's entities by type."),
     "synth": LazyCommand("scale:synth", "Write the records of a made-up ecosystem (real cities and taxonomy), "
                                         "valid for 'build'."),

@@ -55,10 +55,11 @@ def view(out: Path, focus: str | None, depth: int, theme: str | None, visit: str
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="The folder to write the site to.")
 @click.option("--limit", type=click.IntRange(1), default=None, metavar="N",
-              help="Write the pages of only the N most central entities (and the index pages).")
+              help="Write the pages of only the N most central entities (and the index pages; no page for "
+                   "statements, memberships and other IRIs that are not entities).")
 @graph_options
 def site(out_dir: Path, limit: int | None, data_dir: Path | None, build_dir: Path, store: str | None) -> None:
-    """Write a browsable static site: an index, a page per entity, theme, city and visit.
+    """Write a browsable static site: an index, a page per entity and per other IRI the graph mints.
 
     Every page works offline from the file system and fetches nothing. Pages are written as they are
     rendered, with a progress bar on a terminal.

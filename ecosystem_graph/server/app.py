@@ -36,6 +36,7 @@ from starlette.routing import Route
 from ..errors import EcosystemGraphError, QueryError
 from ..graph import KnowledgeGraph
 from ..queries import iri_term
+from ..resource_pages import RDF_FORMS
 from .formats import GRAPH_TYPES, best_match, negotiate
 from .headers import SecurityHeaders
 from .workers import GraphSource, Job, Reply, WorkerPool
@@ -282,8 +283,7 @@ def _is_empty_graph(reply: Reply) -> bool:
 def _alternates(path: str) -> str:
     """The ``Link`` header naming an entity's other representations."""
     return ", ".join(f'</id/{path}?format={name}>; rel="alternate"; type="{media_type}"'
-                     for name, media_type in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"),
-                                              ("nt", "application/n-triples"), ("rdfxml", "application/rdf+xml")))
+                     for name, media_type in RDF_FORMS)
 
 
 # -- named queries and the editor --------------------------------------------------------------

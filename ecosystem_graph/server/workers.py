@@ -144,7 +144,7 @@ class _Pages:
         from ..site import Site
 
         def build() -> None:
-            self.site = Site(self.kg)
+            self.site = Site(self.kg, rdf_root="/id/")
 
         self.site = None
         self._preparing = threading.Thread(target=build, daemon=True)
@@ -170,7 +170,7 @@ class _Pages:
             reply.headers["Retry-After"] = "5"
             return reply
         html = site.page(job.text) if job.text.endswith(".html") else (
-            site.entity_page(job.text) if job.text in site.G else None)
+            site.entity_page(job.text) if job.text in site.G else site.resource_page(job.text))
         if html is None:
             return Reply.error(404, f"no page for {job.text}")
         return Reply(200, "text/html; charset=utf-8", html.encode("utf-8"),
