@@ -160,7 +160,7 @@ class ResourcePages:
     def _labels(self, terms: Iterable[Any]) -> dict[Any, str]:
         """A label for each IRI among ``terms`` that has one (English or untagged first)."""
         iris = {t for t in terms if isinstance(t, URIRef)}
-        unknown = sorted(iris - self._known.keys())
+        unknown = sorted(t for t in iris if t not in self._known)
         if unknown:
             found: dict[Any, tuple[bool, str]] = {}
             sparql = (f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {' '.join(t.n3() for t in unknown)} }} "
