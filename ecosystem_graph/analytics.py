@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import networkx as nx
@@ -109,8 +111,8 @@ def betweenness(G: nx.Graph, epsilon: float = BETWEENNESS_EPSILON,
     is an ADaptive Algorithm for Betweenness via Random Approximation", ESA 2016; networkit's
     implementation), which samples shortest paths until every node's estimate is within
     ``epsilon`` of its exact value with probability at least ``1 - delta``. On the real CORDIS
-    partner network (16,592 organizations, 419,913 links) that took 5 s where exact betweenness
-    took 139 s, and the largest error over all nodes was 0.0011 (``bench/bench_analytics.py``).
+    partner network (16,592 organizations, 419,913 links) that took 5.4 s where exact betweenness
+    took 103 s, and the largest error over all nodes was 0.0007 (``bench/bench_betweenness.py``).
     One thread, seeded: the same graph gives the same scores every run.
 
     >>> scores = betweenness(nx.path_graph(["a", "b", "c"]))
@@ -126,15 +128,25 @@ def betweenness(G: nx.Graph, epsilon: float = BETWEENNESS_EPSILON,
     if epsilon <= 0:
         exact_run = nk.centrality.Betweenness(native, normalized=True).run()  # on every core
         return dict(zip(nodes, exact_run.scores()))
-    threads = nk.getMaxNumberOfThreads()
-    nk.setNumberOfThreads(1)  # sampling threads interleave differently on every run
-    nk.engineering.setSeed(0, False)
-    try:
+    with _seeded_single_thread(0):
         estimate = nk.centrality.KadabraBetweenness(native, epsilon, delta).run()
-    finally:
-        nk.setNumberOfThreads(threads)
     # networkit doubles its estimate on undirected graphs; networkx's normalization does not
     return {node: score / 2 for node, score in zip(nodes, estimate.scores())}
+
+
+@contextmanager
+def _seeded_single_thread(seed: int) -> Iterator[None]:
+    """networkit on one thread with ``seed``: its threads interleave differently on every run, so
+    only one thread makes a seed give the same result every time. The thread count is restored."""
+    import networkit as nk
+
+    threads = nk.getMaxNumberOfThreads()
+    nk.setNumberOfThreads(1)
+    nk.engineering.setSeed(seed, False)
+    try:
+        yield
+    finally:
+        nk.setNumberOfThreads(threads)
 
 
 def _networkit_graph(G: nx.Graph, weight: str | None = None) -> tuple[Any, list[str]]:
@@ -253,13 +265,8 @@ def _louvain_networkit(G: nx.Graph, seed: int, resolution: float, weight: str | 
     import networkit as nk
 
     native, nodes = _networkit_graph(G, weight)
-    threads = nk.getMaxNumberOfThreads()
-    nk.setNumberOfThreads(1)
-    nk.engineering.setSeed(seed, False)
-    try:
+    with _seeded_single_thread(seed):
         partition = nk.community.PLM(native, refine=False, gamma=resolution).run().getPartition()
-    finally:
-        nk.setNumberOfThreads(threads)
     parts: dict[int, set[str]] = {}
     for node, part in zip(nodes, partition.getVector()):
         parts.setdefault(part, set()).add(node)

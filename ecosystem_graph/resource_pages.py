@@ -100,8 +100,7 @@ class ResourcePages:
             f"SELECT ?s ?p WHERE {{ ?s ?p {node.n3()} }} ORDER BY ?p ?s LIMIT {REFERRERS_SHOWN + 1}")))
         total = len(referrers)
         if total > REFERRERS_SHOWN:
-            total = int(next(iter(select_rows(self.kg.query(
-                f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p {node.n3()} }}"))))[0])
+            total = self._count(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p {node.n3()} }}")
         labels = self._labels({node, *(t for pair in about for t in pair), *(t for pair in referrers for t in pair)})
         types = [o for p, o in about if p == RDF.type]
         summary = self._summary(node, dict(about), set(types), labels)
