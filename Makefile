@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 EG := $(BIN)/ecosystem-graph
 STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashlib.sha1(open('pyproject.toml','rb').read()).hexdigest()[:12])")
 
-.PHONY: demo demo-cordis test test-fast check setup lab clean
+.PHONY: demo demo-cordis test test-fast check setup lab clean vendor
 
 setup: $(STAMP)
 
@@ -28,6 +28,7 @@ demo: $(STAMP)
 	$(EG) analyze centrality --top 5
 	$(EG) analyze suggest --organization "Opportunity Peterborough" --top 3
 	$(EG) view --out build/views/ecosystem.html
+	$(EG) view --mode entities --out build/views/entities.html
 	$(EG) view --focus "Cluster Sofia Knowledge City" --depth 1 --out build/views/kc-sofia.html
 	$(EG) view --theme "smart cities" --out build/views/theme-smart-cities.html
 	$(EG) view --visit uk-2018 --out build/views/visit-uk-2018.html
@@ -48,9 +49,10 @@ demo-cordis: $(STAMP)
 	$(EG) query $(CORDIS_GRAPH) --name organizations-by-theme-and-place --param theme=Health --param place=Netherlands --format csv -o $(CORDIS)/health-netherlands.csv
 	$(EG) analyze centrality $(CORDIS_GRAPH) --top 10
 	$(EG) analyze suggest $(CORDIS_GRAPH) --organization TNO --top 5
+	$(EG) view $(CORDIS_GRAPH) --out $(CORDIS)/views/partners.html
 	$(EG) view $(CORDIS_GRAPH) --focus TNO --out $(CORDIS)/views/tno.html
-	$(EG) view $(CORDIS_GRAPH) --theme Health --max-nodes 2000 --out $(CORDIS)/views/theme-health.html
-	@echo "Open $(CORDIS)/views/tno.html; $(CORDIS)/import-report.json lists every organization not placed in a city."
+	$(EG) view $(CORDIS_GRAPH) --theme Health --out $(CORDIS)/views/theme-health.html
+	@echo "Open $(CORDIS)/views/partners.html; $(CORDIS)/import-report.json lists every organization not placed in a city."
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -69,6 +71,11 @@ check: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet 'jupyterlab>=4'
 	$(BIN)/jupyter lab notebooks
+
+# Rebuild the partner map's browser bundle (sigma.js, graphology, ForceAtlas2) from npm; the
+# output is committed, so installing and testing never need this.
+vendor:
+	vendor/build.sh
 
 clean:
 	rm -rf build site .venv .pytest_cache

@@ -14,13 +14,14 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from typing import cast
 
 import networkx as nx
 import numpy as np
 
-__all__ = ["ASPECT", "EDGE_LENGTH", "SMALL_COMPONENT", "fast_layout", "layout", "radial_layout", "remove_overlaps"]
+__all__ = ["ASPECT", "EDGE_LENGTH", "SMALL_COMPONENT", "fast_layout", "grouped_layout", "layout", "radial_layout",
+           "remove_overlaps"]
 
 #: Components up to this many nodes use networkx's exact spring layout.
 SMALL_COMPONENT = 300
@@ -80,6 +81,57 @@ def layout(G: nx.Graph, seed: int = 7, edge_length: float = EDGE_LENGTH,
             local[group] = remove_overlaps(part, need, offset[group])
     pos = _pack(groups, local, size, offset)
     return {node: (float(pos[i, 0]) * edge_length, float(pos[i, 1]) * edge_length) for i, node in enumerate(nodes)}
+
+
+def grouped_layout(G: nx.Graph, groups: Sequence[Sequence[Hashable]], seed: int = 7,
+                   edge_length: float = EDGE_LENGTH) -> tuple[dict[Hashable, tuple[float, float]],
+                                                              list[tuple[float, float, float]]]:
+    """Positions where each group of nodes fills its own disc, and the discs do not overlap.
+
+    Each group is laid out alone (:func:`layout`) and scaled into a disc whose area grows with its
+    size; the discs are placed by a spring layout of the groups (linked groups near each other) and
+    pushed apart until none overlap. So a group collapsed into one node and expanded again opens
+    where it was, and no group's members are mixed with another's. Returns the positions and each
+    group's (x, y, radius).
+
+    >>> import networkx as nx
+    >>> G = nx.Graph([(1, 2), (2, 3), (4, 5)])
+    >>> pos, discs = grouped_layout(G, [[1, 2, 3], [4, 5]])
+    >>> sorted(pos) == [1, 2, 3, 4, 5], len(discs)
+    (True, 2)
+    >>> (x1, y1, r1), (x2, y2, r2) = discs
+    >>> bool(((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 >= 0.99 * (r1 + r2))
+    True
+    """
+    pos: dict[Hashable, tuple[float, float]] = {}
+    if not groups:
+        return pos, []
+    local, radius = [], np.zeros(len(groups))
+    for i, members in enumerate(groups):
+        found = layout(G.subgraph(members), seed=seed, edge_length=1.0)
+        part = np.array([found[m] for m in members], dtype=float).reshape(-1, 2)
+        part -= part.mean(axis=0)
+        reach = float(np.sqrt((part ** 2).sum(axis=1)).max()) if len(part) > 1 else 0.0
+        radius[i] = edge_length * 0.45 * (np.sqrt(len(members)) + 1)
+        local.append(part * (radius[i] / reach) if reach > 0 else part)
+    where = {node: i for i, members in enumerate(groups) for node in members}
+    Q = nx.Graph()
+    Q.add_nodes_from(range(len(groups)))
+    for u, v in G.edges():
+        a, b = where.get(u), where.get(v)
+        if a is not None and b is not None and a != b:
+            Q.add_edge(a, b, weight=Q.edges[a, b]["weight"] + 1 if Q.has_edge(a, b) else 1)
+    spring = nx.spring_layout(Q, seed=seed, weight="weight") if len(groups) > 1 else {0: (0.0, 0.0)}
+    # Start packed (the spring layout spans [-1, 1]: scale it to the side of a square holding every
+    # disc), then push apart only as much as overlaps need: weakly linked groups stay close.
+    room = np.repeat(2.1 * radius[:, None], 2, axis=1)
+    side = float(np.sqrt((room[:, 0] ** 2).sum()))
+    centre = np.array([spring[i] for i in range(len(groups))], dtype=float) * side / 2
+    centre = remove_overlaps(centre, room, iterations=5000)
+    for i, members in enumerate(groups):
+        for node, (x, y) in zip(members, local[i] + centre[i]):
+            pos[node] = (float(x), float(y))
+    return pos, [(float(x), float(y), float(r)) for (x, y), r in zip(centre, radius)]
 
 
 def _landscape(pos: np.ndarray) -> np.ndarray:

@@ -51,8 +51,8 @@ if TYPE_CHECKING:
 
 __all__ = ["BETWEENNESS_LIMIT", "CHAR_WIDTH", "CSP", "EDGE_LABEL_LIMIT", "KIND_STYLES", "LABEL_CHARS", "LABEL_WIDTH",
            "LINE_HEIGHT", "MAX_NODES", "View", "ViewError", "centrality_scores", "construct_view", "darker",
-           "ego_view", "label_box", "page_csp", "render_html", "script_json", "select_view", "template_environment",
-           "theme_view", "view_data", "visit_view", "whole_view", "write_view"]
+           "ego_view", "inherited_dates", "label_box", "pad_date", "page_csp", "render_html", "script_json",
+           "select_view", "template_environment", "theme_view", "view_data", "visit_view", "whole_view", "write_view"]
 
 #: Above this many entities a view draws communities collapsed into nodes that expand on click.
 MAX_NODES = 20_000
@@ -405,8 +405,8 @@ def render_html(view: View, *, max_nodes: int = MAX_NODES, pages: dict[str, str]
         "kinds": [{**k, "svg": Markup(_swatch(k["shape"], k["color"], k["border"]))} for k in kinds],
         "aggregated": bool(payload.get("groups")),
         "size_note": score_note if not payload.get("groups") else f"{score_note}; communities by member count",
-        "date_min": _pad_date(min(dates), low=True) if dates else "",
-        "date_max": _pad_date(max(dates), low=False) if dates else "",
+        "date_min": pad_date(min(dates), low=True) if dates else "",
+        "date_max": pad_date(max(dates), low=False) if dates else "",
         "search_hint": examples[0]["l"][:30] if examples else "",
         "back_link": back_link[0] if back_link else "",
         "back_text": back_link[1] if back_link else "",
@@ -492,7 +492,7 @@ def view_data(view: View, *, max_nodes: int = MAX_NODES, pages: dict[str, str] |
         kinds.append({"kind": kind, "label": kind_labels[kind], "color": color, "border": darker(color),
                       "shape": shape, "count": counts[kind]})
 
-    inherited = _inherited_dates(G)
+    inherited = inherited_dates(G)
     source_index: dict[str, int] = {}
     out_nodes = []
     for i, node in enumerate(nodes):
@@ -556,7 +556,7 @@ def label_box(label: str, size: float) -> tuple[float, float, float]:
     return max(width, 2 * size) + 14, height + 8, (lines * LINE_HEIGHT + 4) / 2
 
 
-def _inherited_dates(G: nx.MultiDiGraph) -> dict[str, tuple[str, str]]:
+def inherited_dates(G: nx.MultiDiGraph) -> dict[str, tuple[str, str]]:
     """Undated meetings take their visit's dates for the date filter (they happened during it)."""
     found = {}
     for node, data in G.nodes(data=True):
@@ -635,8 +635,12 @@ def script_json(value: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _pad_date(value: str, low: bool) -> str:
-    """YYYY, YYYY-MM or YYYY-MM-DD as a full date: the first or the last day it covers."""
+def pad_date(value: str, low: bool) -> str:
+    """YYYY, YYYY-MM or YYYY-MM-DD as a full date: the first or the last day it covers.
+
+    >>> pad_date("2018-02", low=False), pad_date("2018", low=True)
+    ('2018-02-28', '2018-01-01')
+    """
     parts = value.split("-")
     if len(parts) == 1:
         return f"{parts[0]}-01-01" if low else f"{parts[0]}-12-31"

@@ -328,7 +328,7 @@ def test_view_command_writes_each_kind_of_view(run, tmp_path) -> None:
             (("--visit", "Working visit to the United Kingdom, 2018"), "Visit: Working visit"), \
             (("--query", str(query)), "Result of q.rq"):
         out = tmp_path / "v.html"
-        result = run("view", "--out", str(out), *args)
+        result = run("view", "--out", str(out), "--mode", "entities", *args)
         assert result.exit_code == 0, result.output
         assert page_data(out.read_text(encoding="utf-8"))["title"].startswith(title)
         assert f"wrote {out}" in result.output

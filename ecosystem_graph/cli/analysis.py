@@ -22,7 +22,8 @@ from ..results import rows_to_csv, rows_to_table
 from .common import echo_output, graph_options, load_graph
 
 __all__ = ["EPSILON_OPTION", "FORMAT_OPTION", "NETWORKS", "OUT_OPTION", "SEED_OPTION", "TABLE_LIST_ITEMS",
-           "TOP_OPTION", "analyze", "brokers", "centrality", "communities", "export", "export_bytes", "path", "suggest"]
+           "TOP_OPTION", "analyze", "brokers", "centrality", "communities", "export", "export_bytes",
+           "partner_options", "path", "suggest"]
 
 #: --network choices -> the projection, and the kind of entity named on its nodes.
 NETWORKS: dict[str, tuple[Callable[[nx.MultiDiGraph], nx.Graph], str]] = {
@@ -51,7 +52,7 @@ SEED_OPTION = click.option("--seed", type=int, default=0, show_default=True,
                            help="Seed of the Louvain community detection (same seed, same communities).")
 
 
-def _partner_options(command: Callable[..., Any]) -> Callable[..., Any]:
+def partner_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--weighting and --max-consortium: how the partner network weighs links of groups and caps them."""
     command = click.option(
         "--max-consortium", type=click.IntRange(min=2), default=None,
@@ -137,7 +138,7 @@ def analyze() -> None:
 
 @analyze.command()
 @_network_option("partners")
-@_partner_options
+@partner_options
 @EPSILON_OPTION
 @TOP_OPTION
 @FORMAT_OPTION
@@ -154,7 +155,7 @@ def centrality(network: str, weighting: str, max_consortium: int | None, epsilon
 
 @analyze.command()
 @_network_option("partners")
-@_partner_options
+@partner_options
 @SEED_OPTION
 @click.option("--resolution", type=float, default=1.0, show_default=True,
               help="Above 1 gives more, smaller communities; below 1 fewer, larger ones.")
@@ -182,7 +183,7 @@ def communities(network: str, weighting: str, max_consortium: int | None, seed: 
 
 @analyze.command()
 @_network_option("partners")
-@_partner_options
+@partner_options
 @EPSILON_OPTION
 @SEED_OPTION
 @TOP_OPTION
@@ -247,7 +248,7 @@ def suggest(organization: str, k: int, method: str, fmt: str, out: Path | None, 
 @click.option("-o", "--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="File to write (replaced atomically).")
 @click.option("--with-sources", is_flag=True, help="Entities network: also the sources, with 'was derived from' edges.")
-@_partner_options
+@partner_options
 @graph_options
 def export(network: str, fmt: str, out: Path, with_sources: bool, weighting: str, max_consortium: int | None,
            data_dir: Path | None, build_dir: Path, store: str | None) -> None:
