@@ -60,7 +60,7 @@ MAX_GROUPS = 60
 TEXT_LIMIT = 20_000
 #: The page carries at most this many links: above, the strongest of each node first (the map's
 #: backbone); degrees and the other metrics still count them all.
-EDGE_LIMIT = 150_000
+EDGE_LIMIT = 100_000
 #: Betweenness (KADABRA above 2,000 nodes) is a size metric up to this many nodes.
 BETWEENNESS_MAX = 50_000
 #: Communities are found with this Louvain resolution: on the real CORDIS network it gives 46
@@ -79,11 +79,15 @@ class PartnerView:
     shown: set[str] | None = None
     preset: dict[str, Any] = field(default_factory=dict)
 
-    def write(self, out: str | Path, **options: Any) -> Path:
-        """Write the page to ``out`` (see :func:`write_partner_map`)."""
+    def html(self, **options: Any) -> str:
+        """The page (see :func:`render_partner_map`); a ``preset`` adds to the view's own."""
         preset = {**self.preset, **options.pop("preset", {})}
-        return write_partner_map(self.graph, self.title, out, subtitle=self.subtitle, focus=self.focus,
-                                 shown=self.shown, preset=preset, **options)
+        return render_partner_map(self.graph, self.title, self.subtitle, focus=self.focus, shown=self.shown,
+                                  preset=preset, **options)
+
+    def write(self, out: str | Path, **options: Any) -> Path:
+        """Write the page to ``out`` atomically; returns the path."""
+        return _write_page(Path(out), self.html(**options))
 
 
 def select_partner_view(kg: KnowledgeGraph, *, focus: str | None = None, depth: int = 1, theme: str | None = None,
@@ -138,7 +142,7 @@ def partner_map_data(M: nx.Graph, *, focus: str | None = None, shown: set[str] |
     >>> M = nx.Graph()
     >>> M.add_node("a", label="A", kind="organization", city="Sofia", themes=["IoT"])
     >>> M.add_node("b", label="B", kind="organization", country="Bulgaria")
-    >>> M.add_edge("a", "b", reasons=Counter(met=1), weight=1, span=("2018-07-30", "2018-08-03"))
+    >>> M.add_edge("a", "b", reasons={"met": 1}, weight=1, span=("2018-07-30", "2018-08-03"))
     >>> data = partner_map_data(M)
     >>> data["nodes"]["l"], data["facets"]["city"], data["nodes"]["city"]
     (['A', 'B'], ['Sofia'], [0, -1])
@@ -237,9 +241,11 @@ def write_partner_map(M: nx.Graph, title: str, out: str | Path, **options: Any) 
     >>> write_partner_map(nx.Graph([("a", "b")]), "t", out).stat().st_size > 100_000
     True
     """
-    out = Path(out)
-    write_atomically(out.parent if str(out.parent) else Path("."),
-                     {out.name: render_partner_map(M, title, **options).encode("utf-8")})
+    return _write_page(Path(out), render_partner_map(M, title, **options))
+
+
+def _write_page(out: Path, page: str) -> Path:
+    write_atomically(out.parent if str(out.parent) else Path("."), {out.name: page.encode("utf-8")})
     return out
 
 

@@ -31,6 +31,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ from .files import write_atomically
 from .graph import KnowledgeGraph, open_graph  # noqa: F401  (open_graph: doctests)
 from .kinds import BY_NAME
 from .layout import layout, radial_layout
+from .partner_map import alternative_labels, place_and_type
 from .progress import Progress
 from .resource_pages import RDF_FORMS, ResourcePages, local_name
 from .results import select_rows
@@ -49,14 +51,26 @@ from .views import (
     View,
     centrality_scores,
     darker,
+    inherited_dates,
     label_box,
     render_html,
+    script_json,
     template_environment,
     theme_view,
     visit_view,
 )
 
-#: Static pages run no script and fetch nothing.
+#: The columns of a kind's list page: (title, row key, sorted as a number).
+LIST_COLUMNS: dict[str, list[dict[str, Any]]] = {
+    kind: [{"title": title, "key": key, "number": number} for title, key, number in columns]
+    for kind, columns in {
+        "organization": [("Name", "label", False), ("Type", "type", False), ("City", "city", False),
+                         ("Country", "country", False), ("Themes", "themes", True), ("Links", "links", True)],
+        "other": [("Name", "label", False), ("Dates", "dates", False), ("Description", "description", False),
+                  ("Links", "links", True)],
+    }.items()}
+
+#: Static pages run no script and fetch nothing (list and search pages: only their own script).
 STATIC_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'; "
               "base-uri 'none'; form-action 'none'")
 #: A page's picture draws at most this many nodes (the most central ones, always the entity itself).
@@ -68,6 +82,9 @@ WHOLE_VIEW_NODES = 5_000
 _KIND_ORDER = list(KIND_STYLES)
 _SKOS_BROADER = "http://www.w3.org/2004/02/skos/core#broader"
 _SUPER_EVENT = "https://schema.org/superEvent"
+_ORGANIZER, _ABOUT = "https://schema.org/organizer", "https://schema.org/about"
+_MET = "https://w3id.org/ecosystem-graph/ontology#metOrganization"
+_KNOWS_ABOUT = "https://schema.org/knowsAbout"
 _REPORT_ORDER = "report order: "
 
 
@@ -176,7 +193,7 @@ class Site:
 
     def page_count(self) -> int:
         """How many pages :meth:`pages` gives."""
-        return len(self.paths) + len(self.resources_by_path) + len(self.kinds) + 3
+        return len(self.paths) + len(self.resources_by_path) + len(self.kinds) + 4
 
     def pages(self) -> Iterator[tuple[str, str]]:
         """Every page of the site as (path relative to the site's root, HTML)."""
@@ -186,7 +203,7 @@ class Site:
             yield path, self.resource_page(iri) or ""
         for kind in self.kinds:
             yield f"{kind}/index.html", self.kind_page(kind)
-        for name in ("sources.html", "view.html", "index.html"):
+        for name in ("sources.html", "search.html", "view.html", "index.html"):
             yield name, self.page(name) or ""
 
     def page(self, relative: str) -> str | None:
@@ -200,6 +217,8 @@ class Site:
             return self.kind_page(kind)
         if relative == "index.html":
             return _index_page(self.G, self.kg, self.title, self.kinds, self.by_kind, self.paths, self.sources)
+        if relative == "search.html":
+            return self.search_page()
         if relative == "sources.html":
             return _render("site_sources.html", depth=0, site_title=self.title, csp=STATIC_CSP,
                            title="Sources", sources=self.sources)
@@ -251,11 +270,26 @@ class Site:
         return [{"type": media_type, "href": f"{local}?format={name}"} for name, media_type in RDF_FORMS]
 
     def kind_page(self, kind: str) -> str:
-        """The list of every entity of one kind."""
+        """The list of every entity of one kind: a table that sorts, filters and pages in the browser
+        (:data:`LIST_COLUMNS`; the whole table without scripts)."""
         members = self.by_kind[kind]
-        return _render("site_list.html", depth=1, site_title=self.title, csp=STATIC_CSP,
+        return _render("site_list.html", depth=1, site_title=self.title, csp=script_csp("site_table.js"),
                        title=_kind_plural(self.G, kind, members), kind_label=_kind_label(self.G, members[0]),
-                       rows=[_row(self.G, n, self.paths) for n in members])
+                       columns=LIST_COLUMNS.get(kind, LIST_COLUMNS["other"]),
+                       rows=[_row(self.G, n, self.paths) for n in members], script=Markup(_script("site_table.js")))
+
+    def search_page(self) -> str:
+        """Search over every entity's name and other names: an index embedded in the page, offline."""
+        entries = []
+        for node in self.paths:
+            data = self.G.nodes[node]
+            place = place_and_type(self.G, node) if data.get("kind") == "organization" else {}
+            where = ", ".join(x for x in (place.get("city"), place.get("country")) if x)
+            entries.append([str(data.get("label") or node), alternative_labels(self.G, node),
+                            _kind_label(self.G, node), self.paths[node], where])
+        return _render("site_search.html", depth=0, site_title=self.title, csp=script_csp("site_search.js"),
+                       title="Search", index_json=Markup(script_json(entries)),
+                       script=Markup(_script("site_search.js")))
 
 
 def page_paths(G: nx.MultiDiGraph) -> dict[str, str]:
@@ -370,6 +404,10 @@ def _extra_sections(G: nx.MultiDiGraph, node: str, kind: str, paths: dict[str, s
         people = [_ref(G, v, paths, "../") for _, v in G.out_edges(node) if G.nodes[v].get("kind") == "person"]
         if people:
             sections.append({"title": "Participants", "items": sorted(people, key=lambda r: r["label"])})
+    elif kind == "organization":
+        rows = _encounters(G, node, paths)
+        if rows:
+            sections.append({"title": "Meetings: whom it met, when, about what", "encounters": rows})
     elif kind in ("city", "country"):
         here = {u for u, _ in G.in_edges(node)}
         for wanted, title in (("organization", "Organizations located here"), ("meeting", "Meetings held here"),
@@ -378,6 +416,28 @@ def _extra_sections(G: nx.MultiDiGraph, node: str, kind: str, paths: dict[str, s
             if items:
                 sections.append({"title": title, "items": sorted(items, key=lambda r: r["label"])})
     return sections
+
+
+def _encounters(G: nx.MultiDiGraph, node: str, paths: dict[str, str]) -> list[dict[str, Any]]:
+    """The meetings an organization was part of (met at one, organized it, or hosts its visit): when,
+    with whom, about what. An undated meeting shows its visit's dates, marked as such."""
+    visits = [v for v, _, k in G.in_edges(node, keys=True) if k == _ORGANIZER and G.nodes[v].get("kind") == "visit"]
+    meetings = {m for m, _, k in G.in_edges(node, keys=True) if k in (_MET, _ORGANIZER)
+                and G.nodes[m].get("kind") == "meeting"}
+    meetings |= {m for v in visits for m, _, k in G.in_edges(v, keys=True) if k == _SUPER_EVENT
+                 and G.nodes[m].get("kind") == "meeting"}
+    during = inherited_dates(G)
+    rows = []
+    for m in sorted(meetings, key=lambda m: _sort_key(G, m)):
+        out = [(v, k) for _, v, k in G.out_edges(m, keys=True)]
+        hosts = {h for v, k in out if k == _SUPER_EVENT for _, h, k2 in G.out_edges(v, keys=True) if k2 == _ORGANIZER}
+        others = ({v for v, k in out if k in (_MET, _ORGANIZER)} | hosts) - {node}
+        date = G.nodes[m].get("date") or (f"{during[m][0]} to {during[m][1]} (its visit)" if m in during else "")
+        refs = {"with": others, "about": {t for t, k in out if k == _ABOUT}}
+        rows.append({**_ref(G, m, paths, "../"), "date": date,
+                     **{name: sorted((_ref(G, x, paths, "../") for x in found), key=lambda r: r["label"])
+                        for name, found in refs.items()}})
+    return rows
 
 
 def _index_page(G: nx.MultiDiGraph, kg: KnowledgeGraph, title: str, kinds: list[str],
@@ -568,9 +628,34 @@ def _row(G: nx.MultiDiGraph, node: str, paths: dict[str, str]) -> dict[str, Any]
     """A line of a kind's list page (which sits in the kind's folder, next to the entity pages)."""
     data = G.nodes[node]
     description = str(data.get("description") or "")
-    return {**_ref(G, node, paths, ""), "href": paths[node].split("/", 1)[1], "dates": _dates(data),
-            "description": description if len(description) <= 160 else description[:159] + "…",
-            "links": G.degree(node)}
+    found = {**_ref(G, node, paths, ""), "href": paths[node].split("/", 1)[1], "dates": _dates(data),
+             "description": description if len(description) <= 160 else description[:159] + "…",
+             "links": G.degree(node)}
+    if data.get("kind") == "organization":
+        found.update(place_and_type(G, node))
+        found["themes"] = sum(1 for _, _, k in G.out_edges(node, keys=True) if k == _KNOWS_ABOUT)
+    return found
+
+
+def script_csp(name: str) -> str:
+    """The static pages' policy, but for the one script ``name`` of ``templates/`` (by its hash).
+
+    >>> script_csp("site_table.js").startswith("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    ...                                        "script-src 'sha256-")
+    True
+    """
+    import base64
+    import hashlib
+
+    digest = base64.b64encode(hashlib.sha256(_script(name).encode()).digest()).decode()
+    return STATIC_CSP.replace("script-src 'none'", f"script-src 'sha256-{digest}'")
+
+
+def _script(name: str) -> str:
+    text = (resources.files("ecosystem_graph") / "templates" / name).read_text(encoding="utf-8")
+    if "</script" in text.lower() or "<!--" in text:
+        raise ValueError(f"templates/{name} contains '</script' or '<!--' and cannot be inlined")
+    return text
 
 
 def _dates(data: dict[str, Any]) -> str:

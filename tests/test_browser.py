@@ -241,6 +241,33 @@ def test_site_pages_load_offline_without_scripts(browser, site, page_path) -> No
     opened.assert_clean()
 
 
+def test_list_page_sorts_filters_and_pages_its_table(browser, site) -> None:
+    opened = open_page(browser, site / "organization" / "index.html", view=False)
+    page = opened.page
+    headers = page.locator("table.sortable th").all_inner_texts()
+    assert headers == ["Name", "Type", "City", "Country", "Themes", "Links"]
+    page.fill(".table-bar input", "peterborough")
+    assert page.evaluate("() => document.body.dataset.rows") == "2"
+    page.fill(".table-bar input", "")
+    page.locator("th button", has_text="Links").click()
+    page.locator("th button", has_text="Links").click()  # most links first
+    assert page.locator("table.sortable tbody tr").first.inner_text().startswith("Cluster Sofia Knowledge City")
+    opened.screenshot("site-organizations-table")
+    opened.assert_clean()
+
+
+def test_search_page_finds_alternative_names_offline(browser, site) -> None:
+    opened = open_page(browser, site / "search.html", "#q=IoT", view=False)
+    page = opened.page
+    assert page.locator("#hits li").first.inner_text().startswith("Internet of Things")
+    page.fill("#q", "Sofia – Knowledge")
+    hit = page.locator("#hits li a").first
+    assert hit.inner_text() == "Cluster Sofia Knowledge City"
+    opened.assert_clean()
+    hit.click()
+    assert page.url.endswith("organization/kc-sofia.html")
+
+
 def test_entity_page_links_to_its_neighbours(browser, site) -> None:
     opened = open_page(browser, site / "organization" / "nesta.html", view=False)
     page = opened.page

@@ -187,7 +187,7 @@ def test_the_geographic_map_places_organizations_in_their_cities(browser, seed_m
 def test_people_are_nodes_on_request(browser, seed_maps, kg) -> None:
     M = partner_map(kg, people=True)
     opened = opened_map(browser, seed_maps["people"], "#links=member")
-    assert shown(opened)[1] == sum(1 for *_, r in M.edges(data="reasons") if r["member"])
+    assert shown(opened)[1] == sum(1 for *_, r in M.edges(data="reasons") if r.get("member"))
     clean(opened)
 
 
@@ -251,4 +251,21 @@ def test_2000_organizations_open_as_named_communities_that_filters_cut(browser, 
     opened.screenshot("partner-map-2000-blockchain-berlin-2019")
     page.click("#collapse-all")
     assert int(page.evaluate("() => document.body.dataset.groups")) >= 1
+    clean(opened)
+
+
+def test_while_the_camera_moves_the_last_frame_is_moved_and_redrawn_at_rest(browser, large) -> None:
+    _, path = large
+    opened = opened_map(browser, path)
+    page = opened.page
+    moving = page.evaluate("""async () => {
+        const r = window.partnerMap.renderer, camera = r.getCamera(), seen = [];
+        const done = camera.animate({ratio: 0.5, x: 0.6, y: 0.4}, {duration: 600});
+        await new Promise(resolve => setTimeout(resolve, 300));
+        seen.push(document.querySelector("canvas.sigma-nodes").style.transform);
+        await done;
+        await new Promise(resolve => setTimeout(resolve, 400));
+        seen.push(document.querySelector("canvas.sigma-nodes").style.transform);
+        return seen; }""")
+    assert moving[0].startswith("matrix(") and moving[1] == ""
     clean(opened)

@@ -19,7 +19,7 @@ from ecosystem_graph import open_graph
 from ecosystem_graph.cli import main
 from ecosystem_graph.graph import KnowledgeGraph
 from ecosystem_graph.network import entity_graph
-from ecosystem_graph.site import STATIC_CSP, build_site, page_paths
+from ecosystem_graph.site import STATIC_CSP, build_site, page_paths, script_csp
 
 from hostile import HOSTILE_DESCRIPTION, HOSTILE_ORG, HOSTILE_THEME, make_hostile
 
@@ -84,7 +84,7 @@ def test_site_has_an_index_a_view_and_a_page_per_entity(site: Path, G, kg: Knowl
         f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{kg.base_iri}")) }}')}
     others = minted - set(G)  # statements, memberships, roles, sources, the dataset: a page each too
     assert len(others) == 39 and (site / "dataset" / "this.html").exists()
-    assert len(pages(site)) == G.number_of_nodes() + len(others) + len(kinds) + 3
+    assert len(pages(site)) == G.number_of_nodes() + len(others) + len(kinds) + 4  # index, view, sources, search
 
 
 def test_every_local_link_resolves_to_a_page_and_every_fragment_to_an_element(site: Path) -> None:
@@ -141,6 +141,19 @@ def test_entity_page_shows_facts_links_in_and_out_sources_and_its_ego_view(site:
     assert "../source/kcs-news-uk-2018.html" in page.links
 
 
+def test_organization_page_says_whom_it_met_when_and_about_what(site: Path) -> None:
+    html = (site / "organization" / "kc-sofia.html").read_text(encoding="utf-8")
+    table = html.split("Meetings: whom it met, when, about what")[1].split("</table>")[0]
+    met = set(re.findall(r'href="\.\./organization/([a-z-]+)\.html"', table))
+    assert met == {"future-cities-catapult", "collider-accelerator", "the-bakery", "london-and-partners", "nesta",
+                   "opportunity-peterborough", "living-planit", "universal-trustme-engine"}
+    assert "2018-07-30 to 2018-08-03 (its visit)" in table and "2018-08-03" in table
+    assert "../theme/blockchain.html" in table  # what the meeting with Universal TrustMe Engine was about
+    nesta = (site / "organization" / "nesta.html").read_text(encoding="utf-8")
+    row = nesta.split("Meetings: whom it met, when, about what")[1].split("</table>")[0]
+    assert "../organization/kc-sofia.html" in row and "../theme/smart-cities.html" in row
+
+
 def test_visit_page_lists_meetings_in_report_order(site: Path) -> None:
     html = (site / "visit" / "uk-2018.html").read_text(encoding="utf-8")
     table = html.split("Meetings, in the order of the report")[1].split("</table>")[0]
@@ -164,10 +177,14 @@ def test_theme_and_city_pages_list_related_entities(site: Path) -> None:
 
 
 def test_static_pages_run_no_script_and_forbid_requests(site: Path) -> None:
+    """Entity pages run no script; list pages and search run only their own (allowed by its hash)."""
     for path in pages(site):
         page = Page(path)
         if path.name == "view.html":
             assert page.scripts == 3 and "default-src 'none'" in page.csp
+        elif path.name in ("index.html", "search.html") and path.parent != site or path.name == "search.html":
+            assert page.scripts == (2 if path.name == "search.html" else 1), path
+            assert page.csp == script_csp("site_search.js" if path.name == "search.html" else "site_table.js"), path
         else:
             assert page.scripts == 0, path
             assert page.csp == STATIC_CSP, path

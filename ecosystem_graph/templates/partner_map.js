@@ -322,7 +322,10 @@
   var crowded = true;  // set by update(): few nodes left visible draw every link plainly
   var crossGroup = function (k) { return crowded && group && group[E.s[k]] !== group[E.t[k]]; };
   renderer = new lib.Sigma(graph, $("map"), {
-    renderEdgeLabels: true, enableEdgeEvents: m <= 50000, zIndex: true, hideEdgesOnMove: m > 200000,
+    // While the camera moves only nodes are drawn: without a GPU (software WebGL) drawing 45,000
+    // links took a second per frame; with them hidden on move, panning and zooming stay fluid.
+    renderEdgeLabels: true, enableEdgeEvents: m <= 50000, zIndex: true, hideEdgesOnMove: m > 2000,
+    hideLabelsOnMove: n > 300,
     labelDensity: 0.8, labelGridCellSize: 90, labelRenderedSizeThreshold: n > 2000 ? 9 : 4,
     labelFont: "system-ui, sans-serif", labelSize: 13, edgeLabelSize: 11, minCameraRatio: 0.005, maxCameraRatio: 4,
     defaultEdgeColor: "#cccccc", stagePadding: n > 300 ? 20 : 70,
@@ -820,8 +823,20 @@
   }
   // Community names above their regions while expanded: the largest first, none over another.
   var labelLayer = $("group-labels");
-  renderer.on("afterRender", drawGroupLabels);
+  var labelsLater = null;
+  renderer.on("afterRender", function () {
+    // Rebuilding the names on every frame of a pan or zoom cost more than drawing it: they are
+    // hidden while the camera moves and drawn again once it rests.
+    clearTimeout(labelsLater);
+    if (renderer.getCamera().isAnimated() || renderer.getMouseCaptor().isMoving) {
+      labelLayer.style.visibility = "hidden";
+      labelsLater = setTimeout(drawGroupLabels, 120);
+    } else {
+      drawGroupLabels();
+    }
+  });
   function drawGroupLabels() {
+    labelLayer.style.visibility = "";
     labelLayer.replaceChildren();
     if (!G.length || state.tab === "map") return;
     var placed = [];
@@ -837,6 +852,48 @@
       div.style.left = top.x + "px"; div.style.top = top.y + "px";
       labelLayer.appendChild(div);
     });
+  }
+
+  // -- moving the camera: the last frame, moved, until the camera rests ------------------------------
+  // Without a GPU, WebGL is drawn in software: sigma then took 80 ms a frame for 2,000 nodes and half
+  // a second for 20,000, so a pan or a zoom stuttered at 1 to 10 frames a second. While the camera
+  // moves, the frame drawn last is moved and scaled instead (a CSS transform of its canvases, which
+  // the compositor applies at the screen's rate); the graph is drawn again, sharp, once the camera
+  // rests. Small maps are drawn for real on every frame.
+  var MOVE_BY_SNAPSHOT = n > 500 || m > 20000;
+  var drawnState = renderer.getCamera().getState(), restTimer = null, snapshotLayers = [];  // drawn by the constructor
+  var drawFrame = renderer.render.bind(renderer);
+  function cameraMoving() {
+    var mouse = renderer.getMouseCaptor();
+    return renderer.getCamera().isAnimated() || mouse.isMoving || !!mouse.draggedEvents || !!mouse.currentWheelDirection;
+  }
+  function layers() {
+    var canvases = renderer.getCanvases();
+    return Object.keys(canvases).map(function (k) { return canvases[k]; }).concat([labelLayer]);
+  }
+  renderer.render = function () {
+    if (MOVE_BY_SNAPSHOT && drawnState && cameraMoving()) {
+      moveSnapshot();
+      clearTimeout(restTimer);
+      restTimer = setTimeout(function () { renderer.render(); }, 90);
+      return renderer;
+    }
+    snapshotLayers.forEach(function (layer) { layer.style.transform = ""; });
+    snapshotLayers = [];
+    var out = drawFrame();
+    drawnState = renderer.getCamera().getState();
+    return out;
+  };
+  function moveSnapshot() {
+    // Where two framed-graph points were drawn and where the camera now puts them give the
+    // scale and the shift of the picture (sigma's camera does not rotate here).
+    var now = renderer.getCamera().getState(), a = {x: 0, y: 0}, b = {x: 1, y: 1};
+    var a0 = renderer.framedGraphToViewport(a, {cameraState: drawnState}), b0 = renderer.framedGraphToViewport(b, {cameraState: drawnState});
+    var a1 = renderer.framedGraphToViewport(a, {cameraState: now}), b1 = renderer.framedGraphToViewport(b, {cameraState: now});
+    var scale = (b1.x - a1.x) / ((b0.x - a0.x) || 1);
+    var transform = "matrix(" + scale + ",0,0," + scale + "," + (a1.x - scale * a0.x) + "," + (a1.y - scale * a0.y) + ")";
+    snapshotLayers = layers();
+    snapshotLayers.forEach(function (layer) { layer.style.transformOrigin = "0 0"; layer.style.transform = transform; });
   }
 
   // -- tabs: the network and the geographic map share the nodes, their filters and the selection ------
