@@ -20,6 +20,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from html import unescape
 from pathlib import Path
 
 import pyoxigraph
@@ -266,6 +267,23 @@ def test_an_entity_iri_resolves_to_html_for_a_browser_and_rdf_by_negotiation(ser
     assert status == 200 and headers["content-type"].startswith("application/n-triples")
     assert call("GET", f"{server.url}/id/organization/nobody", headers={"Accept": "text/turtle"})[0] == 404
     assert get_page(f"{server.url}/id/organization/nobody")[0] == 404
+
+
+def test_a_browser_gets_error_pages_with_a_way_on_and_a_client_gets_text(server: Served) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # what Chromium sends
+    for path, said in (("/id/organization/nobody", "no page for"), ("/nowhere", "no page at /nowhere"),
+                       ("/queries/no-such-query", "no named query 'no-such-query'"),
+                       ("/id/organization/nobody.html", "")):
+        status, headers, body = get_page(server.url + path, accept=browser)
+        html = unescape(body.decode())
+        assert status == 404 and headers["content-type"].startswith("text/html"), path
+        assert "<h1>404 Not Found</h1>" in html and said in html, path
+        assert 'href="/queries"' in html and 'href="/id/search.html"' in html, path
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    status, headers, body = call("GET", f"{server.url}/nowhere")
+    assert status == 404 and headers["content-type"].startswith("text/plain") and b"<" not in body
+    status, headers, _ = call("GET", f"{server.url}/id/organization/nobody", headers={"Accept": "text/turtle"})
+    assert status == 404 and headers["content-type"].startswith("text/plain")
 
 
 def test_the_site_pages_link_to_each_other_under_id(server: Served) -> None:

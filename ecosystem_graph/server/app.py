@@ -22,6 +22,7 @@ import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import partial
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode
@@ -102,7 +103,8 @@ def create_app(config: ServerConfig, kg: KnowledgeGraph) -> Starlette:
     middleware = [Middleware(SecurityHeaders, hosts=config.allowed_hosts),
                   Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                              allow_headers=["Accept", "Content-Type"], max_age=3600)]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                    exception_handlers={404: _not_found, 405: _not_found})
     app.state.server = server
     return app
 
@@ -236,11 +238,11 @@ async def _entity(server: Server, request: Request) -> Response:
     """``/id/PATH``: the entity ``BASE + PATH`` as HTML or RDF, or a page of the static site."""
     path = request.path_params["path"]
     if path.endswith(".html") or path == "":
-        return _response(_from_page_worker(await server.pool.page(path or "index.html")))
+        return _page_reply(_from_page_worker(await server.pool.page(path or "index.html")), request)
     try:  # the path is a client's text: it becomes one checked IRI term, never query text
         iri = iri_term(server.kg.base_iri + path, "the entity's address").n3()[1:-1]
     except QueryError as exc:
-        return _error(400, str(exc))
+        return _error(400, str(exc), request)
     accept = request.headers.get("accept")
     offered = ("text/html", *GRAPH_TYPES)
     fmt = (parse_qs(request.url.query).get("format") or (None,))[0]
@@ -248,7 +250,7 @@ async def _entity(server: Server, request: Request) -> Response:
     if media_type == "text/html":
         reply = _from_page_worker(await server.pool.page(iri))
         reply.headers.update({"Vary": "Accept", "Link": _alternates(path)})
-        return _response(reply)
+        return _page_reply(reply, request)
     if media_type is None and not fmt:
         return _error(406, f"entities come as {', '.join(offered)}; none is acceptable (Accept: {accept})")
     iri_n3 = f"<{iri}>"
@@ -300,13 +302,13 @@ async def _named_query(server: Server, request: Request) -> Response:
     name = request.path_params["name"]
     library = await asyncio.to_thread(server.kg.library)
     if name not in library:
-        return _error(404, f"no named query {name!r} (see /queries)")
+        return _error(404, f"no named query {name!r} (see /queries)", request)
     query = library[name]
     values = {k: v for k, v in request.query_params.items() if k != "format"}
     try:
         text = await asyncio.to_thread(server.kg.bind_params, query, values)
     except QueryError as exc:
-        return _error(400, str(exc))
+        return _error(400, str(exc), request)
     fmt = request.query_params.get("format")
     wants_html = fmt == "html" or (not fmt and best_match(request.headers.get("accept"),
                                                           ("text/html", "application/sparql-results+json",
@@ -363,7 +365,7 @@ async def _static_file(request: Request) -> Response:
     """The server's own script, from the package (nothing is fetched from elsewhere)."""
     name = request.path_params["name"]
     if name not in _STATIC_FILES:
-        return _error(404, f"no file /static/{name}")
+        return _error(404, f"no file /static/{name}", request)
     return Response((_STATIC / name).read_bytes(), media_type=_STATIC_FILES[name],
                     headers={"Cache-Control": "max-age=300", "X-Content-Type-Options": "nosniff"})
 
@@ -387,16 +389,42 @@ def _render(template: str, **context: Any) -> str:
 _PAGE_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 
 
-def _html(html: str, headers: dict[str, str] | None = None) -> Response:
-    return Response(html, media_type="text/html; charset=utf-8", headers={**_PAGE_HEADERS, **(headers or {})})
+def _html(html: str, headers: dict[str, str] | None = None, status: int = 200) -> Response:
+    return Response(html, status_code=status, media_type="text/html; charset=utf-8",
+                    headers={**_PAGE_HEADERS, **(headers or {})})
+
+
+def _page_reply(reply: Reply, request: Request) -> Response:
+    """A page worker's reply; its errors become the HTML error page for a browser."""
+    if reply.status >= 400:
+        return _error(reply.status, reply.body.decode("utf-8", "replace").strip(), request)
+    return _response(reply)
 
 
 def _response(reply: Reply) -> Response:
     return Response(reply.body, status_code=reply.status, media_type=reply.media_type, headers=reply.headers)
 
 
-def _error(status: int, message: str) -> Response:
+def _error(status: int, message: str, request: Request | None = None) -> Response:
+    """An error reply: plain text for clients, an HTML page with the navigation for a browser (one
+    that asks for HTML first), so that a person who followed a bad link has a way on."""
+    if request is not None and _wants_html(request):
+        phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+        return _html(_render("server_error.html", title=f"{status} {phrase}", message=message),
+                     {"Content-Security-Policy": SERVER_CSP}, status)
     return _response(Reply.error(status, message))
+
+
+def _wants_html(request: Request) -> bool:
+    accept = request.headers.get("accept") or ""
+    return "text/html" in accept and best_match(accept, ("text/html", "text/plain", *GRAPH_TYPES)) == "text/html"
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    """Starlette's 404 and 405 for addresses and methods no route has."""
+    status = getattr(exc, "status_code", 404)
+    return _error(status, f"there is no page at {request.url.path}" if status == 404
+                  else f"{request.method} is not allowed at {request.url.path}", request)
 
 
 __all__ = ["SERVER_CSP", "ServerConfig", "create_app", "negotiate", "protocol_operation"]
