@@ -29,11 +29,14 @@ import pickle
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import networkx as nx
 
 from .files import write_atomically
+
+#: A networkx graph of any class: the entity graph (MultiDiGraph), the partner map (Graph).
+GraphT = TypeVar("GraphT", bound=nx.Graph)
 
 __all__ = ["ANALYTICS_DIR", "kept_graph", "kept_rows"]
 
@@ -84,7 +87,7 @@ def kept_rows(generation: Path | None, what: str, options: dict[str, Any], compu
 
 
 def kept_graph(generation: Path | None, what: str, options: dict[str, Any],
-               compute: Callable[[], nx.MultiDiGraph]) -> nx.MultiDiGraph:
+               compute: Callable[[], GraphT]) -> GraphT:
     """:func:`kept_rows` for a networkx graph, pickled: each call returns a graph of its own.
 
     The pickle is read only from the generation's own folder, which only the store's owner
@@ -102,8 +105,8 @@ def kept_graph(generation: Path | None, what: str, options: dict[str, Any],
     path, key = _path(generation, what, options, ".pickle")
     try:
         kept_key, graph = pickle.loads(path.read_bytes())
-        if kept_key == key and isinstance(graph, nx.MultiDiGraph):
-            return graph
+        if kept_key == key and isinstance(graph, nx.Graph):
+            return cast(GraphT, graph)
     except (OSError, pickle.UnpicklingError, ValueError, TypeError, EOFError, AttributeError, ImportError):
         pass  # none kept yet, or damaged: made again
     graph = compute()

@@ -59,10 +59,15 @@ MAX_GROUPS = 60
 #: Up to this many links each carries its text (what links the two); above, its reasons only.
 TEXT_LIMIT = 20_000
 #: The page carries at most this many links: above, the strongest of each node first (the map's
-#: backbone); degrees and the other metrics still count them all.
-EDGE_LIMIT = 100_000
-#: Betweenness (KADABRA above 2,000 nodes) is a size metric up to this many nodes.
+#: backbone); degrees and the other metrics still count them all. Without a GPU the first frame's
+#: links dominate the time to ready: 20,000 organizations were ready in 2.5-3.3 s with 100,000
+#: links, 1.8-2.0 s with 60,000 (CORDIS: 3.1-3.3 s and 2.3 s).
+EDGE_LIMIT = 60_000
+#: Betweenness (KADABRA above 2,000 nodes) is a size metric up to this many nodes...
 BETWEENNESS_MAX = 50_000
+#: ...estimated within this (a node's size needs no more): on CORDIS 1.5 s instead of 5.4 s at the
+#: analytics' 0.002, with a largest error of 0.0014 (bench/RESULTS.md, "Betweenness at real size").
+SIZE_EPSILON = 0.005
 #: Communities are found with this Louvain resolution: on the real CORDIS network it gives 46
 #: groups of 20 or more organizations where 1.0 gives 19 and one of 4,635.
 RESOLUTION = 2.0
@@ -106,13 +111,19 @@ def select_partner_view(kg: KnowledgeGraph, *, focus: str | None = None, depth: 
     >>> select_partner_view(kg, theme="IoT").preset
     {'theme': ['Internet of Things']}
     """
+    from .kept import kept_graph
     from .network import entity_graph
 
-    G = entity_graph(kg)
-    M = partner_map(G, people=people, theme_links=theme_links, weighting=weighting, max_consortium=max_consortium)
+    options: dict[str, Any] = {"people": people, "theme_links": theme_links, "weighting": weighting,
+                               "max_consortium": max_consortium}
+    # kept per graph generation on persistent stores, as the entity graph is: the next view of the
+    # same graph reads it back instead of deriving it again
+    M = kept_graph(kg.store.generation_folder(), "partner-map", options,
+                   lambda: partner_map(entity_graph(kg), **options))
     if not (focus or theme):
         return PartnerView(M, "Partner map")
     iri = str(kg.resolve("theme" if theme else "entity", theme or focus or "", "theme" if theme else "focus"))
+    G = M if iri in M else entity_graph(kg)
     kind = G.nodes[iri].get("kind") if iri in G else None
     label = str(G.nodes[iri].get("label") or iri) if iri in G else iri
     facet = {"city": "city", "country": "country", "organization-type": "type", "theme": "theme"}.get(kind or "")
@@ -284,7 +295,7 @@ def _metrics(M: nx.Graph, nodes: list[str]) -> dict[str, list[float]]:
     """What a node's size can show: links, betweenness (up to :data:`BETWEENNESS_MAX`), meetings, projects."""
     found: dict[str, list[float]] = {"degree": [float(M.degree(n)) for n in nodes]}
     if len(nodes) <= BETWEENNESS_MAX and M.number_of_edges():
-        scores = analytics.betweenness(analytics.simple_graph(M))
+        scores = analytics.betweenness(analytics.simple_graph(M), epsilon=SIZE_EPSILON)
         found["betweenness"] = [float(f"{scores.get(n, 0.0):.3g}") for n in nodes]
     for name in ("meetings", "projects"):
         values = [float(M.nodes[n].get(name, 0)) for n in nodes]

@@ -65,3 +65,19 @@ def test_the_memory_store_keeps_nothing(seed_build: Path) -> None:
                                      "--format", "json"])
     assert done.exit_code == 0, done.output
     assert not list(seed_build.rglob(ANALYTICS_DIR))
+
+
+def test_the_partner_map_is_kept_per_generation_and_options(store: str, data_copy: Path, monkeypatch) -> None:
+    from ecosystem_graph import partner_view
+    from ecosystem_graph.graph import open_graph
+    from ecosystem_graph.partner_view import select_partner_view
+
+    calls = []
+    real = partner_view.partner_map
+    monkeypatch.setattr(partner_view, "partner_map", lambda G, **options: calls.append(options) or real(G, **options))
+    kg = open_graph(data_copy, store=store, rebuild=False)
+    first = select_partner_view(kg).graph
+    again = select_partner_view(kg, focus="Cluster Sofia Knowledge City").graph
+    assert len(calls) == 1 and sorted(again.edges()) == sorted(first.edges()) and again is not first
+    assert select_partner_view(kg, people=True).graph.number_of_nodes() > len(first) and len(calls) == 2
+    assert len(list(Path(store.split(":", 1)[1]).glob(f"gen-*/{ANALYTICS_DIR}/partner-map-*.pickle"))) == 2

@@ -1022,7 +1022,7 @@
     });
     if (!xs.length) return renderer.getCamera().animatedReset({duration: 300});
     var minX = Math.min.apply(null, xs), maxX = Math.max.apply(null, xs), minY = Math.min.apply(null, ys), maxY = Math.max.apply(null, ys);
-    var ratio = Math.max(maxX - minX, maxY - minY, 0.02) * 1.15;
+    var ratio = Math.max(maxX - minX, maxY - minY, 0.02) * (xs.length <= 60 ? 1.45 : 1.15);  // room for labels
     renderer.getCamera().animate({x: (minX + maxX) / 2, y: (minY + maxY) / 2, ratio: Math.min(Math.max(ratio, 0.05), 1.2)}, {duration: 300});
   }
   function relayout() {
@@ -1131,6 +1131,7 @@
   renderFacets();
   update({drawn: true, keepAddress: !location.hash});
   drawGroupLabels();
+  timing.setup = performance.now() - started;
   if (state.shown !== null || state.selected !== null) {
     if (state.selected !== null && state.shown === null) select(state.selected, true); else fit();
   }
