@@ -110,7 +110,7 @@ def build_site(kg: KnowledgeGraph, out_dir: str | Path, G: nx.MultiDiGraph | Non
     >>> build_site(open_graph(), out).index.name
     'index.html'
     >>> build_site(open_graph(), out, limit=5).pages
-    12
+    13
     """
     if progress:
         progress.phase("reading the graph")

@@ -395,8 +395,9 @@ def _html(html: str, headers: dict[str, str] | None = None, status: int = 200) -
 
 
 def _page_reply(reply: Reply, request: Request) -> Response:
-    """A page worker's reply; its errors become the HTML error page for a browser."""
-    if reply.status >= 400:
+    """A page worker's reply; its client errors become the HTML error page for a browser (a 503
+    while the pages are being prepared keeps its Retry-After)."""
+    if 400 <= reply.status < 500:
         return _error(reply.status, reply.body.decode("utf-8", "replace").strip(), request)
     return _response(reply)
 
