@@ -23,8 +23,6 @@ True
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import math
 from collections import Counter
 from collections.abc import Mapping
@@ -45,7 +43,7 @@ from .graph import (
 )
 from .layout import grouped_layout, layout
 from .partner_map import REASONS, community_labels, ego_nodes, partner_map
-from .views import CSP, ViewError, label_box, script_json, template_environment
+from .views import CSP, ViewError, inlinable, label_box, script_hash, script_json, template_environment
 
 __all__ = ["EDGE_LIMIT", "GROUP_ABOVE", "COLLAPSE_ABOVE", "MAX_GROUPS", "PartnerView", "TEXT_LIMIT", "partner_map_data",
            "render_partner_map", "select_partner_view", "write_partner_map"]
@@ -234,7 +232,7 @@ def render_partner_map(M: nx.Graph, title: str, subtitle: str = "", *, preset: M
     placed = any(M.nodes[n].get("coordinates") for n in M)
     context = {
         "basemap_json": Markup(_asset("basemap_json")) if placed else "",
-        "csp": CSP.format(scripts=" ".join(f"'sha256-{_digest(name)}'" for name in ("bundle_js", "page_js"))),
+        "csp": CSP.format(scripts=" ".join(script_hash(_asset(name)) for name in ("bundle_js", "page_js"))),
         "title": title, "subtitle": subtitle or _subtitle(M, count),
         "back_link": back_link[0] if back_link else "", "back_text": back_link[1] if back_link else "",
         "data_json": Markup(script_json(payload)),
@@ -410,10 +408,6 @@ def _edges(M: nx.Graph, index: dict[str, int],
 
 # -- assets -----------------------------------------------------------------------------------------
 
-def _digest(name: str) -> str:
-    return base64.b64encode(hashlib.sha256(_asset(name).encode()).digest()).decode()
-
-
 @cache
 def _asset(name: str) -> str:
     """An embedded script or style, checked not to close its element."""
@@ -422,8 +416,5 @@ def _asset(name: str) -> str:
             "page_js": package / "templates" / "partner_map.js",
             "page_css": package / "templates" / "partner_map.css",
             "basemap_json": package / "assets" / "countries-110m.json"}[name]
-    text = path.read_text(encoding="utf-8")
-    closing = "</style" if name.endswith("_css") else "</script"  # (JSON too sits in a script element)
-    if closing in text.lower() or "<!--" in text:
-        raise ViewError(f"the embedded {name} contains {closing!r} and cannot be inlined")
-    return text
+    # (the basemap's JSON sits in a script element too)
+    return inlinable(path.read_text(encoding="utf-8"), name, "style" if name.endswith("_css") else "script")

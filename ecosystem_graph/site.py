@@ -52,8 +52,10 @@ from .views import (
     centrality_scores,
     darker,
     inherited_dates,
+    inlinable,
     label_box,
     render_html,
+    script_hash,
     script_json,
     template_environment,
     theme_view,
@@ -644,18 +646,11 @@ def script_csp(name: str) -> str:
     ...                                        "script-src 'sha256-")
     True
     """
-    import base64
-    import hashlib
-
-    digest = base64.b64encode(hashlib.sha256(_script(name).encode()).digest()).decode()
-    return STATIC_CSP.replace("script-src 'none'", f"script-src 'sha256-{digest}'")
+    return STATIC_CSP.replace("script-src 'none'", f"script-src {script_hash(_script(name))}")
 
 
 def _script(name: str) -> str:
-    text = (resources.files("ecosystem_graph") / "templates" / name).read_text(encoding="utf-8")
-    if "</script" in text.lower() or "<!--" in text:
-        raise ValueError(f"templates/{name} contains '</script' or '<!--' and cannot be inlined")
-    return text
+    return inlinable((resources.files("ecosystem_graph") / "templates" / name).read_text(encoding="utf-8"), name)
 
 
 def _dates(data: dict[str, Any]) -> str:

@@ -51,7 +51,8 @@ if TYPE_CHECKING:
 
 __all__ = ["BETWEENNESS_LIMIT", "CHAR_WIDTH", "CSP", "EDGE_LABEL_LIMIT", "KIND_STYLES", "LABEL_CHARS", "LABEL_WIDTH",
            "LINE_HEIGHT", "MAX_NODES", "View", "ViewError", "centrality_scores", "construct_view", "darker",
-           "ego_view", "inherited_dates", "label_box", "pad_date", "page_csp", "render_html", "script_json",
+           "ego_view", "inherited_dates", "inlinable", "label_box", "pad_date", "page_csp", "render_html",
+           "script_hash", "script_json",
            "select_view", "template_environment", "theme_view", "view_data", "visit_view", "whole_view", "write_view"]
 
 #: Above this many entities a view draws communities collapsed into nodes that expand on click.
@@ -425,12 +426,33 @@ def page_csp() -> str:
     >>> page_csp().startswith("default-src 'none'; script-src 'sha256-")
     True
     """
+    return CSP.format(scripts=" ".join(script_hash(_asset(name)) for name in ("vis_js", "page_js")))
+
+
+def script_hash(text: str) -> str:
+    """The Content-Security-Policy source that lets exactly this inline script run.
+
+    >>> script_hash("")
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+    """
     import base64
     import hashlib
 
-    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(_asset(name).encode()).digest()).decode()}'"
-                      for name in ("vis_js", "page_js"))
-    return CSP.format(scripts=hashes)
+    return f"'sha256-{base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()}'"
+
+
+def inlinable(text: str, name: str, element: str = "script") -> str:
+    """``text``, checked that it cannot end the ``<script>`` or ``<style>`` element it is put in.
+
+    >>> inlinable("x = '</SCRIPT>'", "a.js")
+    Traceback (most recent call last):
+    ...
+    ecosystem_graph.views.ViewError: the embedded a.js contains '</script' and cannot be inlined
+    """
+    closing = f"</{element}"
+    if closing in text.lower() or "<!--" in text:
+        raise ViewError(f"the embedded {name} contains {closing!r} and cannot be inlined")
+    return text
 
 
 def write_view(view: View, out: str | Path, **options: Any) -> Path:
@@ -692,7 +714,4 @@ def _asset(name: str) -> str:
         text = (folder / ("vis-network.min.js" if name == "vis_js" else "vis-network.css")).read_text(encoding="utf-8")
     else:
         text = _template_source("view.js" if name == "page_js" else "view.css")
-    closing = "</script" if name.endswith("_js") else "</style"
-    if closing in text.lower() or "<!--" in text:
-        raise ViewError(f"the embedded {name} contains {closing!r} and cannot be inlined")
-    return text
+    return inlinable(text, name, "script" if name.endswith("_js") else "style")
