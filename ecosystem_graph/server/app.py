@@ -9,7 +9,8 @@ Routes:
   RDF/XML by content negotiation, answered directly (no 303), with ``Vary: Accept``. The pages of
   the static site (``/id/index.html``, ``/id/KIND/index.html``...) are served there too.
 - ``/queries``: the named queries with a form for their parameters; ``/queries/NAME``: a result.
-- ``/query``: a SPARQL editor (a plain one, served from here: the page loads nothing else).
+- ``/query``: the SPARQL editor, YASGUI (vendored in the package and served from here: the page loads
+  nothing else, and completes prefixes, classes and properties from the project's own vocabulary).
 - ``/``: a page linking all of these.
 """
 
@@ -36,19 +37,25 @@ from starlette.routing import Route
 
 from ..errors import EcosystemGraphError, QueryError
 from ..graph import KnowledgeGraph
+from ..namespaces import PREFIXES
+from ..ontology import vocabulary_terms
 from ..queries import iri_term
 from ..resource_pages import RDF_FORMS
 from .formats import GRAPH_TYPES, best_match, negotiate
 from .headers import SecurityHeaders
 from .workers import GraphSource, Job, Reply, WorkerPool
 
-#: Pages of the server run only its own script file, and talk only to it (the page's meta element).
-PAGE_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'self'; "
+#: Pages of the server run only its own script files, and talk only to it (the page's meta element).
+PAGE_CSP = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src data:; script-src 'self'; "
             "connect-src 'self'; form-action 'self'; base-uri 'none'")
 #: The same as a header, which may also forbid framing (a meta element may not).
 SERVER_CSP = PAGE_CSP + "; frame-ancestors 'none'"
-_STATIC = Path(__file__).resolve().parent.parent / "templates"
-_STATIC_FILES = {"editor.js": "text/javascript; charset=utf-8"}
+_PACKAGE = Path(__file__).resolve().parent.parent
+#: The files under /static/: the editor's script and the vendored YASGUI (see vendor/build.sh).
+_STATIC_FILES = {"editor.js": (_PACKAGE / "templates" / "editor.js", "text/javascript; charset=utf-8"),
+                 "yasgui.min.js": (_PACKAGE / "assets" / "yasgui.min.js", "text/javascript; charset=utf-8"),
+                 "yasgui.min.css": (_PACKAGE / "assets" / "yasgui.min.css", "text/css; charset=utf-8"),
+                 "yasgui.LICENSES.txt": (_PACKAGE / "assets" / "yasgui.LICENSES.txt", "text/plain; charset=utf-8")}
 
 
 @dataclass
@@ -294,7 +301,8 @@ async def _queries_page(server: Server, request: Request) -> Response:
     """``/queries``: every named query with a form for its parameters."""
     library = await asyncio.to_thread(server.kg.library)
     return _page("server_queries.html", title="Named queries",
-                 queries=sorted(library.values(), key=lambda q: q.name))
+                 queries=sorted(library.values(), key=lambda q: q.name),
+                 editor={q.name: _editor_link(q.name, q.text) for q in library.values()})
 
 
 async def _named_query(server: Server, request: Request) -> Response:
@@ -322,7 +330,12 @@ async def _named_query(server: Server, request: Request) -> Response:
     table = json.loads(reply.body)
     return _page("server_result.html", title=name, query=query, values=values, sparql=text,
                  head=table["head"].get("vars", []), rows=_cells(table, server.kg.base_iri),
-                 truncated=bool(reply.headers), links=_format_links(request))
+                 truncated=bool(reply.headers), links=_format_links(request), editor=_editor_link(name, text))
+
+
+def _editor_link(name: str, text: str) -> str:
+    """The SPARQL editor with ``text`` in a new tab named ``name`` (YASGUI reads its address)."""
+    return "/query?" + urlencode({"query": text, "tabTitle": name})
 
 
 def _cells(table: dict[str, Any], base_iri: str) -> list[list[dict[str, str]]]:
@@ -347,11 +360,21 @@ def _format_links(request: Request) -> list[dict[str, str]]:
             for name in ("csv", "tsv", "json", "xml")]
 
 
+_EXAMPLE = ("SELECT ?organization ?label WHERE {\n  ?organization a org:Organization ; rdfs:label ?label .\n}"
+            "\nORDER BY ?label\nLIMIT 20\n")
+
+
 async def _editor(server: Server, request: Request) -> Response:
-    """``/query``: a SPARQL editor that posts to ``/sparql`` and shows the result."""
-    example = ("SELECT ?organization ?label WHERE {\n  ?organization a org:Organization ; rdfs:label ?label .\n}"
-               "\nORDER BY ?label\nLIMIT 20\n")
-    return _page("server_editor.html", title="SPARQL query", example=example,
+    """``/query``: YASGUI, set up to query ``/sparql`` only, with the project's prefixes, the
+    ontology's classes and properties for completion, and the named queries to open."""
+    library = await asyncio.to_thread(server.kg.library)
+    classes, properties = await asyncio.to_thread(vocabulary_terms)
+    config = {"endpoint": "/sparql", "base": server.kg.base_iri, "example": _EXAMPLE,
+              "prefixes": {**PREFIXES, "id": server.kg.base_iri},
+              "classes": classes, "properties": properties,
+              "queries": [{"name": q.name, "description": q.description, "text": q.text}
+                          for q in sorted(library.values(), key=lambda q: q.name)]}
+    return _page("server_editor.html", title="SPARQL query", config=config,
                  row_cap=server.config.row_cap, time_limit=server.config.time_limit)
 
 
@@ -362,11 +385,12 @@ async def _home(server: Server, request: Request) -> Response:
 
 
 async def _static_file(request: Request) -> Response:
-    """The server's own script, from the package (nothing is fetched from elsewhere)."""
+    """The server's own scripts and styles, from the package (nothing is fetched from elsewhere)."""
     name = request.path_params["name"]
     if name not in _STATIC_FILES:
         return _error(404, f"no file /static/{name}", request)
-    return Response((_STATIC / name).read_bytes(), media_type=_STATIC_FILES[name],
+    path, media_type = _STATIC_FILES[name]
+    return Response(path.read_bytes(), media_type=media_type,
                     headers={"Cache-Control": "max-age=300", "X-Content-Type-Options": "nosniff"})
 
 

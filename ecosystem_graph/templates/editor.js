@@ -1,84 +1,76 @@
-// The SPARQL editor of /query: posts the query to /sparql and shows the answer.
-// Every value is put on the page as text (textContent), never as HTML.
+// The SPARQL editor of /query: YASGUI (vendored, served by this server), set up so that it talks
+// to this server's /sparql only and completes from the project's own vocabulary instead of the
+// remote services it asks by default (the LOV API for classes and properties, prefix.cc).
 "use strict";
 (function () {
-  const form = document.getElementById("editor");
-  const query = document.getElementById("query");
-  const format = document.getElementById("format");
-  const status = document.getElementById("status");
-  const result = document.getElementById("result");
-  const shared = new URLSearchParams(window.location.search).get("query");
-  if (shared) query.value = shared;
+  const config = JSON.parse(document.getElementById("editor-config").textContent);
+  const Yasqe = Yasgui.Yasqe;
+  const endpoint = new URL(config.endpoint, window.location.href).href;
+  const ours = Object.entries(config.prefixes).map(([prefix, iri]) => prefix + ": <" + iri + ">");
 
-  function element(tag, text, className) {
-    const node = document.createElement(tag);
-    if (text !== undefined) node.textContent = text;
-    if (className) node.className = className;
-    return node;
+  // Completion lists are given as arrays, so nothing is fetched; YASGUI's own prefix list (kept
+  // in its bundle) follows the project's, without the prefixes the project binds otherwise.
+  const bundledPrefixes = Yasqe.Autocompleters.prefixes.get({ config: { prefixCcApi: null } });
+  function local(name, list) {
+    Yasqe.forkAutocompleter(name, { name: name, bulk: true, get: list, persistenceId: "ecosystem-graph-" + name });
   }
 
-  function cell(term) {
-    if (!term) return element("td");
-    const tag = term["xml:lang"] ? "@" + term["xml:lang"] : "";
-    return element("td", term.value + tag, term.type === "uri" ? "iri" : undefined);
+  // The project's prefixes a query uses are declared at its top (the server would add them, but
+  // the editor's syntax check and completion read the query's own declarations).
+  function declared(text) {
+    const used = Object.keys(config.prefixes).filter((prefix) =>
+      new RegExp("(^|[\\s(/^|{,;])" + prefix + ":").test(text) &&
+      !new RegExp("PREFIX\\s+" + prefix + ":", "i").test(text));
+    return used.map((prefix) => "PREFIX " + prefix + ": <" + config.prefixes[prefix] + ">\n").join("") + text;
   }
 
-  function table(data) {
-    if (typeof data.boolean === "boolean") return element("p", data.boolean ? "true" : "false");
-    const vars = data.head.vars || [];
-    const out = element("table");
-    const head = element("tr");
-    vars.forEach(function (name) { head.appendChild(element("th", name)); });
-    out.appendChild(element("thead")).appendChild(head);
-    const body = out.appendChild(element("tbody"));
-    data.results.bindings.forEach(function (row) {
-      const tr = element("tr");
-      vars.forEach(function (name) { tr.appendChild(cell(row[name])); });
-      body.appendChild(tr);
+  // Results: the graph's own IRIs open their page on this server, in the same window. The
+  // endpoint box shows where queries go; it cannot be changed (the page may talk to no other).
+  Yasgui.Yasr.plugins.table.defaults.openIriInNewWindow = false;
+  function localOnly(root) {
+    root.querySelectorAll("a.iri").forEach(function (link) {
+      const iri = link.getAttribute("href") || "";
+      if (iri.startsWith(config.base)) link.setAttribute("href", "/id/" + iri.slice(config.base.length));
     });
-    return out;
+    root.querySelectorAll(".controlbar input:not([readonly])").forEach(function (input) {
+      input.readOnly = true;
+      input.title = "This editor queries this server's endpoint only";
+    });
   }
 
-  async function run(event) {
-    if (event) event.preventDefault();
-    const wanted = format.value;
-    const accept = wanted ? "*/*" : "application/sparql-results+json, text/turtle;q=0.9";
-    const params = new URLSearchParams({ query: query.value });
-    if (wanted) params.set("format", wanted);
-    history.replaceState(null, "", "?" + new URLSearchParams({ query: query.value }).toString());
-    status.textContent = "Running…";
-    result.replaceChildren();
-    const started = performance.now();
-    let response;
-    try {
-      response = await fetch("/sparql", { method: "POST", headers: { "Accept": accept },
-        body: params });
-    } catch (error) {
-      status.textContent = "The server did not answer: " + error;
-      return;
-    }
-    const text = await response.text();
-    const seconds = ((performance.now() - started) / 1000).toFixed(2);
-    if (!response.ok) {
-      status.textContent = "Error " + response.status + " after " + seconds + " s";
-      result.appendChild(element("pre", text, "error"));
-      return;
-    }
-    const type = response.headers.get("content-type") || "";
-    const cut = response.headers.get("x-result-truncated") ? " (cut at the row limit)" : "";
-    if (type.startsWith("application/sparql-results+json") && !wanted) {
-      const data = JSON.parse(text);
-      const rows = data.results ? data.results.bindings.length + " rows" : "answer";
-      status.textContent = rows + cut + " in " + seconds + " s";
-      result.appendChild(table(data));
-    } else {
-      status.textContent = type.split(";")[0] + cut + " in " + seconds + " s";
-      result.appendChild(element("pre", text));
-    }
+  function start(prefixes) {
+    local("prefixes", ours.concat(prefixes.filter((line) => !(line.split(":")[0] in config.prefixes))));
+    local("class", config.classes);
+    local("property", config.properties);
+    const here = { endpoint: endpoint, method: "POST" };
+    const element = document.getElementById("yasgui");
+    const yasgui = new Yasgui(element, {
+      requestConfig: here,
+      copyEndpointOnNewTab: false,
+      endpointCatalogueOptions: { getData: () => [{ endpoint: endpoint }], keys: [] },
+      // A link (from a named query's page, or shared) opens a tab on this server's endpoint,
+      // whatever endpoint the link names.
+      populateFromUrl: (tab) => Object.assign(tab, {
+        yasqe: Object.assign({}, tab.yasqe, { value: declared(tab.yasqe.value) }),
+        requestConfig: Object.assign({}, tab.requestConfig, here) }),
+      yasqe: { value: declared(config.example) },
+      yasr: { prefixes: config.prefixes },
+    });
+    yasgui.persistentConfig.persistedJson.tabs.forEach(function (id) {
+      const tab = yasgui.getTab(id);
+      if (tab && tab.getEndpoint() !== endpoint) tab.setEndpoint(endpoint);
+    });
+    localOnly(element);
+    new MutationObserver(() => localOnly(element)).observe(element, { childList: true, subtree: true });
+
+    document.getElementById("named-query").addEventListener("change", function (event) {
+      const query = config.queries.find((q) => q.name === event.target.value);
+      if (!query) return;
+      yasgui.addTab(true, { name: query.name, yasqe: { value: declared(query.text) }, requestConfig: here });
+      event.target.value = "";
+    });
+    window.ecosystemGraphEditor = yasgui;  // for notebooks and tests driving the page
   }
 
-  form.addEventListener("submit", run);
-  query.addEventListener("keydown", function (event) {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) run(event);
-  });
+  Promise.resolve(bundledPrefixes).then(start, () => start([]));
 })();
