@@ -13,7 +13,9 @@ import io
 import math
 import os
 import re
+import shutil
 import stat
+import tempfile
 import unicodedata
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -26,11 +28,13 @@ from urllib.parse import urlparse
 import yaml
 
 from .errors import RecordError, RecordProblem
+from .files import Content, write_atomically
 from .geo import check_place
 from .schema import DRAFT_FILES, DRAFT_INFO_KEYS, PROJECT_FIELDS, REVIEW_FIELDS, TABLES, TABLES_BY_NAME, Field, Table
 
 __all__ = ["EXTRA_PREFIX", "IDENTIFIER_PATTERN", "ID_PATTERN", "LIST_SEPARATOR", "MAX_YAML_DEPTH", "PARTIAL_DATE",
-           "Record", "Records", "describe_field", "load_records", "slug"]
+           "BoundedConstruction", "Record", "Records", "describe_field", "load_records", "parse_record", "scalar_text",
+           "slug", "write_checked"]
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: An identifier of another register: a scheme (pic, vat, ror, wikidata...) and a value without spaces.
@@ -140,11 +144,14 @@ def _quoted(text: str) -> str:
     return f"{text[:_FOUND_SHOWN - 20]!r}... ({len(text):,} characters)"
 
 
-def load_records(data_dir: str | Path, relations: Iterable[str] | None = None) -> Records:
+def load_records(data_dir: str | Path, relations: Iterable[str] | None = None,
+                 skip_drafts: Iterable[str | Path] = ()) -> Records:
     """Read and check every record file under ``data_dir``.
 
     ``relations`` are the relation names ``relations.csv`` may use (from the ontology);
-    ``None`` skips that check. Raises :class:`RecordError` listing every problem found.
+    ``None`` skips that check. ``skip_drafts`` are draft files of ``data_dir`` not to read (the
+    draft ``accept`` merges is read as the records it adds instead). Raises :class:`RecordError`
+    listing every problem found.
     """
     data_dir = Path(data_dir)
     problems = _Problems()
@@ -160,12 +167,51 @@ def load_records(data_dir: str | Path, relations: Iterable[str] | None = None) -
             records.unreadable.add(table.name)
         for record in rows or []:
             records.add(record)
-    for record in _read_drafts(data_dir, problems, records):
+    for record in _read_drafts(data_dir, problems, records, {Path(p).resolve() for p in skip_drafts}):
         records.add(record)
     _check(records, problems, relations)
     if problems.items:
         raise RecordError(problems.items)
     return records
+
+
+def write_checked(folder: Path, files: dict[str, Content], relations: Iterable[str] | None = None,
+                  write: bool = True) -> None:
+    """Write ``files`` (name -> content) into the data folder ``folder``, all or nothing: the folder
+    as it would be is checked first (every record, in a scratch copy), then every file is renamed
+    into place (unless ``write`` is false: a dry run). Raises :class:`RecordError` (nothing written)
+    when the records would not load, its problems named as the files will be.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "sources.csv").write_text("id,title,kind\\ns,S,dataset\\n")
+    >>> write_checked(folder, {"organizations.csv": b"id,label,type,source\\nx,X,nope,s\\n"})
+    Traceback (most recent call last):
+    ...
+    ecosystem_graph.errors.RecordError: 1 problem in the records:
+      .../organizations.csv:2: field 'type': expected an id from organization-types.csv, found 'nope', ...
+    >>> (folder / "organizations.csv").exists()
+    False
+    """
+    with tempfile.TemporaryDirectory(prefix="ecosystem-graph-check-") as scratch:
+        copy = Path(scratch) / "data"
+        if folder.is_dir():
+            shutil.copytree(folder, copy, ignore=shutil.ignore_patterns(".*"))
+        write_atomically(copy, files)
+        try:
+            load_records(copy, relations)
+        except RecordError as exc:  # named as the files will be, not as the scratch copy is
+            names = {str(copy): str(folder), _display(copy): _display(folder)}
+            raise RecordError([replace(p, file=_renamed(p.file, names)) for p in exc.problems]) from None
+    if write:
+        write_atomically(folder, files)
+
+
+def _renamed(file: str, names: dict[str, str]) -> str:
+    for old, new in names.items():
+        if file.startswith(old):
+            return new + file[len(old):]
+    return file
 
 
 # -- reading files ---------------------------------------------------------------------------
@@ -297,7 +343,7 @@ class _RefusedYaml(yaml.constructor.ConstructorError):
     """A document the record files refuse although it is valid YAML (aliases, deep nesting)."""
 
 
-class _Bounded:
+class BoundedConstruction:
     """Construction that refuses aliases and bounds depth.
 
     An alias makes the constructor reach a node it has built already; refusing it there stops the
@@ -318,7 +364,7 @@ class _Bounded:
             self._depth -= 1
 
 
-class _LineLoader(_Bounded, yaml.SafeLoader):
+class _LineLoader(BoundedConstruction, yaml.SafeLoader):
     """A YAML loader that remembers the line of each mapping, for error messages.
 
     It reads dates and numbers as the text written, so that a wrong value is reported like one in a
@@ -342,7 +388,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Hash
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 if getattr(yaml, "__with_libyaml__", False):
-    class _FastLineLoader(_Bounded, yaml.CSafeLoader):
+    class _FastLineLoader(BoundedConstruction, yaml.CSafeLoader):
         """The same loader on libyaml's parser: ten times faster on a large visits.yaml."""
 
     _FastLineLoader.yaml_implicit_resolvers = _LineLoader.yaml_implicit_resolvers
@@ -419,9 +465,11 @@ def _read_yaml_table(path: Path, table: Table, key: str, problems: _Problems,
     return list(_yaml_records(items, shown, table, key, problems))
 
 
-def _read_drafts(data_dir: Path, problems: _Problems, records: Records) -> Iterator[Record]:
+def _read_drafts(data_dir: Path, problems: _Problems, records: Records, skip: set[Path]) -> Iterator[Record]:
     """The accepted new records of the draft files of ``data_dir`` (see docs/extraction.md)."""
     for path in sorted(data_dir.glob(DRAFT_FILES)):
+        if skip and path.resolve() in skip:
+            continue
         records.files.append(path)
         document, shown = _load_yaml(path, problems, {}), _display(path)
         if document is None:
@@ -457,7 +505,7 @@ def _accepted(item: Any, shown: str, problems: _Problems) -> bool:
     for spec in REVIEW_FIELDS:
         if not (spec.required or spec.kind in ("enum", "decimal")):
             continue  # notes for the reviewer: any value will do
-        text = _yaml_scalar_text(review.get(spec.name)).strip()
+        text = scalar_text(review.get(spec.name)).strip()
         if spec.required and not text:
             problems.add(shown, review_line, f"review.{spec.name}", describe_field(spec), "an empty value")
         elif text and spec.kind in ("enum", "decimal"):
@@ -475,16 +523,39 @@ def _yaml_records(items: list[Any], shown: str, table: Table, key: str,
         unknown = [k for k in item if k not in table.names and not str(k).startswith(EXTRA_PREFIX)]
         for name in unknown:
             problems.add(shown, line, name, f"keys among {', '.join(table.names)}", "an unknown key")
-        raw = {k: _yaml_scalar_text(v) for k, v in item.items() if k in table.names}
+        raw = {k: scalar_text(v) for k, v in item.items() if k in table.names}
         yield Record(table, _parse_values(shown, line, table, raw, problems, True), shown, line)
 
 
-def _yaml_scalar_text(value: Any) -> str:
-    """Turn what YAML parsed back into text, so CSV and YAML values are checked alike."""
+def parse_record(table: Table, item: dict[str, Any], file: str = "", line: int = 0
+                 ) -> tuple[Record, list[RecordProblem]]:
+    """One record given as a mapping (a YAML item: lists, numbers, dates or text) parsed and checked
+    as a record of ``table`` is in a record file, with the problems of its fields (not those across
+    records: references, duplicates).
+
+    >>> visit = {"id": "v", "label": "V", "organizer": "x", "start": "2019-03-12", "end": "2019-03-14",
+    ...          "cities": ["munich"], "source": "s", "order": 1}
+    >>> record, problems = parse_record(TABLES_BY_NAME["visits"], visit, "a.draft.yaml", 7)
+    >>> record.values["start"], record.values["cities"]
+    (datetime.date(2019, 3, 12), ['munich'])
+    >>> print(*problems)
+    a.draft.yaml:7: field 'order': expected keys among id, label, programme, ..., found an unknown key
+    """
+    problems = _Problems()
+    record = next(_yaml_records([{**item, "__line__": line}], file, table, table.name, problems))
+    return record, problems.items
+
+
+def scalar_text(value: Any) -> str:
+    """Turn what YAML parsed back into text, so CSV and YAML values are checked alike: a CSV cell's text.
+
+    >>> scalar_text(["a", "b"]), scalar_text(None), scalar_text(date(2019, 3, 12)), scalar_text(52.5)
+    ('a|b', '', '2019-03-12', '52.5')
+    """
     if value is None:
         return ""
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(_yaml_scalar_text(v) for v in value)
+        return LIST_SEPARATOR.join(scalar_text(v) for v in value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):
@@ -510,7 +581,7 @@ def _load_project(data_dir: Path, problems: _Problems) -> dict[str, Any]:
             problems.add(shown, line, name, f"settings among {', '.join(names)}", "an unknown key")
     project = {}
     for spec in PROJECT_FIELDS:
-        text = _yaml_scalar_text(document.get(spec.name)).strip()
+        text = scalar_text(document.get(spec.name)).strip()
         if spec.required and not text:
             problems.add(shown, line, spec.name, "a value", "nothing")
         project[spec.name] = _parse_one(shown, line, spec, text, problems) if text else None

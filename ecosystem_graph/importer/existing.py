@@ -18,7 +18,7 @@ from pathlib import Path
 from ..lookup import fold
 from ..schema import TABLES, Table
 
-__all__ = ["CsvTable", "ExistingData", "fold"]  # fold: names compared as look-ups compare them
+__all__ = ["CsvTable", "ExistingData", "fold", "read_csv_table"]  # fold: names compared as look-ups compare them
 
 
 @dataclass
@@ -65,11 +65,19 @@ class ExistingData:
             path = folder / table.file
             if ".yaml" in table.file:
                 continue
-            tables[table.name] = _read(path, table) if path.is_file() else CsvTable(table, [], [])
+            tables[table.name] = read_csv_table(path, table) if path.is_file() else CsvTable(table, [], [])
         return cls(folder, tables)
 
 
-def _read(path: Path, table: Table) -> CsvTable:
+def read_csv_table(path: Path, table: Table) -> CsvTable:
+    """The rows of the CSV file ``path`` of ``table``, as the text of their cells.
+
+    >>> from ecosystem_graph.locations import default_data_dir
+    >>> from ecosystem_graph.schema import TABLES_BY_NAME
+    >>> people = read_csv_table(default_data_dir() / "people.csv", TABLES_BY_NAME["people"])
+    >>> people.header, people.by_id["deyan-pushkarov"]["family_name"]
+    (['id', 'name', 'given_name', 'family_name', 'source'], 'Pushkarov')
+    """
     with path.open(encoding="utf-8-sig", newline="") as stream:
         reader = csv.DictReader(stream)
         rows = [{k: v or "" for k, v in row.items() if k is not None} for row in reader]

@@ -13,19 +13,16 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
-import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import RecordError
-from ..files import write_atomically
-from ..records import load_records
+from ..files import Content, write_atomically
+from ..records import write_checked
 from ..schema import Table
 from .engine import TableResult
 from .existing import CsvTable, ExistingData
 
-__all__ = ["Changes", "TableChanges", "compare", "write_changes"]
+__all__ = ["Changes", "TableChanges", "compare", "csv_text", "write_changes"]
 
 
 @dataclass
@@ -88,13 +85,20 @@ def _compare_table(old: CsvTable, result: TableResult, source_id: str) -> TableC
             changes.added.append(key)
             rows.append({name: new.get(name, "") for name in result.owned})
     if changes.touched:
-        changes.text = _csv_text(old, rows)
+        changes.text = csv_text(old, rows)
     return changes
 
 
-def _csv_text(old: CsvTable, rows: list[dict[str, str]]) -> str:
+def csv_text(old: CsvTable, rows: list[dict[str, str]]) -> str:
     """The file's text: its columns as they were (an analyst's order is kept), then the table's
-    other columns in use in schema order, then new ``x_`` columns."""
+    other columns in use in schema order, then new ``x_`` columns.
+
+    >>> from ecosystem_graph.schema import TABLES_BY_NAME
+    >>> old = CsvTable(TABLES_BY_NAME["people"], ["id", "name", "source"], [])
+    >>> print(csv_text(old, [{"id": "a", "name": "A", "family_name": "Z", "source": "s"}]), end="")
+    id,name,source,family_name
+    a,A,s,Z
+    """
     used = {name for row in rows for name, value in row.items() if value}
     required = {f.name for f in old.table.fields if f.required}
     header = list(old.header)
@@ -112,18 +116,10 @@ def write_changes(changes: Changes, check: bool = True) -> None:
 
     Raises :class:`~ecosystem_graph.errors.RecordError` (nothing written) when the records would not load.
     """
-    files = changes.files()
+    files: dict[str, Content] = dict(changes.files())
     if not files:
         return
     if check:
-        with tempfile.TemporaryDirectory(prefix="ecosystem-graph-import-") as scratch:
-            folder = Path(scratch) / "data"
-            if changes.folder.is_dir():
-                shutil.copytree(changes.folder, folder, ignore=shutil.ignore_patterns(".*"))
-            write_atomically(folder, files)
-            try:
-                load_records(folder)
-            except RecordError as exc:  # named as the files will be, not as the scratch copy is
-                raise RecordError([replace(p, file=p.file.replace(str(folder), str(changes.folder)))
-                                   for p in exc.problems]) from None
-    write_atomically(changes.folder, files)
+        write_checked(changes.folder, files)
+    else:
+        write_atomically(changes.folder, files)
