@@ -332,15 +332,18 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
-def render_draft(draft: dict[str, Any], article: str) -> str:
-    """The draft as YAML text with the reviewer's instructions on top.
+def render_draft(draft: dict[str, Any], article: str, header: str | None = None) -> str:
+    """The draft as YAML text with the reviewer's instructions on top (or ``header``, the comment
+    lines a reviewed draft already has: ``review`` saves the draft with them).
 
     >>> print(render_draft({"organizations": []}, "a.txt").splitlines()[-1])
     organizations: []
+    >>> render_draft({"organizations": []}, "a.txt", "# mine\\n")
+    '# mine\\norganizations: []\\n'
     """
     body = yaml.dump(draft, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
                      default_flow_style=False)
-    return HEADER.format(article=article) + body
+    return (HEADER.format(article=article) if header is None else header) + body
 
 
 def source_fields(title: str | None, fallback: str, url: str | None, published: str | None) -> dict[str, Any]:

@@ -1,0 +1,40 @@
+"""Reviewing a draft of ``ecosystem-graph extract`` and merging it into the data folder.
+
+:mod:`.draft` loads a draft, shows each record with its evidence and candidates, and applies the
+reviewer's decisions; :mod:`.merge` accepts the reviewed draft into the record files. The commands
+``review`` and ``accept`` are a thin layer over these functions, and so can a web page be: list the
+records (:func:`list_records`), apply a decision (:func:`apply_decision`, then :func:`save_draft`),
+accept (:func:`accept_draft`, ``dry_run=True`` to preview). See docs/extraction.md.
+"""
+
+from __future__ import annotations
+
+from .draft import (
+    CANDIDATE_SCORE,
+    CANDIDATE_TABLES,
+    DECISIONS,
+    STATUSES,
+    Candidate,
+    Draft,
+    DraftRecord,
+    Evidence,
+    RecordView,
+    ReviewError,
+    accept_above,
+    apply_decision,
+    candidates,
+    edit_record,
+    link_record,
+    list_records,
+    load_data,
+    load_draft,
+    save_draft,
+    set_status,
+    view_record,
+)
+from .merge import AcceptConflict, AcceptResult, Conflict, TableOutcome, accept_draft
+
+__all__ = ["CANDIDATE_SCORE", "CANDIDATE_TABLES", "DECISIONS", "STATUSES", "AcceptConflict", "AcceptResult",
+           "Candidate", "Conflict", "Draft", "DraftRecord", "Evidence", "RecordView", "ReviewError", "TableOutcome",
+           "accept_above", "accept_draft", "apply_decision", "candidates", "edit_record", "link_record",
+           "list_records", "load_data", "load_draft", "save_draft", "set_status", "view_record"]
