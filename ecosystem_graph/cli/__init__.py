@@ -30,6 +30,8 @@ class LazyCommand(NamedTuple):
 
 #: Every command. ``--help`` lists them from here, importing none of their modules.
 COMMANDS: dict[str, LazyCommand] = {
+    "accept": LazyCommand("review:accept", "Merge the accepted records of DRAFT into the record files of --data, "
+                                           "with their source."),
     "analyze": LazyCommand("analysis:analyze", "Network analytics: centrality, communities, brokers, paths, "
                                                "suggested partners, export."),
     "build": LazyCommand("core:build", "Check the records of DATA_DIR (default data/) and build the graph "
@@ -43,6 +45,8 @@ COMMANDS: dict[str, LazyCommand] = {
     "queries": LazyCommand("library:queries", "List the named queries with their description and parameters."),
     "query": LazyCommand("core:query", "Run SPARQL given inline, from a file (-f) or by name (--name) with "
                                        "--param KEY=VALUE."),
+    "review": LazyCommand("review:review", "Review DRAFT record by record: accept, reject, edit, or link it to an "
+                                           "existing entity."),
     "serve": LazyCommand("serve:serve", "Serve the graph: SPARQL 1.1 Protocol at /sparql, entity pages at "
                                         "/id/..., named queries at /queries."),
     "site": LazyCommand("views:site", "Write a browsable static site: an index, a page per entity and per "
