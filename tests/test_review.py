@@ -356,7 +356,7 @@ def test_a_label_cannot_drive_the_terminal(tmp_path: Path, data_copy: Path) -> N
 # -- review's own mistakes -------------------------------------------------------------------------
 
 
-def test_review_mistakes_are_messages(tmp_path: Path, data_copy: Path) -> None:
+def test_review_mistakes_are_messages(tmp_path: Path, data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path / "hand.draft.yaml", base())
     drafted = path.read_bytes()
     for args, words in ((["--accept", "hand-labs"], "no record 'hand-labs' in the draft (did you mean "
@@ -370,6 +370,10 @@ def test_review_mistakes_are_messages(tmp_path: Path, data_copy: Path) -> None:
     assert code == 2 and "expected REF=ID" in err
     code, _, err = run("review", tmp_path / "missing.draft.yaml")
     assert code == 1 and "no such file" in err
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")  # no data/ here: accept never falls back to the seed data
+    code, _, err = run("accept", path)
+    assert code == 2 and "give --data DIR" in err
     (tmp_path / "bad.draft.yaml").write_text("organizations:\n- id: x\n", encoding="utf-8")
     code, _, err = run("accept", tmp_path / "bad.draft.yaml", "--data", data_copy)
     assert code == 1 and "bad.draft.yaml:2: organizations: expected a review block" in err

@@ -201,7 +201,8 @@ def _show(view: RecordView, number: int, total: int) -> str:
     for name, value in view.fields.items():
         if name == "id":
             continue  # in the heading
-        text = " | ".join(_safe(str(v)) for v in value) if isinstance(value, list) else _safe(str(value))
+        values = value if isinstance(value, list) else [value]
+        text = " | ".join(_safe(str(v)) for v in values if v is not None)  # a link's unknown type: [null]
         lines.append(f"  {name}: {text}")
     if view.why:
         lines.append(f"  why: {_safe(view.why)}")
@@ -248,7 +249,8 @@ def _safe(text: str) -> str:
 
 @click.command()
 @click.argument("draft_path", metavar="DRAFT", type=click.Path(path_type=Path))
-@DATA_OPTION
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), envvar="ECOSYSTEM_GRAPH_DATA",
+              help="Data folder to merge into (default: ./data).")
 @click.option("--dry-run", is_flag=True, help="Check everything and say what would be added; write nothing.")
 def accept(draft_path: Path, data_dir: Path | None, dry_run: bool) -> None:
     """Merge the accepted records of DRAFT into the record files of --data, with their source.
@@ -258,7 +260,9 @@ def accept(draft_path: Path, data_dir: Path | None, dry_run: bool) -> None:
     record, a contradicting field, a reference to a rejected or unknown record) stops it with the
     draft's line, and nothing is written; so does a merged folder that 'validate' would refuse.
     """
-    data = data_dir or default_data_dir()
+    data = data_dir or Path("data")
+    if not data.is_dir():  # never the seed data an installed package carries, as reading commands fall back to
+        raise click.UsageError(f"{data} is not a folder: give --data DIR, the data folder to merge into")
     try:
         result = accept_draft(draft_path, data, dry_run)
     except RecordError as exc:
