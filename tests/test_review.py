@@ -159,75 +159,54 @@ def organizations(data: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO((data / "organizations.csv").read_text(encoding="utf-8"))))
 
 
-def _id_of_another(d: dict[str, Any]) -> None:
-    d["organizations"][0].update(id="nesta")
-    d["meetings"][0]["organization"] = "nesta"
+def changed(draft: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """``draft`` with each value at a path ("meetings/0/date") set; an index one past the end appends."""
+    for path, value in changes.items():
+        *steps, last = [int(p) if p.isdigit() else p for p in path.split("/")]
+        place: Any = draft
+        for step in steps:
+            place = place[step]
+        if isinstance(place, list) and last == len(place):
+            place.append(value)
+        else:
+            place[last] = value
+    return draft
 
 
-def _contradicts(d: dict[str, Any]) -> None:
-    d["organizations"][0].update(id="nesta", label="NESTA", type=["accelerator"])
-    d["meetings"][0]["organization"] = "nesta"
-
-
-def _rejected(d: dict[str, Any]) -> None:
-    d["organizations"][0]["review"]["status"] = "rejected"
-
-
-def _unreviewed(d: dict[str, Any]) -> None:
-    d["organizations"][0]["review"]["status"] = "proposed"
-
-
-def _unknown(d: dict[str, Any]) -> None:
-    d["meetings"][0]["organization"] = "hand-labs"
-
-
-def _rejected_source(d: dict[str, Any]) -> None:
-    d["sources"][0]["review"]["status"] = "rejected"
-
-
-def _bad_link(d: dict[str, Any]) -> None:
-    d["organizations"][0]["review"]["match"] = "hand-labs"
-
-
-def _twice(d: dict[str, Any]) -> None:
-    d["organizations"].append(reviewed(id="hand-labs-ltd", label="Hand Labs", type=["accelerator"],
-                                       source=["news-hand"]))
-
-
-def _bad_value(d: dict[str, Any]) -> None:
-    d["meetings"][0]["date"] = "1 August 2018"
-
-
+ORG, MEETING, SOURCE = "organizations/0", "meetings/0", "sources/0"
 #: Each refusal: how the draft is broken, the record, the field, and words of expected and found.
 CONFLICTS = {
-    "id of another record": (_id_of_another, "organizations/nesta", "field 'id'",
-                             "does not use already for 'NESTA'", "'nesta' for 'Hand Labs Ltd'"),
-    "contradicting field": (_contradicts, "organizations/nesta", "field 'type'",
+    "id of another record": ({f"{ORG}/id": "nesta", f"{MEETING}/organization": "nesta"}, "organizations/nesta",
+                             "field 'id'", "does not use already for 'NESTA'", "'nesta' for 'Hand Labs Ltd'"),
+    "contradicting field": ({f"{ORG}/id": "nesta", f"{ORG}/label": "NESTA", f"{MEETING}/organization": "nesta"},
+                            "organizations/nesta", "field 'type'",
                             "expected 'foundation', as data/organizations.csv:7 has it", "found 'accelerator'"),
-    "rejected reference": (_rejected, "meetings/uk-2018-hand-labs-ltd", "field 'organization'",
-                           "accepted or linked in the draft", "'hand-labs-ltd', rejected in the draft"),
-    "unreviewed reference": (_unreviewed, "meetings/uk-2018-hand-labs-ltd", "field 'organization'",
-                             "accepted or linked", "not reviewed yet"),
-    "unknown reference": (_unknown, "meetings/uk-2018-hand-labs-ltd", "field 'organization'",
-                          "an id of organizations in the draft or the data", "'hand-labs', which neither has"),
-    "rejected source": (_rejected_source, "organizations/hand-labs-ltd", "field 'source'",
+    "rejected reference": ({f"{ORG}/review/status": "rejected"}, "meetings/uk-2018-hand-labs-ltd",
+                           "field 'organization'", "accepted or linked in the draft",
+                           "'hand-labs-ltd', rejected in the draft"),
+    "unreviewed reference": ({f"{ORG}/review/status": "proposed"}, "meetings/uk-2018-hand-labs-ltd",
+                             "field 'organization'", "accepted or linked", "not reviewed yet"),
+    "unknown reference": ({f"{MEETING}/organization": "hand-labs"}, "meetings/uk-2018-hand-labs-ltd",
+                          "field 'organization'", "an id of organizations in the draft or the data",
+                          "'hand-labs', which neither has"),
+    "rejected source": ({f"{SOURCE}/review/status": "rejected"}, "organizations/hand-labs-ltd", "field 'source'",
                         "accepted or linked", "'news-hand', rejected in the draft"),
-    "link to nothing": (_bad_link, "organizations/hand-labs-ltd", "field 'review.match'",
+    "link to nothing": ({f"{ORG}/review/match": "hand-labs"}, "organizations/hand-labs-ltd", "field 'review.match'",
                         "'new' or an id of organizations.csv", "'hand-labs', which the data folder does not have"),
-    "key twice": (_twice, "organizations/hand-labs-ltd", "field 'id'",
-                  "a key no other accepted record of the draft has", "also the key of organizations/hand-labs-ltd"),
-    "bad value": (_bad_value, "meetings/uk-2018-hand-labs-ltd", "field 'date'", "a date as YYYY-MM-DD",
-                  "'1 August 2018'"),
+    "key twice": ({"organizations/1": reviewed(id="hand-labs-ltd", label="Hand Labs", type=["accelerator"],
+                                               source=["news-hand"])},
+                  "organizations/hand-labs-ltd", "field 'id'", "a key no other accepted record of the draft has",
+                  "also the key of organizations/hand-labs-ltd"),
+    "bad value": ({f"{MEETING}/date": "1 August 2018"}, "meetings/uk-2018-hand-labs-ltd", "field 'date'",
+                  "a date as YYYY-MM-DD", "'1 August 2018'"),
 }
 
 
 @pytest.mark.parametrize("case", sorted(CONFLICTS))
 def test_a_conflict_is_refused_and_changes_nothing(case: str, tmp_path: Path, data_copy: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    breaks, record, name, expected, found = CONFLICTS[case]
-    draft = base()
-    breaks(draft)
-    path = write(tmp_path / "hand.draft.yaml", draft)
+    changes, record, name, expected, found = CONFLICTS[case]
+    path = write(tmp_path / "hand.draft.yaml", changed(base(), changes))
     before, drafted = snapshot(data_copy), path.read_bytes()
     monkeypatch.chdir(tmp_path)
     code, out, err = run("accept", path, "--data", "data")
@@ -251,8 +230,7 @@ def test_records_that_validate_would_refuse_change_nothing(tmp_path: Path, data_
 
 
 def test_the_api_names_the_conflicts(tmp_path: Path, data_copy: Path) -> None:
-    draft = base()
-    _rejected(draft)
+    draft = changed(base(), {f"{ORG}/review/status": "rejected"})
     with pytest.raises(AcceptConflict) as caught:
         accept_draft(write(tmp_path / "hand.draft.yaml", draft), data_copy)
     [conflict] = caught.value.conflicts
