@@ -214,6 +214,7 @@ def test_a_conflict_is_refused_and_changes_nothing(case: str, tmp_path: Path, da
     assert "Traceback" not in err and err.startswith(f"error: cannot accept {path} into data")
     line = next(x for x in err.splitlines() if record in x and name in x)
     assert line.strip().startswith(f"{path}:") and expected in line and found in line, line
+    assert len(set(err.splitlines())) == len(err.splitlines())  # each conflict once
     assert snapshot(data_copy) == before and path.read_bytes() == drafted
 
 

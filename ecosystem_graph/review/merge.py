@@ -208,7 +208,9 @@ class _Plan:
         self.merged: list[tuple[DraftRecord, str]] = []  # records to mark, with their key in the data
 
     def conflict(self, record: DraftRecord, name: str | None, expected: str, found: str) -> None:
-        self.conflicts.append(Conflict(record.ref, record.line, name, expected, found))
+        found_once = Conflict(record.ref, record.line, name, expected, found)
+        if found_once not in self.conflicts:  # a bad link is met again through each reference to it
+            self.conflicts.append(found_once)
 
     def run(self) -> None:
         keys: dict[tuple[str, str], DraftRecord] = {}
