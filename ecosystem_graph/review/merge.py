@@ -53,7 +53,8 @@ from ..records import Record, Records, load_records, parse_record, scalar_text, 
 from ..schema import DRAFT_FILES, TABLES, Field, Table
 from .draft import NAME_FIELDS, Draft, DraftRecord, load_draft, save_draft
 
-__all__ = ["AcceptConflict", "AcceptResult", "Conflict", "TableOutcome", "accept_draft"]
+__all__ = ["AcceptConflict", "AcceptResult", "Conflict", "TableOutcome", "accept_draft", "csv_with_rows",
+           "yaml_with_items"]
 
 
 @dataclass(frozen=True)
