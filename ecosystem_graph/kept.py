@@ -38,25 +38,30 @@ from .files import write_atomically
 #: A networkx graph of any class: the entity graph (MultiDiGraph), the partner map (Graph).
 GraphT = TypeVar("GraphT", bound=nx.Graph)
 
-__all__ = ["ANALYTICS_DIR", "kept_graph", "kept_rows"]
+__all__ = ["ANALYTICS_DIR", "kept_graph", "kept_json", "kept_rows"]
 
 ANALYTICS_DIR = "analytics"
 Rows = list[dict[str, Any]]
 
 
+#: The modules whose code makes every kept answer; a caller names the others its answer depends on.
+CODE = ("analytics.py", "network.py", "kept.py")
+
+
 @cache
-def _code_digest() -> str:
-    """A digest of the modules whose code makes the rows: another version never reads these."""
+def _code_digest(modules: tuple[str, ...]) -> str:
+    """A digest of the modules whose code makes an answer: another version never reads it."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("analytics.py", "network.py", "kept.py"):
+    for name in modules:
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
 
-def _path(generation: Path, what: str, options: dict[str, Any], suffix: str) -> tuple[Path, str]:
+def _path(generation: Path, what: str, options: dict[str, Any], suffix: str,
+          code: tuple[str, ...] = ()) -> tuple[Path, str]:
     """Where the answer to ``what`` with ``options`` is kept, and the key written beside it."""
-    key = json.dumps({"what": what, "options": options, "code": _code_digest()}, sort_keys=True)
+    key = json.dumps({"what": what, "options": options, "code": _code_digest(CODE + code)}, sort_keys=True)
     return generation / ANALYTICS_DIR / f"{what}-{hashlib.sha256(key.encode()).hexdigest()[:24]}{suffix}", key
 
 
@@ -71,19 +76,34 @@ def kept_rows(generation: Path | None, what: str, options: dict[str, Any], compu
     """The rows ``compute`` gives for question ``what`` with ``options``, kept in ``generation``'s
     folder (see the module); computed every time when ``generation`` is ``None``. A kept file
     that cannot be read is computed and written again; a folder that takes no files keeps none."""
+    rows: Rows = kept_json(generation, what, options, compute)
+    return rows
+
+
+def kept_json(generation: Path | None, what: str, options: dict[str, Any], compute: Callable[[], Any],
+              code: tuple[str, ...] = ()) -> Any:
+    """:func:`kept_rows` for any JSON value; ``code`` names the package's further modules the
+    value depends on (each call returns a value of its own, parsed anew).
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> kept_json(folder, "page", {}, lambda: {"nodes": [1, 2]}, code=("layout.py",))
+    {'nodes': [1, 2]}
+    >>> kept_json(folder, "page", {}, lambda: {}, code=("layout.py",)), kept_json(folder, "page", {}, lambda: {})
+    ({'nodes': [1, 2]}, {})
+    """
     if generation is None:
         return compute()
-    path, key = _path(generation, what, options, ".json")
+    path, key = _path(generation, what, options, ".json", code)
     try:
         kept = json.loads(path.read_text(encoding="utf-8"))
         if kept.get("key") == key:
-            rows: Rows = kept["rows"]
-            return rows
+            return kept["value"]
     except (OSError, ValueError, KeyError, AttributeError):
         pass  # none kept yet, or damaged: made again
-    rows = compute()
-    _keep(path, json.dumps({"key": key, "rows": rows}, ensure_ascii=False).encode("utf-8"))
-    return rows
+    value = compute()
+    _keep(path, json.dumps({"key": key, "value": value}, ensure_ascii=False).encode("utf-8"))
+    return value
 
 
 def kept_graph(generation: Path | None, what: str, options: dict[str, Any],

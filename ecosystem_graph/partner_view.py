@@ -37,6 +37,7 @@ from markupsafe import Markup
 
 from . import analytics
 from .files import write_atomically
+from .kept import kept_graph, kept_json
 from .graph import (
     KnowledgeGraph,
     open_graph,  # noqa: F401  (doctests)
@@ -48,6 +49,8 @@ from .views import CSP, ViewError, inlinable, label_box, script_hash, script_jso
 __all__ = ["EDGE_LIMIT", "GROUP_ABOVE", "COLLAPSE_ABOVE", "MAX_GROUPS", "PartnerView", "TEXT_LIMIT", "partner_map_data",
            "render_partner_map", "select_partner_view", "write_partner_map"]
 
+#: The modules whose code makes a kept drawing (besides those of :mod:`.kept`).
+DRAWING_CODE = ("partner_map.py", "partner_view.py", "layout.py")
 #: From this many nodes on, the map is grouped into communities (each in its own region, named).
 GROUP_ABOVE = 300
 #: Above this many nodes the communities start collapsed, one node each, and expand on click.
@@ -81,12 +84,18 @@ class PartnerView:
     focus: str | None = None
     shown: set[str] | None = None
     preset: dict[str, Any] = field(default_factory=dict)
+    #: Where the drawing is kept (the store's generation folder) and the map options it depends on.
+    generation: Path | None = None
+    options: dict[str, Any] = field(default_factory=dict)
 
     def html(self, **options: Any) -> str:
         """The page (see :func:`render_partner_map`); a ``preset`` adds to the view's own."""
         preset = {**self.preset, **options.pop("preset", {})}
+        drawn = {name: options.pop(name) for name in ("grouped", "seed", "edge_limit") if name in options}
+        drawing = kept_json(self.generation, "partner-map-drawing", {**self.options, **drawn},
+                            lambda: partner_map_drawing(self.graph, **drawn), code=DRAWING_CODE)
         return render_partner_map(self.graph, self.title, self.subtitle, focus=self.focus, shown=self.shown,
-                                  preset=preset, **options)
+                                  preset=preset, drawing=drawing, **options)
 
     def write(self, out: str | Path, **options: Any) -> Path:
         """Write the page to ``out`` atomically; returns the path."""
@@ -109,24 +118,24 @@ def select_partner_view(kg: KnowledgeGraph, *, focus: str | None = None, depth: 
     >>> select_partner_view(kg, theme="IoT").preset
     {'theme': ['Internet of Things']}
     """
-    from .kept import kept_graph
     from .network import entity_graph
 
     options: dict[str, Any] = {"people": people, "theme_links": theme_links, "weighting": weighting,
                                "max_consortium": max_consortium}
     # kept per graph generation on persistent stores, as the entity graph is: the next view of the
     # same graph reads it back instead of deriving it again
-    M = kept_graph(kg.store.generation_folder(), "partner-map", options,
-                   lambda: partner_map(entity_graph(kg), **options))
+    generation = kg.store.generation_folder()
+    M = kept_graph(generation, "partner-map", options, lambda: partner_map(entity_graph(kg), **options))
+    kept = {"generation": generation, "options": options}
     if not (focus or theme):
-        return PartnerView(M, "Partner map")
+        return PartnerView(M, "Partner map", **kept)
     iri = str(kg.resolve("theme" if theme else "entity", theme or focus or "", "theme" if theme else "focus"))
     G = M if iri in M else entity_graph(kg)
     kind = G.nodes[iri].get("kind") if iri in G else None
     label = str(G.nodes[iri].get("label") or iri) if iri in G else iri
     facet = {"city": "city", "country": "country", "organization-type": "type", "theme": "theme"}.get(kind or "")
     if facet:
-        return PartnerView(M, f"Partner map: {label}", preset={facet: [label]})
+        return PartnerView(M, f"Partner map: {label}", preset={facet: [label]}, **kept)
     if iri not in M:
         raise ViewError(f"{focus!r} is a {kind or 'resource'}: the partner map draws organizations"
                         f"{' and people' if people else ' (and people with --people)'}; "
@@ -135,18 +144,21 @@ def select_partner_view(kg: KnowledgeGraph, *, focus: str | None = None, depth: 
     links = sum(1 for _ in M.subgraph(shown).edges())
     return PartnerView(M, f"Partners of {label}",
                        f"{len(shown) - 1:,} partners within {depth} link{'s' if depth != 1 else ''}, {links:,} links; "
-                       f"{len(M):,} on the whole map", focus=iri, shown=shown)
+                       f"{len(M):,} on the whole map", focus=iri, shown=shown, **kept)
 
 
 def partner_map_data(M: nx.Graph, *, focus: str | None = None, shown: set[str] | None = None,
                      pages: Mapping[str, str] | None = None, grouped: bool | None = None,
-                     collapsed: bool | None = None, seed: int = 7, edge_limit: int = EDGE_LIMIT) -> dict[str, Any]:
+                     collapsed: bool | None = None, seed: int = 7, edge_limit: int = EDGE_LIMIT,
+                     drawing: dict[str, Any] | None = None) -> dict[str, Any]:
     """The JSON the page draws (see the module's description).
 
     ``focus`` is selected when the page opens; ``shown`` limits what is drawn at first (an ego
     view; the page can expand from it). ``grouped`` and ``collapsed`` default to the size rules
     :data:`GROUP_ABOVE` and :data:`COLLAPSE_ABOVE`. Above ``edge_limit`` links, the page gets the
     backbone: the links that are among the strongest of either end (:func:`_backbone`).
+    ``drawing`` is :func:`partner_map_drawing`'s answer for the same graph and options, when it
+    was kept: the slow part (communities, layout, metrics, backbone) is then not made again.
 
     >>> M = nx.Graph()
     >>> M.add_node("a", label="A", kind="organization", city="Sofia", themes=["IoT"])
@@ -157,6 +169,27 @@ def partner_map_data(M: nx.Graph, *, focus: str | None = None, shown: set[str] |
     (['A', 'B'], ['Sofia'], [0, -1])
     >>> data["edges"]["r"], data["edges"]["from"], data["edges"]["to"]
     ([1], [20180730], [20180803])
+    """
+    payload = drawing if drawing is not None else partner_map_drawing(M, grouped=grouped, seed=seed,
+                                                                      edge_limit=edge_limit)
+    index = {node: i for i, node in enumerate(M)}
+    payload["focus"] = index.get(focus) if focus is not None else None
+    payload["shown"] = sorted(index[n] for n in shown) if shown is not None else None
+    payload["collapsed"] = bool(payload.get("groups")) and (len(M) > COLLAPSE_ABOVE if collapsed is None else collapsed)
+    if pages:
+        payload["nodes"]["p"] = {str(index[n]): page for n, page in pages.items() if n in index}
+    return payload
+
+
+def partner_map_drawing(M: nx.Graph, *, grouped: bool | None = None, seed: int = 7,
+                        edge_limit: int = EDGE_LIMIT) -> dict[str, Any]:
+    """The part of :func:`partner_map_data` that depends on the graph alone: nodes with their
+    places, facets and metrics, the links the page carries, the communities. It is what takes
+    time on a large map, and what a persistent store keeps per graph generation (JSON).
+
+    >>> drawing = partner_map_drawing(nx.Graph([("a", "b")]))
+    >>> sorted(drawing["nodes"]["m"]), drawing["allEdges"]
+    (['betweenness', 'degree'], 1)
     """
     nodes = list(M)
     index = {node: i for i, node in enumerate(nodes)}
@@ -192,15 +225,10 @@ def partner_map_data(M: nx.Graph, *, focus: str | None = None, shown: set[str] |
         },
         "edges": _edges(M, index, _backbone(M, index, edge_limit)),
         "allEdges": M.number_of_edges(),
-        "focus": index.get(focus) if focus is not None else None,
-        "shown": sorted(index[n] for n in shown) if shown is not None else None,
-        "collapsed": bool(groups) and (len(nodes) > COLLAPSE_ABOVE if collapsed is None else collapsed),
     }
     if len(nodes) <= TEXT_LIMIT:
         payload["nodes"]["d"] = {str(i): M.nodes[n]["description"][:600] for i, n in enumerate(nodes)
                                  if M.nodes[n].get("description")}
-    if pages:
-        payload["nodes"]["p"] = {str(index[n]): page for n, page in pages.items() if n in index}
     if groups:
         payload["nodes"]["g"] = _membership(groups, index, len(nodes))
         named = community_labels(M, groups)

@@ -81,3 +81,24 @@ def test_the_partner_map_is_kept_per_generation_and_options(store: str, data_cop
     assert len(calls) == 1 and sorted(again.edges()) == sorted(first.edges()) and again is not first
     assert select_partner_view(kg, people=True).graph.number_of_nodes() > len(first) and len(calls) == 2
     assert len(list(Path(store.split(":", 1)[1]).glob(f"gen-*/{ANALYTICS_DIR}/partner-map-*.pickle"))) == 2
+
+
+def test_the_partner_map_drawing_is_kept_and_every_view_of_it_draws_the_same(store: str, data_copy: Path,
+                                                                             monkeypatch) -> None:
+    from ecosystem_graph import partner_view
+    from ecosystem_graph.graph import open_graph
+    from ecosystem_graph.partner_view import select_partner_view
+
+    calls = []
+    real = partner_view.partner_map_drawing
+    monkeypatch.setattr(partner_view, "partner_map_drawing", lambda M, **options: calls.append(1) or real(M, **options))
+    kg = open_graph(data_copy, store=store, rebuild=False)
+    whole = select_partner_view(kg).html()
+    ego = select_partner_view(kg, focus="Cluster Sofia Knowledge City").html()
+    assert len(calls) == 1  # the ego view reads the whole map's drawing back
+    assert select_partner_view(kg).html() == whole and ego != whole
+    monkeypatch.setattr(partner_view, "partner_map_drawing", real)
+    fresh = partner_view.render_partner_map(select_partner_view(kg).graph, "Partner map")
+    assert fresh == whole  # kept or made anew, the page is the same
+    select_partner_view(kg).html(edge_limit=5)
+    assert len(list(Path(store.split(":", 1)[1]).glob(f"gen-*/{ANALYTICS_DIR}/partner-map-drawing-*.json"))) == 2
