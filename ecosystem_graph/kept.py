@@ -23,9 +23,11 @@ generations (the memory store) compute every time.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import pickle
+import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -60,14 +62,23 @@ def _code_digest(modules: tuple[str, ...]) -> str:
 
 def _path(generation: Path, what: str, options: dict[str, Any], suffix: str,
           code: tuple[str, ...] = ()) -> tuple[Path, str]:
-    """Where the answer to ``what`` with ``options`` is kept, and the key written beside it."""
-    key = json.dumps({"what": what, "options": options, "code": _code_digest(CODE + code)}, sort_keys=True)
-    return generation / ANALYTICS_DIR / f"{what}-{hashlib.sha256(key.encode()).hexdigest()[:24]}{suffix}", key
+    """Where the answer to ``what`` with ``options`` is kept, and the key written beside it. The
+    name starts with the code's digest, so that answers of other code versions can be found."""
+    digest = _code_digest(CODE + code)
+    key = json.dumps({"what": what, "options": options, "code": digest}, sort_keys=True)
+    name = f"{what}-{digest[:8]}-{hashlib.sha256(key.encode()).hexdigest()[:16]}{suffix}"
+    return generation / ANALYTICS_DIR / name, key
 
 
 def _keep(path: Path, content: bytes) -> None:
+    """Write ``path``, and remove the answers to the same question that other code versions kept
+    (a kept entity graph is ~60 MB on CORDIS: each upgrade would otherwise leave one more)."""
+    what, digest = path.name.rsplit("-", 2)[0], path.name.rsplit("-", 2)[1]
     try:
         write_atomically(path.parent, {path.name: content})
+        for other in path.parent.glob(f"{glob.escape(what)}-*{path.suffix}"):
+            if re.fullmatch(rf"{re.escape(what)}-(?!{digest})[0-9a-f]{{8}}-[0-9a-f]{{16}}", other.stem):
+                other.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only or full store keeps nothing; the answer is still right
 

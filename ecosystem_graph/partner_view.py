@@ -34,20 +34,22 @@ from typing import Any
 
 import networkx as nx
 from markupsafe import Markup
+from rdflib import URIRef
 
 from . import analytics
 from .files import write_atomically
-from .kept import kept_graph, kept_json
 from .graph import (
     KnowledgeGraph,
     open_graph,  # noqa: F401  (doctests)
 )
+from .kept import kept_graph, kept_json
+from .kinds import NODE_KINDS
 from .layout import grouped_layout, layout
 from .partner_map import REASONS, community_labels, ego_nodes, partner_map
 from .views import CSP, ViewError, inlinable, label_box, script_hash, script_json, template_environment
 
 __all__ = ["EDGE_LIMIT", "GROUP_ABOVE", "COLLAPSE_ABOVE", "MAX_GROUPS", "PartnerView", "TEXT_LIMIT", "partner_map_data",
-           "render_partner_map", "select_partner_view", "write_partner_map"]
+           "partner_map_drawing", "render_partner_map", "select_partner_view", "write_partner_map"]
 
 #: The modules whose code makes a kept drawing (besides those of :mod:`.kept`).
 DRAWING_CODE = ("partner_map.py", "partner_view.py", "layout.py")
@@ -91,7 +93,8 @@ class PartnerView:
     def html(self, **options: Any) -> str:
         """The page (see :func:`render_partner_map`); a ``preset`` adds to the view's own."""
         preset = {**self.preset, **options.pop("preset", {})}
-        drawn = {name: options.pop(name) for name in ("grouped", "seed", "edge_limit") if name in options}
+        drawn: dict[str, Any] = {name: options.pop(name) for name in ("grouped", "seed", "edge_limit")
+                                 if name in options}
         drawing = kept_json(self.generation, "partner-map-drawing", {**self.options, **drawn},
                             lambda: partner_map_drawing(self.graph, **drawn), code=DRAWING_CODE)
         return render_partner_map(self.graph, self.title, self.subtitle, focus=self.focus, shown=self.shown,
@@ -126,25 +129,37 @@ def select_partner_view(kg: KnowledgeGraph, *, focus: str | None = None, depth: 
     # same graph reads it back instead of deriving it again
     generation = kg.store.generation_folder()
     M = kept_graph(generation, "partner-map", options, lambda: partner_map(entity_graph(kg), **options))
-    kept = {"generation": generation, "options": options}
+    def view(title: str, subtitle: str = "", **shown: Any) -> PartnerView:
+        return PartnerView(M, title, subtitle, generation=generation, options=options, **shown)
+
     if not (focus or theme):
-        return PartnerView(M, "Partner map", **kept)
+        return view("Partner map")
     iri = str(kg.resolve("theme" if theme else "entity", theme or focus or "", "theme" if theme else "focus"))
-    G = M if iri in M else entity_graph(kg)
-    kind = G.nodes[iri].get("kind") if iri in G else None
-    label = str(G.nodes[iri].get("label") or iri) if iri in G else iri
+    kind, label = ((M.nodes[iri].get("kind"), str(M.nodes[iri].get("label") or iri)) if iri in M
+                   else _kind_and_label(kg, iri))
     facet = {"city": "city", "country": "country", "organization-type": "type", "theme": "theme"}.get(kind or "")
     if facet:
-        return PartnerView(M, f"Partner map: {label}", preset={facet: [label]}, **kept)
+        return view(f"Partner map: {label}", preset={facet: [label]})
     if iri not in M:
         raise ViewError(f"{focus!r} is a {kind or 'resource'}: the partner map draws organizations"
                         f"{' and people' if people else ' (and people with --people)'}; "
                         "use --mode entities to draw any entity")
     shown = ego_nodes(M, iri, depth)
     links = sum(1 for _ in M.subgraph(shown).edges())
-    return PartnerView(M, f"Partners of {label}",
-                       f"{len(shown) - 1:,} partners within {depth} link{'s' if depth != 1 else ''}, {links:,} links; "
-                       f"{len(M):,} on the whole map", focus=iri, shown=shown, **kept)
+    return view(f"Partners of {label}",
+                f"{len(shown) - 1:,} partners within {depth} link{'s' if depth != 1 else ''}, {links:,} links; "
+                f"{len(M):,} on the whole map", focus=iri, shown=shown)
+
+
+def _kind_and_label(kg: KnowledgeGraph, iri: str) -> tuple[str | None, str]:
+    """The kind and the label of an entity that is no node of the map (a city, a theme...), asked
+    of the store: reading the entity graph for them would cost a large graph's whole read."""
+    term = URIRef(iri).n3()
+    rows = list(kg.text_rows(f"SELECT ?class ?label WHERE {{ {term} a ?class "
+                             f"OPTIONAL {{ {term} rdfs:label ?label }} }}"))
+    classes = {row[0] for row in rows}
+    kind = next((k.name for k in NODE_KINDS if k.cls in classes), None)
+    return kind, next((str(row[1]) for row in rows if row[1]), iri)
 
 
 def partner_map_data(M: nx.Graph, *, focus: str | None = None, shown: set[str] | None = None,

@@ -102,3 +102,16 @@ def test_the_partner_map_drawing_is_kept_and_every_view_of_it_draws_the_same(sto
     assert fresh == whole  # kept or made anew, the page is the same
     select_partner_view(kg).html(edge_limit=5)
     assert len(list(Path(store.split(":", 1)[1]).glob(f"gen-*/{ANALYTICS_DIR}/partner-map-drawing-*.json"))) == 2
+
+
+def test_answers_of_other_code_versions_are_removed_when_a_new_one_is_kept(tmp_path: Path, monkeypatch) -> None:
+    from ecosystem_graph import kept
+
+    kept.kept_json(tmp_path, "partner-map", {}, lambda: 1)
+    kept.kept_json(tmp_path, "partner-map", {"people": True}, lambda: 2)
+    kept.kept_json(tmp_path, "partner-map-drawing", {}, lambda: 3)
+    monkeypatch.setattr(kept, "_code_digest", lambda modules: "0" * 16)  # another version of the code
+    kept.kept_json(tmp_path, "partner-map", {}, lambda: 4)
+    names = sorted(p.name.rsplit("-", 1)[0] for p in (tmp_path / kept.ANALYTICS_DIR).iterdir())
+    # both options' answers of the old code went; another question's answer stays
+    assert names[0] == "partner-map-00000000" and len(names) == 2 and names[1].startswith("partner-map-drawing-")
