@@ -189,14 +189,12 @@ def build(data_dir: str | Path, out_dir: str | Path = "build", formats: Sequence
 def validate(data_dir: str | Path, base_iri: str | None = None, shacl: str = "auto",
              progress: Progress | None = None) -> BuildResult:
     """Check ``data_dir`` as :func:`build` would, writing nothing (on the store path the graph goes
-    into a temporary store, removed afterwards). Raises as :func:`build` does.
+    into an in-memory Oxigraph store). Raises as :func:`build` does.
 
     >>> result = validate(Path(__file__).resolve().parents[1] / "data")
     >>> result.records > 50, result.files
     (True, [])
     """
-    from .stores.oxigraph import OxigraphStore
-
     _check_modes((), shacl)
     started = time.monotonic()
     with _records_kept_out_of_gc():
@@ -204,8 +202,7 @@ def validate(data_dir: str | Path, base_iri: str | None = None, shacl: str = "au
         if not _takes_store_path(loaded, shacl):
             compiled = _compile(loaded)
             return BuildResult(Path(), [], len(compiled.merged), loaded.size, compiled=compiled)
-        with tempfile.TemporaryDirectory(prefix="ecosystem-graph-validate-") as scratch:
-            stored = _build_store(loaded, OxigraphStore(scratch), shacl, progress, 40, started)
+        stored = _validate_in_memory(loaded, shacl, progress, started)
     if progress:
         progress.close()
     return BuildResult(Path(), [], stored.triples, loaded.size, stored=stored)
@@ -415,11 +412,45 @@ def _records_kept_out_of_gc() -> Iterator[None]:
 def _build_store(loaded: _Loaded, target: PersistentStore, shacl: str, progress: Progress | None,
                  sample_per_target: int, started: float, spool: IO[bytes] | None = None) -> StoreBuildResult:
     """:func:`build_store` on records read already; the data's N-Triples also go to ``spool``."""
+    chunks, check = _stream_and_check(loaded, shacl, progress, sample_per_target, spool)
+    data = loaded.data_dir
+    manifest = {"data_dir": str(data.resolve()), "base_iri": loaded.base_iri,
+                "inputs": fingerprint(data) if data.is_dir() else {}, "records": loaded.size}
+    generation = target.replace(chunks, manifest, check=check)
+    if progress:
+        progress.phase("answering the kept queries")
+    _keep_answers(target, loaded)
+    written = target.manifest() or {}
+    return StoreBuildResult(target.spec, generation, int(written.get("triples", 0)), loaded.size, written,
+                            time.monotonic() - started)
+
+
+def _validate_in_memory(loaded: _Loaded, shacl: str, progress: Progress | None, started: float) -> StoreBuildResult:
+    """The checks of :func:`_build_store` on an in-memory Oxigraph store, kept nowhere: loading
+    it took 4.0 s against 9.4 s into an on-disk store (CORDIS, 1.6 million triples, one run each)."""
+    import pyoxigraph as ox
+
+    from .stores.oxigraph import OxigraphStore
+    from .stores.oxigraph.bulk import PipeFeeder
+
+    chunks, check = _stream_and_check(loaded, shacl, progress, 40)
+    native = ox.Store()
+    feeder = PipeFeeder(chunks)
+    try:
+        native.bulk_load(path=feeder.start(), format=ox.RdfFormat.N_TRIPLES)
+    finally:
+        feeder.finish()  # raises what stopped the chunks (a record the triples could not be made of)
+    report = check(OxigraphStore(native=native))
+    return StoreBuildResult("memory", "", len(native), loaded.size, report, time.monotonic() - started)
+
+
+def _stream_and_check(loaded: _Loaded, shacl: str, progress: Progress | None, sample_per_target: int,
+                      spool: IO[bytes] | None = None) -> tuple[Iterator[bytes], Callable[[Any], dict[str, Any]]]:
+    """The graph's N-Triples, as chunks (also written to ``spool``), and the check of the graph
+    they make once loaded: every shape, or the sampled one with the graph-wide rules."""
     from .sampled_shapes import TargetCollector, check_sampled
 
-    data, ontology, records, base, total = (loaded.data_dir, loaded.ontology, loaded.records, loaded.base_iri,
-                                            loaded.size)
-    inputs = fingerprint(data) if data.is_dir() else {}
+    ontology, records, base, total = loaded.ontology, loaded.records, loaded.base_iri, loaded.size
     shapes = shapes_graph()
     gc.freeze()  # what is alive now lives until the build ends (see _records_kept_out_of_gc)
     # The sampled check's target nodes, noted as the triples go out rather than queried back.
@@ -451,14 +482,7 @@ def _build_store(loaded: _Loaded, target: PersistentStore, shacl: str, progress:
             progress.phase("making it current")
         return report
 
-    manifest = {"data_dir": str(data.resolve()), "base_iri": base, "inputs": inputs, "records": total}
-    generation = target.replace(chunks(), manifest, check=check)
-    if progress:
-        progress.phase("answering the kept queries")
-    _keep_answers(target, loaded)
-    written = target.manifest() or {}
-    return StoreBuildResult(target.spec, generation, int(written.get("triples", 0)), total, written,
-                            time.monotonic() - started)
+    return chunks(), check
 
 
 def _keep_answers(store: PersistentStore, loaded: _Loaded) -> None:
