@@ -147,6 +147,9 @@ def test_view_draws_the_partner_map_by_default_and_entities_on_request(tmp_path)
     result = run("view", "--data", str(ROOT / "data"), "--build-dir", str(tmp_path / "b"), "--out", str(tmp_path / "m.html"))
     assert result.exit_code == 0, result.output
     assert "11 organizations, 10 links; partner map" in result.output
+    result = run("view", "--data", str(ROOT / "data"), "--build-dir", str(tmp_path / "b"), "--focus",
+                 "Cluster Sofia Knowledge City", "--out", str(tmp_path / "ego.html"))
+    assert "(9 organizations, 8 links; partner map)" in result.output  # the ego view's own counts
     assert payload((tmp_path / "m.html").read_text(encoding="utf-8"))["nodes"]["l"]
     result = run("view", "--data", str(ROOT / "data"), "--build-dir", str(tmp_path / "b"), "--mode", "entities",
                  "--out", str(tmp_path / "e.html"))

@@ -97,10 +97,12 @@ def _partner_view(kg: KnowledgeGraph, out: Path, focus: str | None, depth: int, 
     if title:
         selected.title = title
     selected.write(out, collapsed=collapsed, preset={"tab": "map"} if geographic else {})
-    kinds = Counter(kind for _, kind in M.nodes(data="kind"))
+    # An ego view counts what it opens on (the page can expand from there); the whole map, all of it.
+    drawn = M.subgraph(selected.shown) if selected.shown is not None else M
+    kinds = Counter(kind for _, kind in drawn.nodes(data="kind"))
     people_text = f", {kinds['person']:,} people" if kinds["person"] else ""
     click.echo(f"wrote {out}: {selected.title} ({kinds['organization']:,} organizations{people_text}, "
-               f"{M.number_of_edges():,} links; partner map)", err=True)
+               f"{drawn.number_of_edges():,} links; partner map)", err=True)
 
 
 @click.command()
