@@ -62,6 +62,8 @@ class ResourcePages:
         # Labels known already (the entity graph's) or looked up once: properties recur on every page.
         self._known: dict[Any, str | None] = {URIRef(iri): label for iri, label in (labels or {}).items()}
         self._paths: dict[str, str] | None = None
+        # What prefetch() asked for a batch of pages: IRI -> (its triples, what refers to it).
+        self._fetched: dict[str, tuple[list[tuple[Any, Any]], list[tuple[Any, Any]]]] = {}
 
     def minted(self) -> list[str]:
         """Every subject under the base IRI that is not an entity: the IRIs these pages are for."""
@@ -89,18 +91,48 @@ class ResourcePages:
         """The page of ``iri``, entity or not, relative to the site's root; ``None`` for IRIs elsewhere."""
         return self.entity_paths.get(iri) or self.paths().get(iri)
 
+    def prefetch(self, iris: Iterable[str]) -> None:
+        """Ask the store about the pages of ``iris`` at once, for :meth:`context` to use: two
+        queries a batch instead of two a page (the site writes 127,000 such pages on CORDIS).
+
+        >>> pages = ResourcePages(open_graph(), {})
+        >>> some = pages.minted()[:50]
+        >>> alone = [pages.context(iri) for iri in some]
+        >>> pages.prefetch(some)
+        >>> [pages.context(iri) for iri in some] == alone
+        True
+        """
+        values = " ".join(URIRef(iri).n3() for iri in iris)
+        if not values:
+            return
+        fetched: dict[str, tuple[list[tuple[Any, Any]], list[tuple[Any, Any]]]] = {}
+        for s, p, o in select_rows(self.kg.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}")):
+            fetched.setdefault(str(s), ([], []))[0].append((p, o))
+        for o, s, p in select_rows(self.kg.query(f"SELECT ?o ?s ?p WHERE {{ VALUES ?o {{ {values} }} ?s ?p ?o }}")):
+            if str(o) in fetched:
+                fetched[str(o)][1].append((s, p))
+        self._fetched = fetched
+
     def context(self, iri: str) -> dict[str, Any] | None:
         """What the page of ``iri`` shows (for ``site_resource.html``), or ``None`` when the graph
         says nothing about it."""
         node = URIRef(iri)
-        about = [(p, o) for p, o in select_rows(self.kg.query(f"SELECT ?p ?o WHERE {{ {node.n3()} ?p ?o }}"))]
+        if iri in self._fetched:
+            about, referrers = self._fetched.pop(iri)
+            referrers.sort(key=lambda pair: (pair[1], pair[0]))  # as ORDER BY ?p ?s
+            total = len(referrers)
+            del referrers[REFERRERS_SHOWN + 1:]
+        else:
+            about = [(p, o) for p, o in select_rows(self.kg.query(f"SELECT ?p ?o WHERE {{ {node.n3()} ?p ?o }}"))]
+            if not about:
+                return None
+            referrers = [(s, p) for s, p in select_rows(self.kg.query(
+                f"SELECT ?s ?p WHERE {{ ?s ?p {node.n3()} }} ORDER BY ?p ?s LIMIT {REFERRERS_SHOWN + 1}"))]
+            total = len(referrers)
+            if total > REFERRERS_SHOWN:
+                total = self._count(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p {node.n3()} }}")
         if not about:
             return None
-        referrers = list(select_rows(self.kg.query(
-            f"SELECT ?s ?p WHERE {{ ?s ?p {node.n3()} }} ORDER BY ?p ?s LIMIT {REFERRERS_SHOWN + 1}")))
-        total = len(referrers)
-        if total > REFERRERS_SHOWN:
-            total = self._count(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p {node.n3()} }}")
         labels = self._labels({node, *(t for pair in about for t in pair), *(t for pair in referrers for t in pair)})
         types = [o for p, o in about if p == RDF.type]
         summary = self._summary(node, dict(about), set(types), labels)

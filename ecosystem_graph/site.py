@@ -80,6 +80,8 @@ SVG_MAX_NODES = 60
 #: The site's interactive view of the whole ecosystem draws at most this many entities, the most
 #: central: drawing all 52,720 of CORDIS took 1.7 GB more than writing every page.
 WHOLE_VIEW_NODES = 5_000
+#: Pages of non-entity IRIs asked of the store together (see ResourcePages.prefetch).
+RESOURCE_BATCH = 1_000
 
 _KIND_ORDER = list(KIND_STYLES)
 _SKOS_BROADER = "http://www.w3.org/2004/02/skos/core#broader"
@@ -201,8 +203,12 @@ class Site:
         """Every page of the site as (path relative to the site's root, HTML)."""
         for node, path in self.paths.items():
             yield path, self.entity_page(node)
-        for path, iri in self.resources_by_path.items():
-            yield path, self.resource_page(iri) or ""
+        resources = list(self.resources_by_path.items())
+        for start in range(0, len(resources), RESOURCE_BATCH):
+            batch = resources[start:start + RESOURCE_BATCH]
+            self.resources.prefetch(iri for _, iri in batch)
+            for path, iri in batch:
+                yield path, self.resource_page(iri) or ""
         for kind in self.kinds:
             yield f"{kind}/index.html", self.kind_page(kind)
         for name in ("sources.html", "search.html", "view.html", "index.html"):
