@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 _SERVING = re.compile(r"serving \S+ at (http://127\.0\.0\.1:\d+)/")
 
@@ -134,3 +135,15 @@ def count_rows(url: str, query: str) -> int:
     status, _, body = ask(url, query)
     assert status == 200, body
     return len(json.loads(body)["results"]["bindings"])
+
+
+def watched(page: Any) -> tuple[list[str], list[str]]:
+    """The addresses a Playwright ``page`` requests and the problems it reports (console errors,
+    uncaught errors, dialogs, which are dismissed), each list filled as they come."""
+    requests: list[str] = []
+    problems: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    return requests, problems

@@ -29,7 +29,7 @@ import rdflib
 from rdflib import Graph
 
 from hostile import HOSTILE_DESCRIPTION, HOSTILE_ORG, HOSTILE_THEME, make_hostile
-from serving import Listener, Served, ask, call, count_rows, get_page, running_server
+from serving import Listener, Served, ask, call, count_rows, get_page, running_server, watched
 
 ROOT = Path(__file__).resolve().parents[1]
 TIME_LIMIT = 2.0
@@ -411,12 +411,7 @@ def test_the_editor_shows_hostile_labels_as_text_completes_offline_and_runs_noth
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
-            requests: list[str] = []
-            problems: list[str] = []
-            page.on("request", lambda request: requests.append(request.url))
-            page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-            page.on("pageerror", lambda error: problems.append(str(error)))
-            page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+            requests, problems = watched(page)
             assert get_page(f"{server.url}/id/index.html")[0] == 200  # the pages are prepared
             page.goto(f"{server.url}/query")
             page.wait_for_selector(".yasqe .CodeMirror", state="attached")

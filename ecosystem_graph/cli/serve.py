@@ -39,10 +39,18 @@ __all__ = ["serve"]
               help="Connections open at once; past it the oldest one still sending no request is closed.")
 @click.option("--header-timeout", type=click.FloatRange(0.5, 600), default=10.0, show_default=True,
               help="Seconds a request's line and headers may take to arrive (its body: three times that).")
+@click.option("--review", "review", multiple=True, metavar="DRAFT_OR_DIR",
+              type=click.Path(exists=True, path_type=Path),
+              help="Offer the review page at /review for this draft, or the *.draft.yaml files of this folder "
+                   "(repeatable); its decisions and accepts write the drafts and the --data folder.")
 def serve(data_dir: Path | None, build_dir: Path, store: str | None, host: str, port: int, workers: int,
           time_limit: float, max_rows: int, max_request_size: int, update_token: str | None,
-          allowed_host: tuple[str, ...], max_connections: int, header_timeout: float) -> None:
-    """Serve the graph: SPARQL 1.1 Protocol at /sparql, entity pages at /id/..., named queries at /queries."""
+          allowed_host: tuple[str, ...], max_connections: int, header_timeout: float,
+          review: tuple[Path, ...]) -> None:
+    """Serve the graph: SPARQL 1.1 Protocol at /sparql, entity pages at /id/..., named queries at /queries.
+
+    With --review, also the review page of drafts of 'extract' at /review (see docs/server.md).
+    """
     import uvicorn
 
     from ..server import ServerConfig, create_app
@@ -50,14 +58,17 @@ def serve(data_dir: Path | None, build_dir: Path, store: str | None, host: str, 
     from ..server.headers import allowed_hosts
     from ..server.workers import GraphSource
 
+    if review:
+        _check_review(data_dir or Path("data"), host, allowed_host, update_token)
     kg = load_graph(data_dir, build_dir, store)  # builds when stale, so the workers only open it
     if update_token and kg.store.persistent:
         raise EcosystemGraphError(f"--update-token needs an in-memory store; {kg.store.spec} is written by "
                                   "'ecosystem-graph build' only")
     listener = _listen(host, port)
-    source = GraphSource(data_dir, build_dir, kg.store.spec, _named_graphs(kg))
     hosts = allowed_hosts(host, allowed_host)
-    config = ServerConfig(source, workers, time_limit, max_rows, max_request_size, update_token, hosts)
+    source = GraphSource(data_dir, build_dir, kg.store.spec, _named_graphs(kg))
+    config = ServerConfig(source, workers, time_limit, max_rows, max_request_size, update_token, hosts,
+                          review, data_dir or Path("data"))
     app = create_app(config, kg)
     pool = app.state.server.pool
     pool.start()
@@ -81,6 +92,27 @@ def serve(data_dir: Path | None, build_dir: Path, store: str | None, host: str, 
                                       access_log=False, timeout_graceful_shutdown=2)).run(sockets=[listener])
     finally:
         pool.stop()
+
+
+def _check_review(data: Path, host: str, allowed_host: tuple[str, ...], update_token: str | None) -> None:
+    """Refuse a review page that could not be kept to its owner: without a data folder to merge into
+    (never the seed data an installed package carries), answering any Host name (a DNS-rebinding
+    page could read its form token), or reachable from other machines without the update token."""
+    from ..server.headers import allowed_hosts
+
+    if not data.is_dir():
+        raise click.UsageError(f"--review: {data} is not a folder: give --data DIR, the data folder drafts are "
+                               "accepted into")
+    try:
+        hosts = allowed_hosts(host, allowed_host)
+    except ValueError:
+        return  # not an address: _listen says so
+    if hosts == ("*",):
+        raise click.UsageError("--review: name the Host names this server answers with --allowed-host NAME (a "
+                               "server answering any name lets pages of other sites reach the review page)")
+    if not ipaddress.ip_address(host).is_loopback and not update_token:
+        raise click.UsageError(f"--review on {host}, which other machines reach, needs --update-token: "
+                               "review decisions and accepts then need it")
 
 
 def _raise_file_limit() -> int:

@@ -8,9 +8,10 @@
 - :mod:`.workers`: the worker processes that run queries, are killed past the time limit, and
   keep one worker free of long queries;
 - :mod:`.connections`: bounds on connections and on the time a request may take to arrive;
-- :mod:`.headers`: the ``Host`` names answered, and the headers every response carries;
+- :mod:`.headers`: the ``Host`` names answered, the headers every response carries, and CORS;
 - :mod:`.formats`: content negotiation and result serialization;
-- :mod:`.description`: the SPARQL 1.1 Service Description.
+- :mod:`.description`: the SPARQL 1.1 Service Description;
+- :mod:`.review`: the review page of ``serve --review`` (drafts of ``extract`` decided in a browser).
 """
 
 from .app import ServerConfig, create_app

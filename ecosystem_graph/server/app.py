@@ -11,6 +11,7 @@ Routes:
 - ``/queries``: the named queries with a form for their parameters; ``/queries/NAME``: a result.
 - ``/query``: the SPARQL editor, YASGUI (vendored in the package and served from here: the page loads
   nothing else, and completes prefixes, classes and properties from the project's own vocabulary).
+- ``/review``: with ``serve --review`` only, the review page of drafts of ``extract`` (see :mod:`.review`).
 - ``/``: a page linking all of these.
 """
 
@@ -30,7 +31,6 @@ from urllib.parse import parse_qs, urlencode
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -42,7 +42,7 @@ from ..ontology import vocabulary_terms
 from ..queries import iri_term
 from ..resource_pages import RDF_FORMS
 from .formats import GRAPH_TYPES, best_match, negotiate
-from .headers import SecurityHeaders
+from .headers import PublicCors, SecurityHeaders
 from .workers import GraphSource, Job, Reply, WorkerPool
 
 #: Pages of the server run only its own script files, and talk only to it (the page's meta element).
@@ -51,8 +51,9 @@ PAGE_CSP = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src data:
 #: The same as a header, which may also forbid framing (a meta element may not).
 SERVER_CSP = PAGE_CSP + "; frame-ancestors 'none'"
 _PACKAGE = Path(__file__).resolve().parent.parent
-#: The files under /static/: the editor's script and the vendored YASGUI (see vendor/build.sh).
+#: The files under /static/: the editor's and the review page's scripts and the vendored YASGUI (see vendor/build.sh).
 _STATIC_FILES = {"editor.js": (_PACKAGE / "templates" / "editor.js", "text/javascript; charset=utf-8"),
+                 "review.js": (_PACKAGE / "templates" / "review.js", "text/javascript; charset=utf-8"),
                  "yasgui.min.js": (_PACKAGE / "assets" / "yasgui.min.js", "text/javascript; charset=utf-8"),
                  "yasgui.min.css": (_PACKAGE / "assets" / "yasgui.min.css", "text/css; charset=utf-8"),
                  "yasgui.LICENSES.txt": (_PACKAGE / "assets" / "yasgui.LICENSES.txt", "text/plain; charset=utf-8")}
@@ -69,6 +70,8 @@ class ServerConfig:
     max_request_bytes: int = 1 << 20
     update_token: str | None = None
     allowed_hosts: tuple[str, ...] = ("*",)  # the Host names answered (see headers.allowed_hosts)
+    review: tuple[Path, ...] = ()  # drafts and folders of drafts for the review page (none: no page)
+    review_data: Path = Path("data")  # the data folder the review page accepts drafts into
 
 
 class Server:
@@ -89,6 +92,9 @@ def create_app(config: ServerConfig, kg: KnowledgeGraph) -> Starlette:
     >>> app = create_app(ServerConfig(GraphSource(None, Path("build"), None)), open_graph())
     >>> [route.path for route in app.routes]
     ['/', '/sparql', '/id/{path:path}', '/queries', '/queries/{name}', '/query', '/static/{name}']
+    >>> app = create_app(ServerConfig(GraphSource(None, Path("build"), None), review=(Path("drafts"),)), open_graph())
+    >>> [route.path for route in app.routes if route.path.startswith("/review")]
+    ['/review', '/review/unlock', '/review/{name}', '/review/{name}/decide', '/review/{name}/accept']
     """
     server = Server(config, kg)
 
@@ -107,9 +113,12 @@ def create_app(config: ServerConfig, kg: KnowledgeGraph) -> Starlette:
         Route("/query", partial(_editor, server)),
         Route("/static/{name}", _static_file),
     ]
+    if config.review:
+        from .review import review_routes
+
+        routes += review_routes(config)
     middleware = [Middleware(SecurityHeaders, hosts=config.allowed_hosts),
-                  Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                             allow_headers=["Accept", "Content-Type"], max_age=3600)]
+                  Middleware(PublicCors, private="/review")]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={404: _not_found, 405: _not_found})
     app.state.server = server

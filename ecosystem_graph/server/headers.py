@@ -1,10 +1,12 @@
-"""What every response carries, and which ``Host`` names a request may give.
+"""What every response carries, which ``Host`` names a request may give, and who may read the answers.
 
 A pure ASGI middleware (no per-request objects beyond a header list): it answers 400 to a request
 whose ``Host`` is not one the server was started for (so a page can never be fetched through a
 DNS-rebinding name, and the Service Description never echoes a stranger's host name), and adds
 ``X-Content-Type-Options: nosniff`` to every response and a ``Content-Security-Policy`` forbidding
-framing to every HTML response that lacks a policy of its own.
+framing to every HTML response that lacks a policy of its own. :class:`PublicCors` lets pages of any
+site read the answers (CORS), except under a private path (the review page, whose form token a
+page of another site must never read).
 
 >>> allowed_hosts("127.0.0.1")
 ('127.0.0.1', 'localhost')
@@ -18,9 +20,10 @@ import ipaddress
 from collections.abc import Sequence
 
 from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["SecurityHeaders", "allowed_hosts"]
+__all__ = ["PublicCors", "SecurityHeaders", "allowed_hosts"]
 
 #: The policy an HTML response without its own gets: nothing may frame it.
 NO_FRAMING = "frame-ancestors 'none'"
@@ -91,3 +94,36 @@ async def _refuse_host(host: str, allowed: list[str], send: Send) -> None:
         (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
         (b"x-content-type-options", b"nosniff")]})
     await send({"type": "http.response.body", "body": body})
+
+
+class PublicCors:
+    """Let pages of any site read the answers (CORS: ``GET`` and ``POST`` with the ``Accept`` and
+    ``Content-Type`` headers, no credentials), except under ``private``, which answers without any
+    ``Access-Control-*`` header: a browser then lets no page of another origin read it.
+
+    >>> import asyncio
+    >>> async def hello(scope: Scope, receive: Receive, send: Send) -> None:
+    ...     await send({"type": "http.response.start", "status": 200, "headers": []})
+    ...     await send({"type": "http.response.body", "body": b"hi"})
+    >>> def readable_from_elsewhere(path: str) -> bytes | None:
+    ...     sent: list[Message] = []
+    ...     async def receive() -> Message:
+    ...         return {"type": "http.request", "body": b""}
+    ...     async def send(message: Message) -> None:
+    ...         sent.append(message)
+    ...     scope = {"type": "http", "method": "GET", "path": path, "headers": [(b"origin", b"https://b.example")]}
+    ...     asyncio.run(PublicCors(hello)(scope, receive, send))
+    ...     return dict(sent[0]["headers"]).get(b"access-control-allow-origin")
+    >>> [readable_from_elsewhere(path) for path in ("/sparql", "/review", "/review/a", "/reviewer")]
+    [b'*', None, None, b'*']
+    """
+
+    def __init__(self, app: ASGIApp, private: str = "/review") -> None:
+        self.app, self.private = app, private.rstrip("/")
+        self.cors = CORSMiddleware(app, allow_origins=["*"], allow_methods=["GET", "POST"],
+                                   allow_headers=["Accept", "Content-Type"], max_age=3600)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        inside = path == self.private or path.startswith(self.private + "/")
+        await (self.app if inside else self.cors)(scope, receive, send)
