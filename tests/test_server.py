@@ -431,7 +431,7 @@ def test_the_editor_shows_hostile_labels_as_text_completes_offline_and_runs_noth
             # Completion comes from the ontology, and the prefix it needs is declared on the way.
             yasqe(page, "y.setValue('SELECT * WHERE {\\n  ?m a '); y.focus(); y.setCursor(1, 7)")
             page.keyboard.type("eco:Mee", delay=40)
-            page.wait_for_selector(".CodeMirror-hints li", timeout=5_000)
+            page.wait_for_selector(".CodeMirror-hints li", timeout=15_000)
             assert page.locator(".CodeMirror-hints li").all_inner_texts() == ["eco:Meeting"]
             page.keyboard.press("Enter")
             assert yasqe(page).startswith("PREFIX eco: <https://w3id.org/ecosystem-graph/ontology#>")
@@ -464,10 +464,11 @@ def test_the_editor_shows_hostile_labels_as_text_completes_offline_and_runs_noth
             # Chromium reports the handlers it meets there as blocked by the page's policy (none runs).
             blocked = "Executing inline event handler violates the following Content Security Policy"
             complaints = [problem for problem in problems if not problem.startswith(blocked)]
-            assert len(complaints) == 2 and len(problems) > 2  # the hostile labels were met, and blocked
+            assert len(complaints) == 2 and len(problems) > 2, problems  # hostile labels met, and blocked
             # The others: the malformed query's 400, which the page shows, and YASGUI's log of it.
-            assert complaints[0] == "Failed to load resource: the server responded with a status of 400 (Bad Request)"
-            assert complaints[1].startswith("malformed query at line 1")
+            assert complaints[0] == "Failed to load resource: the server responded with a status of 400 (Bad Request)", \
+                problems
+            assert complaints[1].startswith("malformed query at line 1"), problems
             assert all(url.startswith(server.url) for url in requests), requests
         finally:
             browser.close()
