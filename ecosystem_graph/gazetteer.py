@@ -42,6 +42,7 @@ __all__ = [
     "find_city",
     "find_country",
     "fold",
+    "country_regions",
     "geocode_report",
     "place_id",
 ]
@@ -319,6 +320,17 @@ def _country_info() -> dict[str, dict[str, Any]]:
         if code and (code not in found or (info.get("latlng") and not found[code].get("latlng"))):
             found[code] = {"name": name, **info}
     return found
+
+
+def country_regions() -> dict[str, list[str]]:
+    """The first-level regions (provinces, states, regions) of each country, by ISO alpha-2, as
+    countryinfo names them.
+
+    >>> "Emilia-Romagna" in country_regions()["IT"]
+    True
+    """
+    return {code: [region for region in info.get("provinces", []) if isinstance(region, str)]
+            for code, info in _country_info().items()}
 
 
 def find_country(text: str) -> CountryMatch | None:

@@ -304,6 +304,106 @@ def test_a_connector_rule_that_is_not_a_list_is_a_clear_error(tmp_path: Path) ->
     assert code == 1 and "expected the values of 'cue_connectors' to be lists" in err
 
 
+# -- failure classes of real published articles (issue 18); the sentences are made up -------------
+
+
+def _people(text: str, known: Known, fmt: str = "text") -> list[str]:
+    return [p.label for p in extract_text(text, known, fmt).people]
+
+
+def _places(text: str, known: Known) -> list[str]:
+    return [p.label for p in extract_text(text, known).places if p.mentioned]
+
+
+def test_a_hard_line_break_inside_a_sentence_does_not_end_it_but_a_paragraph_per_line_does(empty: Known) -> None:
+    wrapped = "The cluster joined the “Northern Robotics\nTransfer Summit” with Veltrona Systems and\nOrvik Labs AB."
+    assert {"Veltrona Systems", "Orvik Labs AB"} <= set(_orgs(wrapped, empty))
+    lines = "J. Marsh, CEO of Quillon Ltd; director of Norvanta - Lisbon\nUnder the motto of the day, guests came."
+    assert "Lisbon" in _places(lines, empty)
+
+
+@pytest.mark.parametrize("text, kind, label", [
+    ("The Veltrona Strategic Cluster Partnership met in Porto.", "projects", "Veltrona Strategic Cluster Partnership"),
+    ("The trip was funded by the Orvik programme of the region.", "initiatives", "Orvik"),
+    ("The Quillon Cluster Excellence Label was awarded in Lyon.", "initiatives", "Quillon Cluster Excellence Label"),
+    ("Six clusters signed a Memorandum of Cluster Cooperation for Moldova.", "initiatives",
+     "Memorandum of Cluster Cooperation for Moldova"),
+    ("The Nordic Cluster Matchmaking Event hosts 120 meetings.", "events", "Nordic Cluster Matchmaking Event"),
+    ("Il progetto Visioni Nuove coinvolge le imprese di Bari.", "projects", "Visioni Nuove"),
+    ("El Congreso Andino de Cluster reunió a 300 delegados.", "events", "Congreso Andino de Cluster"),
+])
+def test_projects_programmes_labels_documents_and_events_are_not_organizations(
+        empty: Known, text: str, kind: str, label: str) -> None:
+    found = extract_text(text, empty)
+    assert label in [e.label for e in getattr(found, kind)]
+    assert label not in [o.label for o in found.organizations]
+
+
+@pytest.mark.parametrize("text", [
+    "Delegates came from European Regions, such as Vorarlberg, Lapland and Moravia.",
+    "The visitors toured Bavaria and Styria before returning to Latin America.",
+    "Cluster managers of the Lund Metropolitan Region travelled to the Balkans.",
+    "Members of the ANDEX region and ANDEX countries joined.",
+])
+def test_regions_and_wider_areas_are_neither_organizations_nor_places(empty: Known, text: str) -> None:
+    assert _orgs(text, empty) == [] and _places(text, empty) in ([], ["Lund"])
+
+
+def test_a_region_named_as_an_institution_is_an_organization(empty: Known) -> None:
+    assert _orgs("The fund was proposed by the Moravia Region to local firms.", empty) == ["Moravia Region"]
+
+
+@pytest.mark.parametrize("text", [
+    "Six National Cluster Association representatives signed the text.",
+    "The event helps European SMEs to grow, as National Agencies said.",
+    "Visitors saw which companies make up the Catalan Cluster.",
+    "They compared the Food Processing clusters of three countries.",
+    "In 2021, 13 leading Latvian Clusters met.",
+])
+def test_kinds_of_organizations_are_not_names(empty: Known, text: str) -> None:
+    assert _orgs(text, empty) == []
+
+
+@pytest.mark.parametrize("text, people", [
+    ("Submitted by Marta Kovalenko on 3 May 2021\nThe cluster met partners.", ["Marta Kovalenko"]),
+    ("verfasst von Jonas Brecht\nDie Delegation besuchte Linz.", ["Jonas Brecht"]),
+    ("Guests: J. Marlow, president of Quillon; A. Ruiz de Vega, CEO of Norvanta.", ["J. Marlow", "A. Ruiz de Vega"]),
+    ("Karl-Heinz Lembeck-Osterwald, a representative of the Orvik Cluster, spoke.", ["Karl-Heinz Lembeck-Osterwald"]),
+    ("Il presidente della Provincia di Orvieto, Marco Belfiore, ha aperto i lavori.", ["Marco Belfiore"]),
+    ("Fue recibida por la viceconsejera de Industria, Energía y Empleo del Gobierno Andino, Lucía Arrieta.",
+     ["Lucía Arrieta"]),
+])
+def test_people_of_bylines_initials_hyphens_and_romance_roles(empty: Known, text: str, people: list[str]) -> None:
+    assert _people(text, empty) == people
+
+
+@pytest.mark.parametrize("text", [
+    "The Director General of the agency opened the day.",
+    "Dr Ana Pérez, Project Manager Internationalisation, spoke.",
+    "The General Assembly took place in Lyon.",
+])
+def test_roles_and_events_shaped_like_names_are_not_people(empty: Known, text: str) -> None:
+    assert all(w not in " ".join(_people(text, empty)) for w in ("Director", "Manager", "Assembly"))
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Clusters from Suiza and Finlandia took part.", "Switzerland"),
+    ("The clusters aim at the Chinese and the US markets.", "United States"),
+    ("Partners came from Northern Ireland and Wales.", "United Kingdom"),
+])
+def test_countries_in_other_languages_and_their_short_forms(empty: Known, text: str, place: str) -> None:
+    assert place in _places(text, empty)
+
+
+def test_a_name_cut_by_the_end_of_the_excerpt_is_left_out(empty: Known) -> None:
+    assert _places("The companies are located in Chi", empty) == []
+
+
+def test_a_german_noun_alone_is_no_name(empty: Known) -> None:
+    text = "Im Fokus standen die Themen Holzbau sowie Mobilität und Leichtbau bei der Tagung in Stuttgart."
+    assert _orgs(text, empty) == []
+
+
 # -- dates -------------------------------------------------------------------------------------
 
 

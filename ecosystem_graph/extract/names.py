@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .. import geo
-from .known import Known, Place, gazetteer_place
+from .known import Known, Place, gazetteer_place, is_region
 from .model import Entity, Mention
 from .rules import Rules
 from .text import Sentence
@@ -67,23 +67,46 @@ class _Chunk:
         return self.sentence.text[self.start - self.sentence.start:self.end - self.sentence.start]
 
 
+def article_language(text: str, rules: Rules) -> str | None:
+    """The language of ``text`` whose commonest words (``language_words``) it uses most.
+
+    >>> from ecosystem_graph.extract.rules import load_rules
+    >>> article_language("La delegación visitó el parque y los centros de la región.", load_rules())
+    'es'
+    """
+    counts = Counter(word for word in re.findall(r"[^\W\d_]+", text[:5000].lower()))
+    scores = {language: sum(counts[w] for w in words) for language, words in rules.language_words.items()}
+    best = max(scores, key=lambda language: scores[language], default=None)
+    return best if best is not None and scores[best] > 0 else None
+
+
+#: Prepositions that end a kind word's phrase: after "program at", a name is where it takes place.
+_PREPOSITIONS = "at|in|to|with|from|by|for|on|into|within|under|after|before|during|a|en|à|bei|mit|zu|con|por|para"
+
+
 class NameReaderPatterns:
     """The reader's patterns made of cue words, compiled once per article rather than once per name."""
 
     def __init__(self, rules: Rules) -> None:
         roles = "|".join(map(re.escape, rules.role_words))
-        project = "|".join(map(re.escape, rules.project_words))
+        kinds = "|".join(map(re.escape, rules.lowercase_kind_words))
         verbs = "|".join(map(re.escape, rules.organization_verbs))
-        self.project_after = re.compile(rf"[\"”]?(?:\s*,\s*(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}|\s+)(?:{project})\b",
-                                        re.I)
-        self.project_before = re.compile(rf"\b(?:{project})\s+[\"“]?$", re.I)
-        self.role_of_before = re.compile(rf"(?<!\w)(?:{roles})\s+(?:of|at)\s+[^,.;()]{{2,60}},\s*$", re.I)
+        # "the COSME programme", "(COSME) programme", "GreenDigital, a project funded by"
+        self.kind_after = re.compile(rf"[\"”)]?(?:\s*\([^()]{{1,20}}\))?"
+                                     rf"(?:\s*,\s*(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}|\s+)({kinds})\b")
+        # "il progetto comunitario X", "the memorandum of X"; not "program at X".
+        self.kind_before = re.compile(rf"\b({kinds})\s+(?:(?!(?:{_PREPOSITIONS})\s)[a-zà-ÿ]+\s+)?[\"“«]?\s*$")
+        # "the Director General of the DG X, Name", "il presidente della Provincia di X, Name": a role,
+        # its organization (commas allowed: "Ministerio de Industria, Energía y Turismo"), then the name.
+        self.role_of_before = re.compile(rf"(?<!\w)(?:{roles})(?:\s+[A-Z][a-z]+)?\s+(?:of|at|de|del|de la|della|"
+                                         rf"dello|del|di|du|des|d['’]|der|des|von|bei)\s*[^.;()]{{2,120}},\s*$", re.I)
         self.role_org_before = re.compile(rf"(?<!\w)(?:{roles})\s+(?:of|at|from|bei|der|de|du|chez)\s+(?:the\s+)?$",
                                           re.I)
         self.staff_after = re.compile(
             rf"['’]s?\s+(?:[a-z-]+\s+)?(?:{roles}|team|board|staff|office|headquarters|campus|researchers)\b", re.I)
-        self.person_verb = re.compile(r"\s*(?:" + "|".join(map(re.escape, rules.person_verbs)) + r")\b")
+        self.person_verb = re.compile(r",?\s*(?:" + "|".join(map(re.escape, rules.person_verbs)) + r")\b")
         self.organization_verb = re.compile(rf",?\s+(?:{verbs})\b")
+        self.met_before = re.compile(r"\b(?:" + "|".join(map(re.escape, rules.met_before)) + r")$")
 
 
 class NameReader:
@@ -112,6 +135,10 @@ class NameReader:
         self.compound_cues = [(cue, type_id) for cue, type_id in known.type_cues.items()
                               if len(cue) >= 6 and " " not in cue]
         self.compound_endings = tuple(cue for cue, _ in self.compound_cues)
+        self.language = article_language(text, self.rules)
+        self.head_first = self.language in self.rules.head_first_languages
+        self.region_names: list[str] = []  # regions and areas named: an acronym of their initials is theirs
+        self.end_of_text = len(text.rstrip())
 
     def entities(self, kind: str) -> list[Entity]:
         return [e for (k, _), e in self.found.items() if k == kind]
@@ -313,20 +340,19 @@ class NameReader:
                 self.known.match("products", name) or \
                 self.text[chunk.end:chunk.end + 1] in ("™", "®"):
             return  # a theme or a product, not an entity of its own
-        if len(chunk.words) > 1 and chunk.words[0] in self.rules.region_words and \
-                gazetteer_place(" ".join(chunk.words[1:]), self.rules):
-            return  # "Western Greece": a region
-        if self._demonym(chunk):
-            return  # "Greek partners": an adjective
+        if self._cut_off(chunk) or self._region(chunk) or self._demonym(chunk) or \
+                (len(chunk.words) == 1 and name in self.rules.not_acronyms and not self._country(name)):
+            return  # cut by the excerpt's end, a region ("Western Greece"), an adjective ("Greek"), "EU"
         alias = self.aliases.get(name)
         if alias is not None:
             entity = self.found[("organizations", alias)]
             self._note(entity, self._mention(chunk, f"short name of {entity.label}", 0.85))
             return
-        if self._generic(chunk):
+        if self._generic(chunk) or self._listed_as("other", chunk):
             return
-        for rule in (self._place, self._event, self._legal, self._titled_person, self._cued_organization,
-                     self._person, self._acronym, self._described, self._with_place, self._weak_person, self._met):
+        for rule in (self._byline, self._place, self._legal, self._named_kind, self._event, self._listed_organization,
+                     self._titled_person, self._cued_organization, self._person, self._acronym, self._described,
+                     self._with_place, self._weak_person, self._met):
             if rule(chunk):
                 return
 
@@ -355,13 +381,126 @@ class NameReader:
     def _generic(self, chunk: _Chunk) -> bool:
         """'Cluster', 'Smart Cluster Partners': organization words alone name no one; nor does a project,
         nor a headline in capitals ("WORK MEETINGS IN THE UNITED KINGDOM")."""
-        if all(w.lower() in self.known.type_cues or w.lower() in self.rules.event_cues for w in chunk.words):
-            return True
+        lowered = [w.lower() for w in chunk.words]
+        if all(w in self.known.type_cues or w in self.rules.event_cues or w in self.rules.name_kinds for w in lowered) \
+                or " ".join(lowered) in self.known.type_cues:
+            return True  # "Cluster", "Programm", "City Council": a kind's word, no one's name
         long_words = [w for w in chunk.words if len(w) > 3]
         if len(chunk.words) > 2 and long_words and all(w.isupper() for w in long_words):
             return True
-        described = self.patterns.project_after.match(self.text[chunk.end:chunk.end + 60])
-        return bool(described or self.patterns.project_before.search(self.text[max(0, chunk.start - 12):chunk.start]))
+        return self._kind_of_organizations(chunk) or self._counted(chunk) or self._modifier(chunk)
+
+    def _kind_of_organizations(self, chunk: _Chunk) -> bool:
+        """'National Cluster Associations', 'European SMEs', 'BICs', 'the Catalan Cluster': a plural of
+        organization words, or an adjective and one organization word, names a kind, not one of them."""
+        words = chunk.words
+        last = words[-1]
+        plural = _plural(last) and (self._type_in([_singular(last)]) is not None or last[:-1].isupper())
+        describing = all(w.lower() in self.rules.generic_adjectives or w in self.rules.demonyms or
+                         self._type_in([w]) is not None or self._demonym_word(w) for w in words[:-1])
+        if plural and describing:
+            return True
+        cue = self._type_in([last])
+        return len(words) == 2 and (words[0] in self.rules.demonyms or self._demonym_word(words[0])) and \
+            cue is not None and cue[1] in ("cluster-organization", "technology-company")
+
+    def _counted(self, chunk: _Chunk) -> bool:
+        """'six National Cluster Association representatives', '20 Clusters': a number before a name
+        that is or ends in a plural counts things of a kind."""
+        before = self._words_before(chunk, 1)
+        if not before or not (before[0].isdigit() or before[0].lower() in self.rules.count_words):
+            return False
+        return _plural(chunk.words[-1]) or re.match(r"\s+[a-zà-ÿ]+s\b", self.text[chunk.end:chunk.end + 30]) is not None
+
+    def _modifier(self, chunk: _Chunk) -> bool:
+        """'the Agricultural Machinery clusters': capitals before a plural of organizations name a sector."""
+        after = re.match(r"\s+([a-zà-ÿ-]+)", self.text[chunk.end:chunk.end + 40])
+        if after is None or not _plural(after.group(1)):
+            return False
+        noun = after.group(1)
+        return noun in self.rules.list_nouns.get("organization", frozenset()) or \
+            self._type_in([_singular(noun)]) is not None
+
+    def _listed_as(self, kind: str, chunk: _Chunk) -> bool:
+        """Whether ``chunk`` is in a list announced by a noun of ``kind`` (see ``list_nouns``): "three
+        hotels (A, B, C)", "European Regions, such as A and B", "i settori ITC, Design"."""
+        nouns = self.rules.list_nouns.get(kind, frozenset())
+        head = self._head(chunk)
+        for match in reversed(list(_LIST_OPENER.finditer(head))):
+            if match.group(1).lower() in nouns:
+                return _NAMES_ONLY.fullmatch(head, match.end()) is not None
+        return False
+
+    def _listed_organization(self, chunk: _Chunk) -> bool:
+        if _person_shaped(chunk.words) or not self._listed_as("organization", chunk):
+            return False
+        self._org(chunk, "listed after a noun of organizations", 0.75, None)
+        return True
+
+    def _region(self, chunk: _Chunk) -> bool:
+        """A region, province, state or wider area ("Catalonia", "Latin America", "Western Greece",
+        "Ljubljana Urban Region"); but "the Emilia-Romagna Region" that acts is its government."""
+        words = chunk.words
+        if is_region(chunk.text, self.rules) and not self._country(chunk.text):
+            self.region_names.append(chunk.text)
+            return True
+        if re.match(r"\s+(?:" + "|".join(map(re.escape, self.rules.region_heads)) + r")\b", self.text[chunk.end:]):
+            return True  # "the CELAC region", "ClusterFY countries": a group of places
+        if len(words) > 1 and words[0] in self.rules.region_words and gazetteer_place(" ".join(words[1:]), self.rules) \
+                and not self._country(chunk.text):
+            return True
+        if len(words) < 2 or words[-1].lower() not in self.rules.region_heads or not all(
+                self._clear_place(w) or is_region(w, self.rules) or w.lower() in self.rules.generic_adjectives
+                or w in self.rules.demonyms or self._demonym_word(w) for w in words[:-1]):
+            return False  # "Stockholm Business Region" is an agency
+        if re.search(r"(?<![Ii]n )\bthe\s+$", self._head(chunk)):
+            self._org(chunk, "a region named as an institution", 0.7, "agency")
+        return True
+
+    def _country(self, name: str) -> bool:
+        place = gazetteer_place(name, self.rules)
+        return place is not None and place.kind == "country"
+
+    def _cut_off(self, chunk: _Chunk) -> bool:
+        """A name at the very end of a text that stops mid-sentence may be cut ("in Chi")."""
+        return chunk.end >= self.end_of_text and self.text[self.end_of_text - 1:self.end_of_text] not in ".!?\"”)"
+
+    def _byline(self, chunk: _Chunk) -> bool:
+        """'Submitted by Jane Roe on 8 May 2019', 'verfasst von Lena Wollbeck': the author of a byline."""
+        head = self._head(chunk).strip().lower()
+        if head not in self.rules.byline_words:
+            return False
+        words = [w for w in chunk.words]
+        if not 2 <= len(words) <= 4 or not all(_titlecase(w) or (w.isupper() and len(w) > 2) for w in words) or \
+                not _titlecase(words[0]) or self._has_cue(words):
+            return False
+        self._add("people", chunk, f"byline {head!r}", 0.9)
+        return True
+
+    def _named_kind(self, chunk: _Chunk) -> bool:
+        """A project, event or initiative (programme, label, document) named by a word of ``name_kinds``."""
+        kind = self._kind_of(chunk)
+        if kind is None:
+            return False
+        table = {"project": "projects", "event": "events"}.get(kind, "initiatives")
+        entity = self._add(table, chunk, f"{kind} by its words", 0.75)
+        if table == "initiatives":
+            entity.attrs.setdefault("kind", kind)
+        return True
+
+    def _kind_of(self, chunk: _Chunk) -> str | None:
+        """What ``name_kinds`` says the name is: by its last word, by a lowercase word right after or
+        before it ("the COSME programme", "il progetto X"), or by its first word ("Memorandum of
+        Understanding"), unless an organization word ends an English name."""
+        kinds, words = self.rules.name_kinds, [w.lower() for w in chunk.words]
+        after = self.patterns.kind_after.match(self.text, chunk.end)
+        before = self.patterns.kind_before.search(self.text[max(chunk.sentence.start, chunk.start - 40):chunk.start])
+        for word in (words[-1], after.group(1) if after else None, before.group(1) if before else None):
+            if word in kinds:
+                return kinds[word]
+        if len(words) > 1 and words[0] in kinds and (self.head_first or self._type_in(chunk.words[-1:]) is None):
+            return kinds[words[0]]
+        return None
 
     def _place(self, chunk: _Chunk) -> bool:
         place = gazetteer_place(chunk.text, self.rules, self._countries())
@@ -422,8 +561,17 @@ class NameReader:
         self._org(chunk, f"organization word {cue[0]!r} in the name", 0.85, cue[1])
         return True
 
+    def _person_like(self, words: list[str]) -> bool:
+        """Shaped like a person's name (:func:`_person_shaped`) and holding no role, kind or
+        nationality word: "Director General", "General Assembly", "European Affairs" are not people."""
+        lowered = [w.lower() for w in words]
+        return _person_shaped(words) and not any(w in self.rules.role_words or w in self.rules.name_kinds
+                                                 for w in lowered) and \
+            not (words[0] in self.rules.demonyms or
+                 (words[0].endswith(("an", "ish", "ese")) and self._demonym_word(words[0])))
+
     def _person(self, chunk: _Chunk) -> bool:
-        if not _person_shaped(chunk.words):
+        if not self._person_like(chunk.words):
             return False
         if chunk.start not in self.role_before:
             role = self._lowercase_role_before(chunk)
@@ -448,7 +596,7 @@ class NameReader:
 
     def _weak_person(self, chunk: _Chunk) -> bool:
         """A two- or three-word name with weaker signs of a person: a family name's ending, a verb."""
-        if not _person_shaped(chunk.words):
+        if not self._person_like(chunk.words):
             return False
         after = self.text[chunk.end:chunk.end + 60].lower()
         if chunk.words[-1].lower().endswith(self.rules.surname_endings):
@@ -549,9 +697,9 @@ class NameReader:
         if self.patterns.organization_verb.match(after) and not _person_shaped(chunk.words):
             self._org(chunk, "a name doing what organizations do", 0.55, None)  # "Navibulgar hosted a lunch"
             return True
-        if chunk.initial:
+        if chunk.initial or self._common_noun(chunk):
             return False
-        if re.search(r"\b(?:met|meeting with|visited|visit to|hosted by|received by|talks with|with|at)$", before):
+        if self.patterns.met_before.search(before):
             self._org(chunk, "name after a meeting word", 0.55, None)
             return True
         listed = self._listed(chunk) or self._org_context(chunk)
@@ -581,7 +729,7 @@ class NameReader:
     def _listed(self, chunk: _Chunk) -> str | None:
         """Why ``chunk`` is in a list of organizations: after 'such as', or coordinated with one."""
         head = self._head(chunk)
-        if re.search(r"(?:such as|like|including|includes|included|wie|comme|notamment)\s+$", head, re.I):
+        if re.search(r"\b(?:such as|like|including|includes|included|wie|comme|notamment)\s+$", head, re.I):
             return "name in a list of examples"
         # "speakers from Cisco", "Mikko Laine from Business Finland"; but "firms from Transylvania"
         if re.search(r"(?:\b(?:speakers|experts|representatives|guests|participants|delegates|colleagues|researchers|"
@@ -601,10 +749,12 @@ class NameReader:
 
     def _demonym(self, chunk: _Chunk) -> bool:
         """'Austrian clients': a single word that is a country's name changed into an adjective."""
-        word = chunk.words[0]
-        if len(chunk.words) == 1 and word in self.rules.demonyms:
-            return True
-        return len(chunk.words) == 1 and re.search(r"(?:an|ish|ese|ic|ch|ek|i)$", word) is not None and any(
+        return len(chunk.words) == 1 and (chunk.words[0] in self.rules.demonyms or self._demonym_word(chunk.words[0]))
+
+    @staticmethod
+    def _demonym_word(word: str) -> bool:
+        """'Austrian', 'Latvian', 'Ukrainian': a country's name changed into an adjective."""
+        return word.isalpha() and re.search(r"(?:an|ish|ese|ic|ch|ek|i)$", word) is not None and any(
             word[:4].casefold() == name[:4].casefold() and word.casefold() != name.casefold()
             for name in _country_names())
 
@@ -622,6 +772,12 @@ class NameReader:
             if low == chunk.sentence.start or len(words) > count:
                 return words[-count:]
             width *= 4
+
+    def _common_noun(self, chunk: _Chunk) -> bool:
+        """In German every noun is capitalized: one word alone ("Mobilität") needs more than a place in
+        a list or after a preposition to be a name."""
+        word = chunk.words[0]
+        return self.language == "de" and len(chunk.words) == 1 and _titlecase(word) and "-" not in word
 
     def _is_theme(self, name: str) -> bool:
         return name.lower() in self.theme_labels
@@ -753,7 +909,7 @@ def _chunks(sentence: Sentence, legal_suffixes: frozenset[str], is_cue: Callable
             i += 1
             continue
         j, legal = _run_end(tokens, i, sentence, legal_suffixes, is_cue, legal_form, cue_connectors or {})
-        words = [w for _, w in tokens[i:j]]
+        words = _with_initials([w for _, w in tokens[i:j]])
         end = tokens[j - 1][0] + len(tokens[j - 1][1])
         if legal:  # "Biotronic Hellas S.A.": a legal form written with dots or spaces
             words.append(legal.group(1))
@@ -784,7 +940,10 @@ def _run_end(tokens: list[tuple[int, str]], i: int, sentence: Sentence, legal_su
         word = tokens[j][1]
         if possessive(tokens[j - 1]):
             break  # "Imperial College London's White City campus": the name ends at the possessive
-        if _name_word(word) or (word.lower().replace(".", "") in legal_suffixes):
+        if word == "." and _initials_so_far(tokens, i, j) and j + 1 < len(tokens) and _name_word(tokens[j + 1][1]) \
+                and tokens[j][0] == tokens[j - 1][0] + 1:
+            j += 2  # "J. René", "A. Simon de Blas": a person's initials open the name
+        elif _name_word(word) or (word.lower().replace(".", "") in legal_suffixes):
             j += 1
         elif word.isalpha() and word.islower() and word not in _CONNECTORS and word not in _DETERMINERS and \
                 j + 1 < len(tokens) and tokens[j + 1][1].lower() in legal_suffixes and tokens[j + 1][1][0].isupper():
@@ -802,6 +961,27 @@ def _run_end(tokens: list[tuple[int, str]], i: int, sentence: Sentence, legal_su
         else:
             break
     return j, None
+
+
+def _with_initials(words: list[str]) -> list[str]:
+    """Words with each initial joined to its dot: ["J", ".", "René"] -> ["J.", "René"].
+
+    >>> _with_initials(["J", ".", "René"]), _with_initials(["Sofia", "Tech"])
+    (['J.', 'René'], ['Sofia', 'Tech'])
+    """
+    joined: list[str] = []
+    for word in words:
+        if word == "." and joined and len(joined[-1]) == 1:
+            joined[-1] += "."
+        else:
+            joined.append(word)
+    return joined
+
+
+def _initials_so_far(tokens: list[tuple[int, str]], i: int, j: int) -> bool:
+    """Whether the name's tokens ``i:j`` are initials only ("J", "J . R"), the last one before a dot."""
+    letters = [w for _, w in tokens[i:j] if w != "."]
+    return all(len(w) == 1 and w.isupper() for w in letters)
 
 
 def _cue_joins(word: str, run: list[str], is_cue: Callable[[str], bool],
@@ -875,6 +1055,23 @@ def _country_names() -> tuple[str, ...]:
     return tuple(c["name"] for c in geo.countries_by_id().values())
 
 
+#: A noun, then what opens a list after it: "hotels (", "Regions, such as ", "prefectures of ", "settori ".
+_LIST_OPENER = re.compile(r"\b([^\W\d_][\w-]+)(?:\s*\(|\s*:|,?\s+(?:such as|like|including|e\.g\.|namely|come|como|"
+                          r"comme|wie|tales como)|\s+(?:of|de|di|del|dei|des|der)|(?=\s+[A-Z]))\s*")
+#: What may stand between a list's opening and a name of it: other names, commas, "and".
+_NAMES_ONLY = re.compile(r"(?:[\s,;()–-]+|\b(?:and|und|et|y|e|the|of|de|di|d['’]|del|la|le)\b|[A-Z0-9][\w'’.&/-]*)*")
+
+
+def _plural(word: str) -> bool:
+    """'Clusters', 'BICs', 'Associations': a plural in English and the Romance languages."""
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+def _singular(word: str) -> str:
+    """'Clusters' -> 'Clusters'[:-1]; 'Companies' -> 'Company'."""
+    return word[:-3] + "y" if word.endswith("ies") else word[:-1]
+
+
 def _legal_key(word: str) -> str:
     return word.lower().replace(".", "")
 
@@ -892,10 +1089,20 @@ def _name_word(word: str) -> bool:
 
 
 def _person_shaped(words: list[str]) -> bool:
-    """Two to four capitalized words, with family-name particles between them: 'Willem van den Berg'."""
+    """Two to four capitalized words, with family-name particles between them and initials before
+    them: 'Willem van den Berg', 'J. René', 'Rolf-Jürgen Ahlers'.
+
+    >>> [_person_shaped(n.split()) for n in ("Willem van den Berg", "A. Simon de Blas", "Ann-Kathrin Lenz", "J. R.")]
+    [True, True, True, False]
+    """
     names = [w for w in words if w not in _PARTICLES]
+    given = [w for w in names if not _initial(w)]
     return 2 <= len(names) <= 4 and words[0] not in _PARTICLES and words[-1] not in _PARTICLES and \
-        all(_titlecase(w) for w in names)
+        bool(given) and all(_titlecase(w) for w in given) and all(_initial(w) for w in names[:len(names) - len(given)])
+
+
+def _initial(word: str) -> bool:
+    return len(word) == 2 and word[0].isupper() and word[1] == "."
 
 
 def _acronym_word(word: str) -> bool:
@@ -908,7 +1115,13 @@ def _acronym_word(word: str) -> bool:
 
 
 def _titlecase(word: str) -> bool:
-    return word[:1].isupper() and (len(word) == 1 or word[1:].replace("-", "").replace("'", "").islower())
+    """A capital and lowercase letters; each part of a hyphenated word so ("Lejas-Krūmiņš").
+
+    >>> [_titlecase(w) for w in ("Sofia", "Rolf-Jürgen", "SOFIA", "eBay")]
+    [True, True, False, False]
+    """
+    parts = word.replace("'", "").replace("’", "").split("-")
+    return all(part[:1].isupper() and (len(part) == 1 or part[1:].islower()) for part in parts)
 
 
 def is_camel(word: str) -> bool:

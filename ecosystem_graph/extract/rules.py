@@ -58,10 +58,22 @@ class Rules:
     not_cities: frozenset[str]
     region_words: frozenset[str]
     demonyms: frozenset[str]
-    project_words: tuple[str, ...]
+    lowercase_kind_words: tuple[str, ...]
+    count_words: frozenset[str]
     headline_small_words: frozenset[str]
+    line_joining_words: frozenset[str]
     boilerplate_starts: tuple[str, ...]
     cue_connectors: dict[str, frozenset[str]]  # word -> the words it may follow (empty: any organization word)
+    name_kinds: dict[str, str]  # word -> project, event, programme, initiative, label or document
+    language_words: dict[str, frozenset[str]]  # language code -> its commonest words
+    head_first_languages: frozenset[str]
+    generic_adjectives: frozenset[str]
+    list_nouns: dict[str, frozenset[str]]  # "organization" or "other" -> nouns announcing a list
+    byline_words: tuple[str, ...]
+    wider_areas: frozenset[str]
+    regions: frozenset[str]
+    region_heads: frozenset[str]
+    met_before: tuple[str, ...]
     dates: DateRules
 
 
@@ -117,11 +129,24 @@ def _load(path: Path) -> Rules:
         not_cities=frozenset(get.words("not_cities", lower=False)),
         region_words=frozenset(get.words("region_words", lower=False)),
         demonyms=frozenset(get.words("demonyms", lower=False)),
-        project_words=tuple(lowered("project_words")),
+        lowercase_kind_words=tuple(lowered("lowercase_kind_words")),
+        count_words=frozenset(lowered("count_words")),
         headline_small_words=frozenset(lowered("headline_small_words")),
+        line_joining_words=frozenset(lowered("line_joining_words")),
         boilerplate_starts=tuple(lowered("boilerplate_starts")),
         cue_connectors={str(k): frozenset(get.listed("cue_connectors", v))
                         for k, v in get.mapping("cue_connectors").items()},
+        name_kinds={str(k).lower(): str(v) for k, v in get.mapping("name_kinds").items()},
+        language_words={str(k): frozenset(get.listed("language_words", v))
+                        for k, v in get.mapping("language_words").items()},
+        head_first_languages=frozenset(lowered("head_first_languages")),
+        generic_adjectives=frozenset(lowered("generic_adjectives")),
+        list_nouns={str(k): frozenset(get.listed("list_nouns", v)) for k, v in get.mapping("list_nouns").items()},
+        byline_words=tuple(lowered("byline_words")),
+        wider_areas=frozenset(get.words("wider_areas", lower=False)),
+        regions=frozenset(get.words("regions", lower=False)),
+        region_heads=frozenset(lowered("region_heads")),
+        met_before=tuple(lowered("met_before")),
         dates=DateRules({str(name).lower(): int(month) for month, names in get.mapping("months").items()
                          for name in names}, tuple(lowered("range_words")),
                         tuple(lowered("between_words")), tuple(lowered("range_after_between"))),

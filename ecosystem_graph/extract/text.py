@@ -482,15 +482,18 @@ def calm_capitals(text: str, small_words: frozenset[str], acronyms: frozenset[st
     return re.sub(r"(?m)^.*$", calm_line, text)
 
 
-def sentences(text: str, lines: bool = True) -> list[Sentence]:
+def sentences(text: str, lines: bool = True, joined: frozenset[int] = frozenset()) -> list[Sentence]:
     """The sentences of ``text``, each with its character offsets.
 
-    With ``lines`` (text from HTML, one block per line) every line break ends a sentence;
-    without, only a blank line or a list item does, so wrapped paragraphs stay whole.
+    With ``lines`` (text from HTML, one block per line) every line break ends a sentence but
+    those at the offsets ``joined`` (see :func:`wrapped_breaks`); without, only a blank line or a
+    list item does, so wrapped paragraphs stay whole.
 
     >>> [s.text for s in sentences("Dr. Ivanova met the CEO on 30.07.2018. It went well!\\nNext")]
     ['Dr. Ivanova met the CEO on 30.07.2018.', 'It went well!', 'Next']
     >>> [s.text for s in sentences("A wrapped\\nline.\\n\\nHeading", lines=False)]
+    ['A wrapped\\nline.', 'Heading']
+    >>> [s.text for s in sentences("A wrapped\\nline.\\nHeading", joined=frozenset({9}))]
     ['A wrapped\\nline.', 'Heading']
     """
     found: list[Sentence] = []
@@ -498,10 +501,56 @@ def sentences(text: str, lines: bool = True) -> list[Sentence]:
     for match in (_END_OF_LINE if lines else _END).finditer(text):
         if match.group(0)[0] == "." and _is_abbreviation(text, match.start()):
             continue
+        if match.group(0) == "\n" and match.start() in joined:
+            continue
         _add_sentence(found, text, start, match.end())
         start = match.end()
     _add_sentence(found, text, start, len(text))
     return found
+
+
+def wrapped_breaks(text: str, joining_words: frozenset[str] = frozenset()) -> frozenset[int]:
+    """Offsets of the line breaks of a plain text that go on with the same sentence: text copied from
+    a PDF or an e-mail keeps the hard line breaks of its layout ("the European Cluster Alliance will
+    represent\\nthe Clusters"). A break goes on when the next line starts in lowercase, the line ends
+    with one of ``joining_words`` (lowercase: "and", "of") or leaves a quotation or bracket open; when
+    the text wraps its lines at a width, also one after a line near that width (a short line is a
+    heading or a paragraph's end).
+
+    >>> text = "The “Regional and\\nEconomic Summit” took place\\nin Warsaw with\\nTeam A.\\nA heading\\nBody."
+    >>> sorted(wrapped_breaks(text, frozenset({"with"})))
+    [17, 45, 60]
+    """
+    rows = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[^\n]+", text)]
+    width = _wrap_width([line for _, _, line in rows])
+    joined: set[int] = set()
+    for (_, end, line), (start, _, following) in zip(rows, rows[1:], strict=False):
+        if start != end + 1 or not following.strip() or line.rstrip()[-1:] in ".!?:;":
+            continue
+        first = following.lstrip()[:1]
+        last_word = line.split()[-1] if line.split() else ""
+        if first.islower() or last_word in joining_words or _left_open(line) or \
+                (width and first.isupper() and 0.8 * width <= len(line) <= width + 5):
+            joined.add(end)
+    return frozenset(joined)
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width a text's lines are wrapped at, if they are: most lines of some length end within a
+    few characters of the longest, and none is much longer (a paragraph per line is not wrapped)."""
+    long = sorted(len(line) for line in lines if len(line) >= 40)
+    if len(long) < 5 or long[-1] > 160:
+        return None
+    near = sum(1 for n in long if n >= 0.8 * long[-1])
+    return long[-1] if near >= 0.6 * len(long) else None
+
+
+def _left_open(line: str) -> bool:
+    """Whether ``line`` opens a quotation or bracket it does not close ("„…“" is German, "“…”" English)."""
+    if "„" in line:
+        return line.count("„") > line.count("“")
+    pairs = (("“", "”"), ("«", "»"), ("(", ")"), ("[", "]"))
+    return any(line.count(opener) > line.count(closer) for opener, closer in pairs) or line.count('"') % 2 == 1
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
