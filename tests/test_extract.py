@@ -420,7 +420,8 @@ def test_a_german_noun_alone_is_no_name(empty: Known) -> None:
     ("du 12 au 14 octobre 2021", ["2021-10-12/2021-10-14"]),
     ("le 1er août 2021", ["2021-08-01"]),
     ("between October 2 and October 4, 2019", ["2019-10-02/2019-10-04"]),
-    ("on 16 and 17 September 2021", ["2021-09-16", "2021-09-17"]),
+    ("on 16 and 17 September 2021", ["2021-09-16/2021-09-17"]),  # two days in a row: a range
+    ("on 4 and 18 May 2021", ["2021-05-04", "2021-05-18"]),
     ("30 December 2018 – 3 January 2019", ["2018-12-30/2019-01-03"]),
     ("07/30/2018", ["2018-07-30"]),
     ("on 17-19.10.2018 in Graz", ["2018-10-17/2018-10-19"]),
@@ -439,6 +440,29 @@ def test_a_date_without_a_year_takes_the_nearest_year_or_the_default() -> None:
     assert all(d.year_from_context for d in dates)
     assert [d.value for d in find_dates("On 5 May we returned.", rules, default_year=2021)] == ["2021-05-05"]
     assert find_dates("On 5 May we returned.", rules) == []
+
+
+@pytest.mark.parametrize("text, values", [
+    # ordinals and "the" on both ends of a range; consecutive days joined by "and" are a range
+    ("The fair ran from the 6th to the 9th of March 2019.", ["2019-03-06/2019-03-09"]),
+    ("It took place on 21st and 22nd May 2019 in Riga.", ["2019-05-21/2019-05-22"]),
+    # a day written alone after the range it falls in
+    ("From 3 to 5 April 2019 we met. The morning of the 4th we visited Tartu.", ["2019-04-03/2019-04-05", "2019-04-04"]),
+    # the dateline's year for a month without a year, rather than a year of another paragraph
+    ("Posted on 2 March 2016\nIn 2012 the first agreement was signed.\nIn November, a second one followed.",
+     ["2016-03-02", "2016-11"]),
+    ("Il primo incontro si è tenuto a febbraio; il secondo il 3 ottobre 2018.", ["2018-02", "2018-10-03"]),
+    # years of names, copyright lines and file names date nothing
+    ("In view of Expo Lisbon 2031, the mission ran from 14 to 18 November.", []),
+    ("The trip took place on 5 and 9 June.\n© 2021 Orvik Cluster", []),
+    ("Screenshot 2021-03-04 101530\nThe visit took place in Oslo.", []),
+    # numeric datelines with spaces, ISO months, German genitive months
+    ("22. 9. 2017.", ["2017-09-22"]),
+    ("date 2018-10 The second meeting took place.", ["2018-10"]),
+    ("Der erste Programmpunkt des 02. Junis 2022 war ein Besuch.", ["2022-06-02"]),
+])
+def test_date_classes_of_real_articles(text: str, values: list[str]) -> None:
+    assert [d.value for d in find_dates(text, load_rules().dates)] == values
 
 
 # -- bad input ---------------------------------------------------------------------------------

@@ -149,7 +149,8 @@ def _load(path: Path) -> Rules:
         met_before=tuple(lowered("met_before")),
         dates=DateRules({str(name).lower(): int(month) for month, names in get.mapping("months").items()
                          for name in names}, tuple(lowered("range_words")),
-                        tuple(lowered("between_words")), tuple(lowered("range_after_between"))),
+                        tuple(lowered("between_words")), tuple(lowered("range_after_between")),
+                        tuple(lowered("month_alone_after"))),
     )
 
 
