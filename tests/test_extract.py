@@ -399,6 +399,43 @@ def test_a_name_cut_by_the_end_of_the_excerpt_is_left_out(empty: Known) -> None:
     assert _places("The companies are located in Chi", empty) == []
 
 
+@pytest.mark.parametrize("text, orgs", [
+    # enumerations after other languages' "of", ending in an acronym or a region
+    ("Die Gäste besuchten das Ministerium für Umwelt, Klima und Energie Hessen.",
+     ["Ministerium für Umwelt, Klima und Energie Hessen"]),
+    ("The Directorate-General for Trade, Industry and SMEs organised it.", ["Directorate-General for Trade, Industry and SMEs"]),
+    # a unit or a portfolio "of the" organization is that organization
+    ("The DG of External Relations of the Regional Government of Murcia welcomed them.",
+     ["Regional Government of Murcia"]),
+    # a role, its organization and the person in one run of capitals
+    ("Ha parlato il consigliere del Veneto Space Cluster Paolo Rinaldi.", ["Veneto Space Cluster"]),
+    # "of the cluster" after a name is no part of it
+    ("Erano presenti i rappresentanti della Promozione di Regione Veneto del Cluster.", ["Regione Veneto"]),
+    # an acronym made of the initials of a name read before; a full name in brackets after an acronym
+    ("The European Commission supports it; the EC said so.", ["European Commission"]),
+    ("Firms from Castilla-La Mancha joined; CLM industry grows.", []),
+    ("L'AEB (Association Européenne des Bureaux) a tenu son congrès.", ["AEB"]),  # "L'": the article
+    # a short form made of the first and last words of a longer name
+    ("El Parque Tecnológico de Álava recibió la visita. El Parque de Álava es un motor.", ["Parque Tecnológico de Álava"]),
+    # "X-funded": X is a programme, and so is its later mention
+    ("The COSME-funded Nordwind Cluster Partnership visited Oslo with help from the Commission's COSME.", []),
+    # a name used alone, then "of" its region
+    ("Nordea Health returned to Japan. The mission met Nordea Health of Catalonia.", ["Nordea Health"]),
+])
+def test_organization_boundaries_of_real_articles(empty: Known, text: str, orgs: list[str]) -> None:
+    assert _orgs(text, empty) == orgs
+
+
+@pytest.mark.parametrize("text, people", [
+    ("Lo ha detto Jaime Ortega Salcedo, director del Congreso. Según Ortega, el camino es correcto.",
+     ["Jaime Ortega Salcedo"]),
+    ("A. Ferrer, directeur du BQX, était là. Alfons Ferrer a prononcé un discours.", ["A. Ferrer"]),
+    ("L'assessore al turismo del Comune di Orvieto Lucia Fabbri ha aperto i lavori.", ["Lucia Fabbri"]),
+])
+def test_second_mentions_and_romance_roles_are_one_person(empty: Known, text: str, people: list[str]) -> None:
+    assert _people(text, empty) == people
+
+
 def test_a_german_noun_alone_is_no_name(empty: Known) -> None:
     text = "Im Fokus standen die Themen Holzbau sowie Mobilität und Leichtbau bei der Tagung in Stuttgart."
     assert _orgs(text, empty) == []

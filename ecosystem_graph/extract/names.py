@@ -21,6 +21,11 @@ _CONNECTORS = frozenset({"of", "for", "and", "&", "de", "du", "des", "la", "le",
 #: Particles of family names: "Willem van den Berg", "Laura De Santis", "Anouk de Jong".
 _PARTICLES = frozenset({"van", "von", "de", "der", "den", "del", "della", "di", "da", "dos", "du", "le", "la",
                         "ten", "ter", "zu", "al", "bin"})
+#: Words for "of" that open the complement of an organization word ("Ministry of", "Ministerium für").
+_OF = frozenset({"of", "for", "für", "de", "del", "di", "della", "des", "du", "do", "da", "dello"})
+#: The same with an article, after which a unit's name gives way to its organization's ("the DG of
+#: Institutional Relations of the Regional Government").
+_OF_THE = ("of the", "del", "della", "dello", "de la", "des", "der", "du", "dell'", "dell’", "di", "de")
 #: Connectors that join two names as often as they join the words of one ("Slovenia and Italy").
 _AND = ("and", "und", "et", "&")
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "der", "die", "das", "des", "dem", "den", "ein", "eine",
@@ -100,6 +105,10 @@ class NameReaderPatterns:
         # its organization (commas allowed: "Ministerio de Industria, Energía y Turismo"), then the name.
         self.role_of_before = re.compile(rf"(?<!\w)(?:{roles})(?:\s+[A-Z][a-z]+)?\s+(?:of|at|de|del|de la|della|"
                                          rf"dello|del|di|du|des|d['’]|der|des|von|bei)\s*[^.;()]{{2,120}},\s*$", re.I)
+        # "il consigliere del ", "l'assessore regionale alla ": a role and the word before its organization
+        self.role_of_start = re.compile(rf"(?<!\w)(?:{roles})(?:\s+[a-zà-ÿ]+){{0,3}}?\s+"
+                                        rf"(?:of(?:\s+the)?|at|del|della|dello|"
+                                        rf"dell['’]|di|de|de la|du|des|d['’]|der|al|alla|allo|ai|agli)\s*$", re.I)
         self.role_org_before = re.compile(rf"(?<!\w)(?:{roles})\s+(?:of|at|from|bei|der|de|du|chez)\s+(?:the\s+)?$",
                                           re.I)
         self.staff_after = re.compile(
@@ -138,6 +147,8 @@ class NameReader:
         self.language = article_language(text, self.rules)
         self.head_first = self.language in self.rules.head_first_languages
         self.region_names: list[str] = []  # regions and areas named: an acronym of their initials is theirs
+        self.dropped: set[str] = set()  # keys of names found to be no organization, person or place
+        self.programmes: set[str] = set()  # keys of names written before "-funded": programmes
         self.end_of_text = len(text.rstrip())
 
     def entities(self, kind: str) -> list[Entity]:
@@ -158,11 +169,65 @@ class NameReader:
     def _refined(self, chunks: list[_Chunk]) -> list[_Chunk]:
         result: list[_Chunk] = []
         for chunk in self._join_enumerations(chunks):
-            for joined in self._split_person_of(self._split_role(self._trim(chunk))):
-                for part in self._split_and(joined):
-                    if part is not None and part.words:
-                        result.append(part)
+            trimmed = self._of_its_organization(self._known_of_place(self._split_role(self._trim(chunk))))
+            for cut in self._role_organization_person(trimmed):
+                for joined in self._split_person_of(cut):
+                    for part in self._split_and(joined):
+                        if part is not None and part.words:
+                            result.append(part)
         return result
+
+    def _of_its_organization(self, chunk: _Chunk | None) -> _Chunk | None:
+        """'Innovación y Competitividad del Gobierno Vasco', 'DG of Institutional Relations of the Regional
+        Government of X': a portfolio or a unit (``unit_words``), then "of the" and an organization with
+        its own organization word, is that organization."""
+        if chunk is None:
+            return None
+        text = " ".join(chunk.words)
+        for joint in _OF_THE:
+            at = text.rfind(f" {joint} ")
+            if at < 0:
+                continue
+            left, right = text[:at].split(), text[at + len(joint) + 2:].split()
+            unit = left[0].lower() in self.rules.unit_words or self._type_in(left) is None
+            if unit and len(right) >= 2 and self._type_in(right) is not None and _legal_key(left[-1]) not in \
+                    self.rules.legal_suffixes:
+                start = self._after(chunk, chunk.start, *left, *joint.replace("’", "'").split("'")[0].split())
+                start = self.text.index(right[0], start)
+                return _Chunk(start, chunk.end, right, chunk.sentence, False)
+        return chunk
+
+    def _known_of_place(self, chunk: _Chunk | None) -> _Chunk | None:
+        """'Clust-ER Health of Emilia-Romagna' after 'Clust-ER Health': the name read before, and where it is."""
+        if chunk is None or "of" not in chunk.words[1:-1]:
+            return chunk
+        i = chunk.words.index("of", 1)
+        left, right = chunk.words[:i], " ".join(chunk.words[i + 1:])
+        alone = " ".join(left)
+        if all(w.lower() in self.known.type_cues for w in left) or " ".join(chunk.words[:i + 1]).lower() in \
+                self.known.type_cues:
+            return chunk  # "University of Ljubljana", "City of Helsinki": an organization word and its place
+        named = self.known.key(alone) in self.by_key or re.search(rf"\b{re.escape(alone)}\b(?!\s+of\b)", self.text)
+        if named and (is_region(right, self.rules) or gazetteer_place(right, self.rules)):
+            return _Chunk(chunk.start, self._end_of(chunk, chunk.start, left), left, chunk.sentence, chunk.initial)
+        return chunk
+
+    def _role_organization_person(self, chunk: _Chunk | None) -> list[_Chunk | None]:
+        """'il consigliere del Lombardia Aerospace Cluster Massimo Maronati', 'l'assessore alla Formazione
+        Vincenzo Viti': after a role and its "of", an organization (or a portfolio) and then the person
+        are one run of capitals; the last two words are the person."""
+        role = self.patterns.role_of_start.search(self._head(chunk)) if chunk is not None else None
+        if chunk is None or role is None or len(chunk.words) < 3 or not _person_shaped(chunk.words[-2:]) or \
+                self._has_cue(chunk.words[-2:]):
+            return [chunk]
+        left, right = chunk.words[:-2], chunk.words[-2:]
+        going_on = re.match(r"\s*(?:of|for|de|di|del)\b", self.text[chunk.end:])  # the name goes on: no person
+        if len(left) == 1 and self._type_in(left) or any(w.lower() in _CONNECTORS for w in right) or going_on:
+            return [chunk]
+        person_start = self.text.index(right[0], self._end_of(chunk, chunk.start, left))
+        self.role_before[person_start] = f"{role.group(0).strip()} {' '.join(left)}"
+        head = _Chunk(chunk.start, self._end_of(chunk, chunk.start, left), left, chunk.sentence, chunk.initial)
+        return [head if self._type_in(left) else None, _Chunk(person_start, chunk.end, right, chunk.sentence, False)]
 
     def _join_enumerations(self, chunks: list[_Chunk]) -> list[_Chunk]:
         """'Ministry of Education, Youth and Sports', 'Chamber of Commerce, Industry and Crafts': an
@@ -175,7 +240,7 @@ class NameReader:
                 while j < len(chunks) and len(chunks[j].words) == 1 and self._enumerated(chunks[j - 1], chunks[j]):
                     j += 1
                 last = chunks[j] if j < len(chunks) else None
-                if last is not None and len(last.words) == 3 and last.words[1] in _AND and \
+                if last is not None and len(last.words) >= 3 and last.words[1] in _AND and \
                         self._enumerated(chunks[j - 1], last):
                     result.append(_Chunk(head.start, last.end, [w for c in chunks[i:j + 1] for w in c.words],
                                          head.sentence, head.initial))
@@ -187,32 +252,44 @@ class NameReader:
 
     def _enumerable(self, chunk: _Chunk) -> bool:
         """A name ending 'of Word' whose words hold an organization word: 'Ministry of Education'."""
-        return len(chunk.words) >= 3 and chunk.words[-2] in ("of", "for") and \
-            self._type_in(chunk.words[:-2]) is not None
+        words = chunk.words
+        at = next((i for i in (len(words) - 2, len(words) - 3) if i > 0 and words[i] in _OF), None)
+        return len(words) >= 3 and at is not None and self._type_in(words[:at]) is not None
 
     def _enumerated(self, previous: _Chunk, chunk: _Chunk) -> bool:
         """Whether ``chunk`` goes on the list after ``previous``: a comma between, and only words in
         title case that are no large place nor organization word. (Two companies named in one word,
         "the Ministry of Economy, Siemens and Bosch", still pass: a known limit, see docs/extraction.md.)"""
         words = [w for w in chunk.words if w not in _AND]
+        # The list's last word may be an acronym or a region: "Entrepreneurship and SMEs",
+        # "Arbeit und Tourismus Baden-Württemberg".
         return _COMMA.fullmatch(self.text, previous.end, chunk.start) is not None and \
-            all(_titlecase(w) and not self._clear_place(w) and self._type_in([w]) is None for w in words)
+            all((_titlecase(w) or (i == len(words) - 1 and w.rstrip("s").isupper())) and
+                not self._clear_place(w) and self._type_in([w]) is None for i, w in enumerate(words))
 
     def _trim(self, chunk: _Chunk) -> _Chunk | None:
         words = list(chunk.words)
         start = chunk.start
         initial = chunk.initial
-        while words and (words[0] in self.rules.not_names or words[0].lower() in _CONNECTORS):
+        while words and (words[0] in self.rules.not_names or words[0].lower() in _CONNECTORS or
+                         (len(words[0]) == 1 and self.text[start + 1:start + 2] in "'’")):  # "L'AEB": an article
             # "met The Bakery": a capital "The" inside a sentence is part of the name.
             if words[0] == "The" and len(words) > 1 and not initial:
                 break
             start = self._after(chunk, start, words.pop(0))
+            start += self.text[start:start + 1] in "'’"  # and the apostrophe of an elided article
             initial = False
         if self._leading_noun(words):
             start = self._after(chunk, start, words.pop(0), words.pop(0))
             initial = False
         while words and words[-1].lower() in _CONNECTORS:
             words.pop()
+        if len(words) > 3 and words[-2].lower() in _OF and self._type_in(words[-1:]) and self._type_in(words[:-2]):
+            del words[-2:]  # "Regione Lombardia del Cluster": "the cluster's" is no part of the name
+        if words and re.fullmatch(r"[^\W\d_][\w'’]*-(?:funded|financed|backed|supported|sponsored)", words[0]):
+            self.programmes.add(self.known.key(words[0].rsplit("-", 1)[0]))  # "COSME-funded": COSME funds
+            start = self._after(chunk, start, words.pop(0))
+            initial = False
         if not words or all(w.lower() in self.rules.dates.months for w in words):
             return None
         end = self._end_of(chunk, start, words)
@@ -340,15 +417,17 @@ class NameReader:
                 self.known.match("products", name) or \
                 self.text[chunk.end:chunk.end + 1] in ("™", "®"):
             return  # a theme or a product, not an entity of its own
-        if self._cut_off(chunk) or self._region(chunk) or self._demonym(chunk) or \
+        if self._cut_off(chunk) or self._demonym(chunk) or \
                 (len(chunk.words) == 1 and name in self.rules.not_acronyms and not self._country(name)):
-            return  # cut by the excerpt's end, a region ("Western Greece"), an adjective ("Greek"), "EU"
+            return  # cut by the excerpt's end, an adjective ("Greek"), "EU"
         alias = self.aliases.get(name)
         if alias is not None:
             entity = self.found[("organizations", alias)]
             self._note(entity, self._mention(chunk, f"short name of {entity.label}", 0.85))
             return
-        if self._generic(chunk) or self._listed_as("other", chunk):
+        if self._region(chunk) or self._generic(chunk) or self._listed_as("other", chunk) or \
+                self._initials_of_another(chunk):
+            self._drop(chunk)  # a region, a kind of organizations, a sector: and so is its acronym
             return
         for rule in (self._byline, self._place, self._legal, self._named_kind, self._event, self._listed_organization,
                      self._titled_person, self._cued_organization, self._person, self._acronym, self._described,
@@ -371,6 +450,12 @@ class NameReader:
         same = self.by_key.get(key, [])
         if not same and len(chunk.words) == 1:
             same = self.by_family_name.get(chunk.text, [])
+        if not same and _person_shaped(chunk.words):
+            # "Alfons Calderón" after "A. Calderón": the given name the initial stood for.
+            same = [p for p in self.by_family_name.get(chunk.words[-1], [])
+                    if _initial(p.label.split()[0]) and p.label.split()[0][0] == chunk.words[0][0]]
+        if key in self.dropped:
+            return True  # "ClusterFY countries" said what the name is: its other mentions are not organizations
         if len(same) != 1:
             return False
         self._note(same[0], self._mention(chunk, f"named again: {same[0].label}", self._confidence(same[0])))
@@ -461,6 +546,29 @@ class NameReader:
         place = gazetteer_place(name, self.rules)
         return place is not None and place.kind == "country"
 
+    def _drop(self, chunk: _Chunk) -> None:
+        """Remember that ``chunk`` names no organization, nor does the acronym in brackets after it."""
+        self.dropped.add(self.known.key(chunk.text))
+        short = re.match(r"\s*\(([A-Z][\w&-]{1,12})\)", self.text[chunk.end:chunk.end + 16])
+        if short:
+            self.dropped.add(self.known.key(short.group(1)))
+
+    def _initials_of_another(self, chunk: _Chunk) -> bool:
+        """'CLM' after 'Castilla-La Mancha', 'EC' after 'European Commission': an acronym made of the initials
+        of a region named before (then no organization) or of an organization (then its short form)."""
+        word = chunk.words[0]
+        if len(chunk.words) != 1 or not re.fullmatch(r"[A-Z]{2,6}", word):
+            return False
+        if any(_initials(name) == word for name in self.region_names):
+            return True
+        same = [o for o in self.entities("organizations") if len(o.label.split()) > 1 and _initials(o.label) == word]
+        if len(same) == 1:
+            self._note(same[0], self._mention(chunk, f"initials of {same[0].label}", self._confidence(same[0])))
+            same[0].attrs.setdefault("alt_labels", set()).add(word)
+            self.aliases[word] = same[0].key
+            return False
+        return False
+
     def _cut_off(self, chunk: _Chunk) -> bool:
         """A name at the very end of a text that stops mid-sentence may be cut ("in Chi")."""
         return chunk.end >= self.end_of_text and self.text[self.end_of_text - 1:self.end_of_text] not in ".!?\"”)"
@@ -493,6 +601,8 @@ class NameReader:
         before it ("the COSME programme", "il progetto X"), or by its first word ("Memorandum of
         Understanding"), unless an organization word ends an English name."""
         kinds, words = self.rules.name_kinds, [w.lower() for w in chunk.words]
+        if self.known.key(chunk.text) in self.programmes:
+            return "programme"
         after = self.patterns.kind_after.match(self.text, chunk.end)
         before = self.patterns.kind_before.search(self.text[max(chunk.sentence.start, chunk.start - 40):chunk.start])
         for word in (words[-1], after.group(1) if after else None, before.group(1) if before else None):
@@ -606,7 +716,10 @@ class NameReader:
         if self.patterns.person_verb.match(after):
             return bool(self._add("people", chunk, "a person's verb after the name", 0.75))
         followed = self.text[chunk.end:chunk.end + 30]
-        if len(chunk.words) <= 4 and re.match(r"\s+(?:of|from|at)\s+(?:the\s+)?[A-Z]", followed):
+        organization = re.match(r"\s+(?:of|from|at|dell['’]|della|dello|del|de|di|du|des|d['’]|von|der)\s*(?:the\s+)?"
+                                r"([A-Z][\w-]*)", followed)
+        if len(chunk.words) <= 4 and organization and not self._clear_place(organization.group(1)) and \
+                not is_region(organization.group(1), self.rules):
             return bool(self._add("people", chunk, "a name followed by its organization", 0.6))
         return False
 
@@ -801,8 +914,12 @@ class NameReader:
         return entity
 
     def _apposition(self, chunk: _Chunk) -> Entity | None:
-        """'WKO, the Austrian Economic Chamber,': the second name is the first one's."""
+        """'WKO, the Austrian Economic Chamber,': the second name is the first one's; so is a name in
+        brackets right after an acronym: "l'EBN (European Business Network)"."""
         end, entity = self.last_org
+        if entity is not None and entity.label.isupper() and re.fullmatch(r"\s*\(", self.text[end:chunk.start]) and \
+                self.text[chunk.end:chunk.end + 1] == ")" and _initials(chunk.text).startswith(entity.label[0]):
+            return entity
         # Only a short name is explained so ("WKO, the ..."); "X B.V., the University of Y" is a list.
         if entity is None or len(entity.label.split()) > 1 or not _APPOSITION.fullmatch(self.text, end, chunk.start):
             return None
@@ -847,14 +964,17 @@ class NameReader:
         if entity.kind == "places":
             self.place_labels.add(entity.label)
         elif entity.kind == "people":
-            self.by_family_name.setdefault(entity.label.split()[-1], []).append(entity)
+            for word in _family_names(entity.label):
+                self.by_family_name.setdefault(word, []).append(entity)
 
     def _relabel(self, entity: Entity, label: str) -> None:
         """Give ``entity`` a longer label read later, keeping the family name index."""
         if entity.kind == "people":
-            namesakes = self.by_family_name[entity.label.split()[-1]]
-            del namesakes[next(i for i, other in enumerate(namesakes) if other is entity)]
-            self.by_family_name.setdefault(label.split()[-1], []).append(entity)
+            for word in _family_names(entity.label):
+                namesakes = self.by_family_name[word]
+                del namesakes[next(i for i, other in enumerate(namesakes) if other is entity)]
+            for word in _family_names(label):
+                self.by_family_name.setdefault(word, []).append(entity)
         entity.label = label
 
     def _note(self, entity: Entity, mention: Mention) -> None:
@@ -884,9 +1004,11 @@ class NameReader:
         names = _LongerNames(orgs)
         for short in list(orgs):
             words = short.label.split()
-            if short.match or len(words) > 2:
+            if short.match or len(words) > 3:
                 continue
-            longer = names.of(short, words)
+            # "BQB" named before "Bureau du Québec à Barcelone (BQB)" defines it: one organization.
+            defined = self.found.get(("organizations", self.aliases.get(short.label, "")))
+            longer = [defined] if defined is not None and defined is not short else names.of(short, words)
             if len(longer) == 1:
                 longer[0].mentions.extend(short.mentions)
                 longer[0].attrs.setdefault("alt_labels", set()).add(short.label)
@@ -1009,6 +1131,16 @@ def _short_form(short: list[str], long: list[str]) -> bool:
     return any(long[i:i + len(short)] == short for i in range(len(long) - len(short) + 1))
 
 
+def _in_order(short: list[str], long: list[str]) -> bool:
+    """Whether the words of ``short`` are words of ``long`` in the same order.
+
+    >>> _in_order(["Parque", "de", "Bizkaia"], "Parque Científico y Tecnológico de Bizkaia".split())
+    True
+    """
+    rest = iter(long)
+    return all(word in rest for word in short)
+
+
 class _LongerNames:
     """The organizations a short name may be the short form of (see :func:`_short_form`), found by
     the words they start or end with or hold in a row, not by comparing each name with every other
@@ -1028,12 +1160,15 @@ class _LongerNames:
         self.by_first: dict[str, list[Entity]] = {}  # names of two words or more, by first word ("The" aside)
         self.by_last: dict[str, list[Entity]] = {}   # the same, by last word
         self.by_pair: dict[tuple[str, str], list[Entity]] = {}  # names of three words or more, by two in a row
+        self.by_ends: dict[tuple[str, str], list[Entity]] = {}  # names of four words or more, by first and last
         for org in orgs:
             long = org.label.split()
             if len(long) < 2:
                 continue
             self.by_first.setdefault(long[1] if long[0] == "The" else long[0], []).append(org)
             self.by_last.setdefault(long[-1], []).append(org)
+            if len(long) > 3:
+                self.by_ends.setdefault((long[0], long[-1]), []).append(org)
             if len(long) > 2:
                 for pair in dict.fromkeys(zip(long, long[1:], strict=False)):
                     self.by_pair.setdefault(pair, []).append(org)
@@ -1043,8 +1178,11 @@ class _LongerNames:
         names, each once (in no particular order: whether there is just one is what counts)."""
         if len(words) == 1:
             found = [*self.by_first.get(words[0], []), *(self.by_last.get(words[0], []) if words[0].isupper() else [])]
+            found = [o for o in found if len(o.label.split()) > 1]
         elif len(words) == 2:
             found = self.by_pair.get((words[0], words[1]), [])
+        elif len(words) == 3:  # "Parque de Bizkaia": the first and last words of a longer name, in order
+            found = [o for o in self.by_ends.get((words[0], words[-1]), []) if _in_order(words, o.label.split())]
         else:  # no words: every longer name holds them; never so for a name read in an article
             found = [o for o in self.orgs if len(o.label.split()) > len(words) and _short_form(words, o.label.split())]
         return list({id(o): o for o in found if o is not short}.values())
@@ -1099,6 +1237,27 @@ def _person_shaped(words: list[str]) -> bool:
     given = [w for w in names if not _initial(w)]
     return 2 <= len(names) <= 4 and words[0] not in _PARTICLES and words[-1] not in _PARTICLES and \
         bool(given) and all(_titlecase(w) for w in given) and all(_initial(w) for w in names[:len(names) - len(given)])
+
+
+def _initials(name: str) -> str:
+    """The capitals an acronym of ``name`` would be made of: its words' and its hyphenated parts' first
+    letters, small words in lowercase left out.
+
+    >>> _initials("Castilla-La Mancha"), _initials("European Commission"), _initials("Ministry of Economy")
+    ('CLM', 'EC', 'ME')
+    """
+    parts = re.findall(r"[^\W\d_]+", name)
+    return "".join(p[0].upper() for p in parts if p[0].isupper() or p not in _CONNECTORS)
+
+
+def _family_names(label: str) -> list[str]:
+    """The words of a person's name that may stand for it alone: those after the given name.
+
+    >>> _family_names("Jaime Echeverri Chavarriaga"), _family_names("A. Simon de Blas")
+    (['Echeverri', 'Chavarriaga'], ['Simon', 'Blas'])
+    """
+    words = [w for w in label.split() if w not in _PARTICLES]
+    return words[1:] if len(words) > 1 else words
 
 
 def _initial(word: str) -> bool:

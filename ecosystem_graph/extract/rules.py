@@ -70,6 +70,7 @@ class Rules:
     generic_adjectives: frozenset[str]
     list_nouns: dict[str, frozenset[str]]  # "organization" or "other" -> nouns announcing a list
     byline_words: tuple[str, ...]
+    unit_words: frozenset[str]
     wider_areas: frozenset[str]
     regions: frozenset[str]
     region_heads: frozenset[str]
@@ -143,6 +144,7 @@ def _load(path: Path) -> Rules:
         generic_adjectives=frozenset(lowered("generic_adjectives")),
         list_nouns={str(k): frozenset(get.listed("list_nouns", v)) for k, v in get.mapping("list_nouns").items()},
         byline_words=tuple(lowered("byline_words")),
+        unit_words=frozenset(lowered("unit_words")),
         wider_areas=frozenset(get.words("wider_areas", lower=False)),
         regions=frozenset(get.words("regions", lower=False)),
         region_heads=frozenset(lowered("region_heads")),
