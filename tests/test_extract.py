@@ -436,6 +436,16 @@ def test_second_mentions_and_romance_roles_are_one_person(empty: Known, text: st
     assert _people(text, empty) == people
 
 
+def test_only_the_surest_rules_reach_a_confidence_of_0_9(empty: Known, known: Known) -> None:
+    found = extract_text("Submitted by Ana Lenz on 3 May 2021\nMs Ida Rask of Orvik Robotics AB visited Riga, Latvia, "
+                         "and the Prix Town.", empty)
+    confidence = {e.label: e.confidence for e in [*found.people, *found.organizations, *found.places]}
+    assert confidence["Ana Lenz"] >= 0.9 and confidence["Latvia"] >= 0.9 and confidence["Riga"] >= 0.9
+    assert confidence["Ida Rask"] < 0.9 and confidence["Orvik Robotics AB"] < 0.9  # a title, a legal form
+    # a kind's words are no short form of a known organization ("Peterborough City Council")
+    assert [o.match for o in extract_text("The mayor welcomed us at the City Council.", known).organizations] == []
+
+
 def test_a_german_noun_alone_is_no_name(empty: Known) -> None:
     text = "Im Fokus standen die Themen Holzbau sowie Mobilität und Leichtbau bei der Tagung in Stuttgart."
     assert _orgs(text, empty) == []

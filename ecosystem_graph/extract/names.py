@@ -437,8 +437,9 @@ class NameReader:
 
     def _known_short_form(self, chunk: _Chunk) -> str | None:
         """The graph's one organization that a two-word name is a part of ("Knowledge City")."""
-        if len(chunk.words) != 2 or not all(_titlecase(w) or w.isupper() for w in chunk.words):
-            return None
+        if len(chunk.words) != 2 or not all(_titlecase(w) or w.isupper() for w in chunk.words) or \
+                " ".join(chunk.words).lower() in self.known.type_cues:
+            return None  # "City Council" is a kind's words, not a short form of "Peterborough City Council"
         found = {ident for (table, ident), label in self.known.labels.items() if table == "organizations"
                  and label and len(label.split()) > 2 and _short_form(chunk.words, label.split())}
         return found.pop() if len(found) == 1 else None
@@ -623,7 +624,7 @@ class NameReader:
             return False
         known = self.known.places_by_geonames.get(place.geonames_id)
         entity = self._add("places", chunk, f"{place.kind} of the gazetteer (GeoNames {place.geonames_id})",
-                           0.9, match=known, label=place.name)
+                           _place_confidence(place), match=known, label=place.name)
         self._set_place(entity, place)
         return True
 
@@ -653,14 +654,14 @@ class NameReader:
         if len(chunk.words) < 2 or suffix.lower().replace(".", "") not in self.rules.legal_suffixes:
             return False
         cue = self._type_in(chunk.words[:-1])
-        self._org(chunk, f"legal form {suffix!r}", 0.9, cue[1] if cue else None)
+        self._org(chunk, f"legal form {suffix!r}", 0.85, cue[1] if cue else None)  # glued lists end in one too
         return True
 
     def _titled_person(self, chunk: _Chunk) -> bool:
         before = self._words_before(chunk, 1)
         if not before or before[-1] not in self.rules.person_titles or self._type_in(chunk.words[-1:]):
             return False  # "Prof. Dr. Assen Zlatarov University" is a university
-        self._add("people", chunk, f"title {before[-1]!r} before the name", 0.9)
+        self._add("people", chunk, f"title {before[-1]!r} before the name", 0.85)  # "Ing. Aigner" may be a firm
         return True
 
     def _cued_organization(self, chunk: _Chunk) -> bool:
@@ -688,7 +689,7 @@ class NameReader:
             if role:
                 self.role_before[chunk.start] = role
         if chunk.start in self.role_before:
-            return bool(self._add("people", chunk, f"role {self.role_before[chunk.start]!r} before the name", 0.9))
+            return bool(self._add("people", chunk, f"role {self.role_before[chunk.start]!r} before the name", 0.85))
         head = self._head(chunk)
         if re.search(r"\b(?:said|says|according to|sagte|a déclaré)\s*$", head):
             return bool(self._add("people", chunk, "quoted as saying", 0.8))
@@ -749,7 +750,7 @@ class NameReader:
                 self._org(chunk, "name written in mixed case", 0.6, None)
                 return True
             return False
-        self._org(chunk, f"described as {cue[0]!r}", 0.8, cue[1])
+        self._org(chunk, f"described as {cue[0]!r}", 0.7, cue[1])
         return True
 
     def _described_type(self, chunk: _Chunk) -> tuple[str, str] | None:
@@ -1237,6 +1238,18 @@ def _person_shaped(words: list[str]) -> bool:
     given = [w for w in names if not _initial(w)]
     return 2 <= len(names) <= 4 and words[0] not in _PARTICLES and words[-1] not in _PARTICLES and \
         bool(given) and all(_titlecase(w) for w in given) and all(_initial(w) for w in names[:len(names) - len(given)])
+
+
+def _place_confidence(place: Place) -> float:
+    """How sure a gazetteer's place is: a country by its name nearly always; a large city by its own
+    name mostly (a region may share it); a smaller city or one by another name less so.
+
+    >>> _place_confidence(Place("Sofia", "city", 727011, "BG", None, None, 1152556))
+    0.9
+    """
+    if place.kind == "country":
+        return 0.95
+    return 0.9 if place.population >= 100000 and not place.by_alternate_name else 0.8
 
 
 def _initials(name: str) -> str:
