@@ -69,6 +69,7 @@ KINDS: tuple[Kind, ...] = (
          "#d37295", "hexagon"),
     Kind("product", "Product", "Products", "products", "product", _ECO + "Product", "#499894", "diamond"),
     Kind("project", "Project", "Projects", "projects", "project", _SCHEMA + "ResearchProject", "#86bcb6", "box"),
+    Kind("initiative", "Initiative", "Initiatives", "initiatives", "initiative", _ECO + "Initiative", "#d4a6c8", "box"),
     Kind("source", "Source", "Sources", "sources", "source", _PROV + "Entity", "#bab0ac", "square"),
     Kind("membership", "Membership", "Memberships", "memberships", "membership"),
     Kind("participation", "Participation", "Participations", "participations", "participation"),

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from .kinds import SEGMENTS
 
-__all__ = ["DRAFTS_NOTE", "DRAFT_FILES", "DRAFT_INFO_KEYS", "Field", "LIMITS_NOTE", "LIST_SEPARATOR_NOTE", "ORG_REF",
-           "PARTICIPATION_ROLES", "PROJECT_FIELDS", "PROJECT_STATUSES", "REVIEW_FIELDS", "TABLES", "TABLES_BY_NAME",
-           "Table"]
+__all__ = ["DRAFTS_NOTE", "DRAFT_FILES", "DRAFT_INFO_KEYS", "INITIATIVE_KINDS", "Field", "LIMITS_NOTE",
+           "LIST_SEPARATOR_NOTE", "ORG_REF", "PARTICIPATION_ROLES", "PROJECT_FIELDS", "PROJECT_STATUSES", "REVIEW_FIELDS",
+           "TABLES", "TABLES_BY_NAME", "Table"]
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,8 @@ def _inferred() -> tuple[Field, Field]:
 ORG_REF = ("organizations",)
 #: Where a project stands (CORDIS writes them SIGNED, CLOSED, TERMINATED...).
 PROJECT_STATUSES = ("signed", "ongoing", "closed", "terminated", "suspended", "cancelled")
+#: What an initiative is: a funding programme or fund, a policy initiative, a label or award, a document.
+INITIATIVE_KINDS = ("programme", "initiative", "label", "document")
 #: What an organization is in a project (CORDIS's roles, lowercased and hyphenated).
 PARTICIPATION_ROLES = ("coordinator", "participant", "partner", "third-party", "associated-partner",
                        "international-partner")
@@ -200,6 +202,13 @@ TABLES: tuple[Table, ...] = (
         _identifiers(), Field("homepage", "url"), Field("description"), _source(),
     ), description="Funded projects (research and innovation actions, grants): programme, call, dates, "
                    "status, budget and the funder's contribution, in euros."),
+    Table("initiatives", "initiatives.csv", (
+        _ident(), _label(), _alt(), Field("kind", "enum", required=True, choices=INITIATIVE_KINDS),
+        Field("organizer", "ref", many=True, ref=ORG_REF), _themes(), Field("homepage", "url"),
+        Field("description"), _source(), _identifiers(),
+    ), description="What sources name that is neither an organization, a project nor an event: funding "
+                   "programmes and funds (COSME, Horizon 2020), initiatives, labels and awards, agreements "
+                   "and other documents (a memorandum of understanding)."),
     Table("participations", "participations.csv", (
         Field("project", "ref", required=True, ref=("projects",)),
         Field("organization", "ref", required=True, ref=ORG_REF),

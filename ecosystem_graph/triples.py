@@ -88,6 +88,8 @@ PARTNERSHIP_STATUS = {
 }
 PROJECT_STATUS = {name: ECO[name.capitalize()] for name in ("signed", "ongoing", "closed", "terminated",
                                                              "suspended", "cancelled")}
+INITIATIVE_KINDS = {"programme": ECO.FundingProgramme, "initiative": ECO.PolicyInitiative, "label": ECO.Label,
+                    "document": ECO.Agreement}
 PARTICIPATION_ROLES = {"coordinator": ECO.Coordinator, "participant": ECO.Participant, "partner": ECO.Partner,
                        "third-party": ECO.ThirdParty, "associated-partner": ECO.AssociatedPartner,
                        "international-partner": ECO.InternationalPartner}
@@ -453,6 +455,15 @@ def _project(b: GraphBuilder, r: Record) -> None:
         b.add(r, "homepage", s, FOAF.homepage, URIRef(r.get("homepage")))
 
 
+def _initiative(b: GraphBuilder, r: Record) -> None:
+    s = b.common(r, ECO.Initiative)
+    b.add(r, "kind", s, ECO.initiativeKind, INITIATIVE_KINDS[r.get("kind")])
+    b.links(r, "organizer", s, SCHEMA.organizer, "organizations")
+    b.links(r, "themes", s, SCHEMA.about, "themes")
+    if r.get("homepage"):
+        b.add(r, "homepage", s, FOAF.homepage, URIRef(r.get("homepage")))
+
+
 def _euros(b: GraphBuilder, r: Record, name: str, s: URIRef, p: URIRef) -> None:
     value = r.get(name)
     if value is not None:
@@ -494,6 +505,7 @@ EMITTERS: dict[str, Callable[[GraphBuilder, Record], None]] = {
     "partnerships": _partnership,
     "products": _product,
     "projects": _project,
+    "initiatives": _initiative,
     "participations": _participation,
     "relations": _relation,
 }

@@ -586,6 +586,25 @@ def accept_all(draft: Path) -> None:
                      encoding="utf-8")
 
 
+def test_projects_and_initiatives_are_drafted_into_their_tables_and_build(tmp_path: Path, data_copy: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("From 3 to 5 May 2021 the Orvik Robotics Cluster visited Riga within the Nordwind Strategic "
+                       "Cluster Partnership funded by the COSME programme, and signed a Memorandum of Understanding.",
+                       encoding="utf-8")
+    out = data_copy / "riga.draft.yaml"
+    assert run("extract", str(article), "--out", str(out), "--data", str(data_copy))[0] == 0
+    draft = draft_of(out)
+    assert labels(draft, "projects") == ["Nordwind Strategic Cluster Partnership"]
+    assert {(r["label"], r["kind"]) for r in draft["initiatives"]} == {("COSME", "programme"),
+                                                                       ("Memorandum of Understanding", "document")}
+    assert not {"COSME", "Nordwind Strategic Cluster Partnership"} & set(labels(draft, "organizations"))
+    accept_all(out)
+    code, _, err = run("build", str(data_copy), "--out", str(tmp_path / "b"))
+    assert code == 0, err
+    graph = (tmp_path / "b" / "ecosystem.ttl").read_text(encoding="utf-8")
+    assert "eco:FundingProgramme" in graph and "schema:ResearchProject" in graph
+
+
 def test_rejecting_a_record_others_refer_to_is_reported_with_its_line(drafted: Path) -> None:
     accept_all(drafted)
     text = drafted.read_text(encoding="utf-8")

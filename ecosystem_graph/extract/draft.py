@@ -112,6 +112,8 @@ def draft_records(result: Extraction, known: Known, source_id: str, source: dict
     draft["people"] = [_person(e, ids, src) for e in result.people]
     draft["memberships"] = [m for e in result.people if (m := _membership(e, ids, known, src))]
     draft["events"] = [_event(e, ids, by_sentence, src) for e in result.events]
+    draft["projects"] = [_named(e, "projects", ids, src) for e in result.projects]
+    draft["initiatives"] = [_named(e, "initiatives", ids, src) for e in result.initiatives]
     visit = _visit_record(result, ids, known, src)
     if visit is not None:
         draft["visits"] = [visit]
@@ -223,6 +225,29 @@ def _event(entity: Entity, ids: _Ids, by_sentence: _BySentence, src: list[str]) 
     record["description"] = sentence.text
     record["source"] = src
     record["review"] = _review(entity.confidence, entity.match, entity.first.why, entity.mentions)
+    return record
+
+
+def _named(entity: Entity, table: str, ids: _Ids, src: list[str]) -> dict[str, Any]:
+    """A project or an initiative (a programme, initiative, label or document) the article names:
+    its label, other names and, for an initiative, its kind.
+
+    >>> from ecosystem_graph.extract import extract_text
+    >>> known = Known.from_data(empty=True)
+    >>> found = extract_text("The trip was funded by the Orvik programme.", known)
+    >>> {k: v for k, v in _named(found.initiatives[0], "initiatives", _Ids(known), ["a"]).items() if k != "review"}
+    {'id': 'orvik', 'label': 'Orvik', 'kind': 'programme', 'source': ['a']}
+    """
+    ident = ids.assign(table, entity.key, entity.label, entity.match)
+    record: dict[str, Any] = {"id": ident, "label": entity.label}
+    alts = sorted(a for a in entity.attrs.get("alt_labels", set()) if a != entity.label)
+    if alts:
+        record["alt_labels"] = alts
+    if table == "initiatives":
+        record["kind"] = entity.attrs.get("kind", "initiative")
+    record["source"] = src
+    why = "; ".join(dict.fromkeys(m.why for m in entity.mentions))
+    record["review"] = _review(entity.confidence, entity.match, why, entity.mentions)
     return record
 
 

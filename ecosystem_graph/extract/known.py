@@ -27,7 +27,7 @@ from .rules import Rules, load_rules, suffix_key
 
 #: Record tables whose entities an article can name, and the field holding their name.
 NAMED_TABLES = {"organizations": "label", "people": "name", "places": "label", "events": "label",
-                "products": "label"}
+                "products": "label", "projects": "label", "initiatives": "label"}
 
 
 def name_key(name: str, legal_suffixes: Iterable[str] = ()) -> str:

@@ -402,7 +402,7 @@ class NameReader:
     # Classification.
     def _classify(self, chunk: _Chunk) -> None:
         name = chunk.text
-        for table in ("organizations", "people", "places", "events"):
+        for table in ("organizations", "people", "places", "events", "projects", "initiatives"):
             ident = self.known.match(table, name) or (
                 self._known_short_form(chunk) if table == "organizations" else None)
             if ident is not None:
@@ -520,7 +520,7 @@ class NameReader:
     def _listed_organization(self, chunk: _Chunk) -> bool:
         if _person_shaped(chunk.words) or not self._listed_as("organization", chunk):
             return False
-        self._org(chunk, "listed after a noun of organizations", 0.75, None)
+        self._org(chunk, "listed after a noun of organizations", 0.55, None)
         return True
 
     def _region(self, chunk: _Chunk) -> bool:
