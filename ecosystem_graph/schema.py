@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from .kinds import SEGMENTS
 
 __all__ = ["DRAFTS_NOTE", "DRAFT_FILES", "DRAFT_INFO_KEYS", "INITIATIVE_KINDS", "Field", "LIMITS_NOTE",
-           "LIST_SEPARATOR_NOTE", "ORG_REF", "PARTICIPATION_ROLES", "PROJECT_FIELDS", "PROJECT_STATUSES", "REVIEW_FIELDS",
-           "TABLES", "TABLES_BY_NAME", "Table"]
+           "LIST_SEPARATOR_NOTE", "ORG_REF", "PARTICIPATION_ROLES", "PROJECT_FIELDS", "PROJECT_STATUSES",
+           "REVIEW_FIELDS", "TABLES", "TABLES_BY_NAME", "Table"]
 
 
 @dataclass(frozen=True)
