@@ -446,6 +446,24 @@ def test_only_the_surest_rules_reach_a_confidence_of_0_9(empty: Known, known: Kn
     assert [o.match for o in extract_text("The mayor welcomed us at the City Council.", known).organizations] == []
 
 
+def test_one_country_written_twice_is_one_place_and_state_codes_are_no_organizations(empty: Known) -> None:
+    found = extract_text("The clusters target the U.S. market and the USA; offices in Denver, CO and Austin, TX.", empty)
+    assert sorted(p.label for p in found.places if p.mentioned) == ["Austin", "Denver", "United States"]
+    assert found.organizations == []
+
+
+def test_person_or_organization_is_decided_over_all_mentions(empty: Known) -> None:
+    found = extract_text("The team met Ilse Varga in Graz. Ilse Varga, project manager of the agency, spoke. "
+                         "Orvik Wireless presented the park. The Fondazione Orvik Wireless was founded in 2002.", empty)
+    assert [p.label for p in found.people] == ["Ilse Varga"] and len(found.people[0].mentions) == 2
+    assert [o.label for o in found.organizations] == ["Fondazione Orvik Wireless"]
+
+
+def test_a_host_reporting_a_visit_met_its_visitors(empty: Known) -> None:
+    found = extract_text("On 20 and 21 May 2019 we received the visit of the Orvik Robotics Cluster from Latvia.", empty)
+    assert [found.entity("organizations", m.value).label for m in found.meetings] == ["Orvik Robotics Cluster"]
+
+
 def test_a_german_noun_alone_is_no_name(empty: Known) -> None:
     text = "Im Fokus standen die Themen Holzbau sowie Mobilität und Leichtbau bei der Tagung in Stuttgart."
     assert _orgs(text, empty) == []

@@ -42,6 +42,7 @@ def extract_article(article: Article, known: Known, default_year: int | None = N
         reader.read_sentence(sentence)
     reader.drop_headline_only()
     reader.merge_short_forms()
+    reader.merge_people_into_organizations()
     locate = SentenceIndex(found)
     dates = [Fact("date", d.value, _date_mention(d, locate), {"year_from_context": d.year_from_context})
              for d in find_dates(article.text, known.rules.dates, default_year)]

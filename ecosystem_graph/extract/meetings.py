@@ -177,9 +177,11 @@ def _visitor(result: Extraction, known: Known, index: _Index) -> Entity | None:
                 continue
             orgs = index.mentions_in("organizations", sentence.start)
             head = sentence.text[:cue.start()]
-            # "MASIT hosts a delegation of AIT": the organization before a host word is the host.
-            before = [] if has_word(head, known.rules.host_words) else \
-                [e for m, e in orgs if m.start < sentence.start + cue.start()]
+            before = [e for m, e in orgs if m.start < sentence.start + cue.start()]
+            if has_word(head, known.rules.host_words):
+                if not before:
+                    return None  # "we received the visit of X": the host reports, and X is whom it met
+                before = []  # "MASIT hosts a delegation of AIT": the organization before a host word is the host
             after = [e for m, e in orgs if m.start > sentence.start + cue.start() and (
                 _OF.fullmatch(result.article.text, sentence.start + cue.end(), m.start)
                 or index.leader.search(index.window(sentence.start, m.start)))]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .. import geo
-from .known import Known, Place, gazetteer_place, is_region
+from .known import Known, Place, gazetteer_place, is_region, us_state_codes
 from .model import Entity, Mention
 from .rules import Rules
 from .text import Sentence
@@ -459,9 +459,24 @@ class NameReader:
             return True  # "ClusterFY countries" said what the name is: its other mentions are not organizations
         if len(same) != 1:
             return False
+        if same[0].kind == "organizations" and self._confidence(same[0]) < 0.7 and self._became_person(chunk, same[0]):
+            return True
         self._note(same[0], self._mention(chunk, f"named again: {same[0].label}", self._confidence(same[0])))
         if same[0].kind == "organizations":
             self._acronym_alias(chunk, same[0])  # a title names it, the body adds "(ACRONYM)"
+        return True
+
+    def _became_person(self, chunk: _Chunk, org: Entity) -> bool:
+        """Person or organization is decided over all mentions: a name read as an organization on weak
+        evidence ("met Lucia Seel") that another mention gives a role ("Lucia Seel, project manager")
+        is a person, with the earlier mentions."""
+        reason = self._person_reason(chunk)
+        if reason is None:
+            return False
+        del self.found[("organizations", org.key)]
+        self.by_key[org.key].remove(org)
+        person = self._add("people", chunk, *reason)
+        person.mentions[:0] = org.mentions
         return True
 
     def _generic(self, chunk: _Chunk) -> bool:
@@ -614,7 +629,10 @@ class NameReader:
         return None
 
     def _place(self, chunk: _Chunk) -> bool:
-        place = gazetteer_place(chunk.text, self.rules, self._countries())
+        name = chunk.text
+        if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", name) and self.text[chunk.end:chunk.end + 1] == ".":
+            name += "."  # "U.S.": the last initial's dot ends the name
+        place = gazetteer_place(name, self.rules, self._countries())
         if place is None:
             return False
         # A small town's name or a city's other name is often an ordinary word or a given name
@@ -623,8 +641,10 @@ class NameReader:
                 not re.search(_LOCATIVE, " ".join(self._words_before(chunk, 3))):
             return False
         known = self.known.places_by_geonames.get(place.geonames_id)
+        # One place however written ("U.S." and "USA", "UK" and "United Kingdom"): keyed by GeoNames.
         entity = self._add("places", chunk, f"{place.kind} of the gazetteer (GeoNames {place.geonames_id})",
-                           _place_confidence(place), match=known, label=place.name)
+                           _place_confidence(place), match=known, label=place.name,
+                           key=None if known else f"geonames:{place.geonames_id}")
         self._set_place(entity, place)
         return True
 
@@ -682,28 +702,33 @@ class NameReader:
                  (words[0].endswith(("an", "ish", "ese")) and self._demonym_word(words[0])))
 
     def _person(self, chunk: _Chunk) -> bool:
+        reason = self._person_reason(chunk)
+        return bool(reason and self._add("people", chunk, *reason))
+
+    def _person_reason(self, chunk: _Chunk) -> tuple[str, float] | None:
+        """Why ``chunk`` is a person's name, and how sure: a role before or after it, "said", "who"."""
         if not self._person_like(chunk.words):
-            return False
+            return None
         if chunk.start not in self.role_before:
             role = self._lowercase_role_before(chunk)
             if role:
                 self.role_before[chunk.start] = role
         if chunk.start in self.role_before:
-            return bool(self._add("people", chunk, f"role {self.role_before[chunk.start]!r} before the name", 0.85))
+            return f"role {self.role_before[chunk.start]!r} before the name", 0.85
         head = self._head(chunk)
         if re.search(r"\b(?:said|says|according to|sagte|a déclaré)\s*$", head):
-            return bool(self._add("people", chunk, "quoted as saying", 0.8))
+            return "quoted as saying", 0.8
         # "the Mayor of Gdynia, Wojciech Szczurek": the role and its organization, then the name.
         if self.patterns.role_of_before.search(head):
-            return bool(self._add("people", chunk, "role written before the name", 0.8))
+            return "role written before the name", 0.8
         after = self.text[chunk.end:chunk.end + 60].lower()
         # "Anna Schmidt, who presented", "Lukas Weber and Anna Schmidt, who": only people are "who".
         if re.match(r"(?:\s+and\s+[^\W\d_][\w-]*\s+[^\W\d_][\w-]*)?\s*,?\s+who\b", after):
-            return bool(self._add("people", chunk, "'who' after the name", 0.8))
+            return "'who' after the name", 0.8
         written = re.match(r"\s*(?:,|\(|–|-)\s*(?:the\s+|our\s+|a\s+|its\s+)?([\w\s&'’-]+)", after)
         if written and any(w in self.rules.role_words for w in written.group(1).split()[:5]):
-            return bool(self._add("people", chunk, "role after the name", 0.85))
-        return False
+            return "role after the name", 0.85
+        return None
 
     def _weak_person(self, chunk: _Chunk) -> bool:
         """A two- or three-word name with weaker signs of a person: a family name's ending, a verb."""
@@ -739,6 +764,8 @@ class NameReader:
         if len(chunk.words) != 1 or not re.fullmatch(r"[A-Z][A-Z0-9&]{1,7}", word) or \
                 word in self.rules.not_acronyms:
             return False
+        if word in us_state_codes() and not self._org_context(chunk):
+            return True  # "Philadelphia, PA": a state's code, no organization
         self._org(chunk, "name in capitals", 0.65, None)
         return True
 
@@ -997,6 +1024,18 @@ class NameReader:
         for (kind, key), entity in list(self.found.items()):
             if kind != "places" and all(m.sentence.start in calmed for m in entity.mentions):
                 del self.found[(kind, key)]
+
+    def merge_people_into_organizations(self) -> None:
+        """'Torino Wireless' read as a person beside 'Fondazione Torino Wireless': a person's name that is
+        the end of an organization's name, without a byline or a known match, is that organization."""
+        names = _LongerNames(self.entities("organizations"))
+        for person in self.entities("people"):
+            words = person.label.split()
+            longer = [o for o in names.of(person, words) if o.label.split()[-len(words):] == words]
+            if len(longer) == 1 and person.match is None and self._confidence(person) < 0.9:
+                longer[0].mentions.extend(person.mentions)
+                longer[0].attrs.setdefault("alt_labels", set()).add(person.label)
+                del self.found[("people", person.key)]
 
     def merge_short_forms(self) -> None:
         """'Collider' after 'Collider Accelerator', 'Knowledge City' beside 'Cluster Sofia Knowledge City':
