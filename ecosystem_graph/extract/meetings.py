@@ -12,7 +12,7 @@ article names it, else the organization named before the first visit word.
 >>> [(m.attrs["order"], m.mention.text, m.attrs.get("same_day_as")) for m in found.meetings]
 [(1, 'Munich Digital Hub', None), (2, 'Isar Robotics GmbH', 1)]
 >>> found.visit.value, found.visit.attrs["cities"]
-('2021-05-03/2021-05-05', ['munich'])
+('2021-05-03/2021-05-05', ['geonames:2867714'])
 """
 
 from __future__ import annotations
