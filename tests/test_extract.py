@@ -464,6 +464,35 @@ def test_a_host_reporting_a_visit_met_its_visitors(empty: Known) -> None:
     assert [found.entity("organizations", m.value).label for m in found.meetings] == ["Orvik Robotics Cluster"]
 
 
+@pytest.mark.parametrize("text, orgs", [
+    # an acronym after a name that is no organization is none either
+    ("Six Regional Support Desks (RSD) and the Business Service Centres – BSC were opened.", []),
+    # the items of a list announced by a noun of sectors or regions, even when the list starts it
+    ("Il focus è sui settori ICT, Moda e agroalimentare.", []),
+    # "Participation of X": an abstract noun "of" an organization names the organization
+    ("Participation of Orvik Robotics Cluster in the fair was a success.", ["Orvik Robotics Cluster"]),
+    # the first word of an English name says what it is only before "of" or "for"
+    ("The Mission for Growth went on in Riga.", []),
+])
+def test_names_that_say_they_are_no_organization(empty: Known, text: str, orgs: list[str]) -> None:
+    assert _orgs(text, empty) == orgs
+
+
+def test_a_persons_name_cut_by_the_excerpt_is_kept_but_not_an_organizations(empty: Known) -> None:
+    assert _people("Opening words by the mayor of Orvieto, Lucia Fabb", empty) == ["Lucia Fabb"]
+    assert _orgs("The firms are members of Orvik Robotics Clus", empty) == []
+
+
+def test_a_family_name_alone_makes_an_unread_name_a_person(empty: Known) -> None:
+    found = extract_text("Ilse Varga opened the day in Graz. Later Varga explained the offer.", empty)
+    assert [(p.label, len(p.mentions)) for p in found.people] == [("Ilse Varga", 2)]
+
+
+def test_a_small_town_after_a_romance_locative_is_a_place(empty: Known) -> None:
+    text = "L'evento si terrà a Matera presso la sede della Provincia e il pubblico potrà partecipare per una giornata."
+    assert "Matera" in _places(text, empty)
+
+
 def test_a_german_noun_alone_is_no_name(empty: Known) -> None:
     text = "Im Fokus standen die Themen Holzbau sowie Mobilität und Leichtbau bei der Tagung in Stuttgart."
     assert _orgs(text, empty) == []

@@ -26,6 +26,8 @@ _OF = frozenset({"of", "for", "für", "de", "del", "di", "della", "des", "du", "
 #: The same with an article, after which a unit's name gives way to its organization's ("the DG of
 #: Institutional Relations of the Regional Government").
 _OF_THE = ("of the", "del", "della", "dello", "de la", "des", "der", "du", "dell'", "dell’", "di", "de")
+#: Endings of abstract nouns: "Participation of X", "Präsentation von X" name X.
+_ABSTRACT_ENDINGS = ("tion", "sion", "ment", "ance", "ence", "ship", "ción", "zione", "ung")
 #: Connectors that join two names as often as they join the words of one ("Slovenia and Italy").
 _AND = ("and", "und", "et", "&")
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "der", "die", "das", "des", "dem", "den", "ein", "eine",
@@ -51,6 +53,8 @@ _APPOSITION = re.compile(r",\s+the\s+")
 #: What joins a name to the organization named before it: "Siemens and Bosch", "X (XY), and the Y".
 _TOGETHER = re.compile(r"(?:\s*\([^()]{1,25}\))?(?:\s*,\s*|\s*,?\s+(?:and|und|et|or)\s+)"
                        r"(?:(?:of|from|at|with)\s+)?(?:the\s+)?")
+#: The same in the Romance languages, whose "a", "presso", "en" place a name ("si terrà a Matera").
+_LOCATIVE_HEAD_FIRST = re.compile(r"(?i)\b(?:a|ad|presso|en|em|desde|hasta|dans|vers|di|de|da|à|ciudad|città|ville)$")
 #: Words before a place's name that make a doubtful name a place: "in Martin", "the city of Julia".
 _LOCATIVE = re.compile(r"(?i)(?:\b(?:in|to|from|near|of|at|via|nach|aus|bei|von|à|en|de|au|city|town|capital"
                        r"|visits?|visited|visiting)"
@@ -149,6 +153,7 @@ class NameReader:
         self.region_names: list[str] = []  # regions and areas named: an acronym of their initials is theirs
         self.dropped: set[str] = set()  # keys of names found to be no organization, person or place
         self.programmes: set[str] = set()  # keys of names written before "-funded": programmes
+        self.unread_people: dict[str, _Chunk] = {}  # family name -> a person-shaped name no rule read
         self.end_of_text = len(text.rstrip())
 
     def entities(self, kind: str) -> list[Entity]:
@@ -184,7 +189,9 @@ class NameReader:
         if chunk is None:
             return None
         text = " ".join(chunk.words)
-        for joint in _OF_THE:
+        abstract = len(chunk.words) > 3 and chunk.words[1] in ("of", "von") and \
+            chunk.words[0].lower().endswith(_ABSTRACT_ENDINGS) and self._type_in(chunk.words[:1]) is None
+        for joint in (*_OF_THE, *(("of", "von") if abstract else ())):
             at = text.rfind(f" {joint} ")
             if at < 0:
                 continue
@@ -417,7 +424,10 @@ class NameReader:
                 self.known.match("products", name) or \
                 self.text[chunk.end:chunk.end + 1] in ("™", "®"):
             return  # a theme or a product, not an entity of its own
-        if self._cut_off(chunk) or self._demonym(chunk) or \
+        if self._cut_off(chunk):
+            self._person(chunk)  # a person's name cut by the excerpt is kept as far as it goes
+            return
+        if self._demonym(chunk) or \
                 (len(chunk.words) == 1 and name in self.rules.not_acronyms and not self._country(name)):
             return  # cut by the excerpt's end, an adjective ("Greek"), "EU"
         alias = self.aliases.get(name)
@@ -431,9 +441,21 @@ class NameReader:
             return
         for rule in (self._byline, self._place, self._legal, self._named_kind, self._event, self._listed_organization,
                      self._titled_person, self._cued_organization, self._person, self._acronym, self._described,
-                     self._with_place, self._weak_person, self._met):
+                     self._with_place, self._weak_person, self._met, self._family_name_of_unread):
             if rule(chunk):
                 return
+        if self._person_like(chunk.words):
+            self.unread_people.setdefault(chunk.words[-1], chunk)  # a later "Rossi said" may tell
+
+    def _family_name_of_unread(self, chunk: _Chunk) -> bool:
+        """'Maria Rossi opened the day. ... Rossi explained': a family name alone, after a name no rule
+        read, makes both mentions a person's."""
+        first = self.unread_people.pop(chunk.text, None) if len(chunk.words) == 1 else None
+        if first is None or chunk.initial and chunk.words[0] in self.rules.not_names:
+            return False
+        person = self._add("people", first, "named again by the family name alone", 0.75)
+        self._note(person, self._mention(chunk, f"named again: {person.label}", 0.75))
+        return True
 
     def _known_short_form(self, chunk: _Chunk) -> str | None:
         """The graph's one organization that a two-word name is a part of ("Knowledge City")."""
@@ -624,7 +646,10 @@ class NameReader:
         for word in (words[-1], after.group(1) if after else None, before.group(1) if before else None):
             if word in kinds:
                 return kinds[word]
-        if len(words) > 1 and words[0] in kinds and (self.head_first or self._type_in(chunk.words[-1:]) is None):
+        # In English a name's head comes last: its first word says what it is only before "of", "for"
+        # ("Memorandum of Understanding", "Mission for Growth"; but "Visit Finland" is an agency).
+        if len(words) > 1 and words[0] in kinds and (self.head_first or words[1] in _CONNECTORS and
+                                                     self._type_in(chunk.words[-1:]) is None):
             return kinds[words[0]]
         return None
 
@@ -637,8 +662,9 @@ class NameReader:
             return False
         # A small town's name or a city's other name is often an ordinary word or a given name
         # ("Martin", "Julia"): it is a place only after a word that introduces one.
+        locative = _LOCATIVE_HEAD_FIRST if self.head_first else _LOCATIVE
         if (place.by_alternate_name or place.kind == "city" and place.population < 100000) and \
-                not re.search(_LOCATIVE, " ".join(self._words_before(chunk, 3))):
+                not re.search(locative, " ".join(self._words_before(chunk, 3))):
             return False
         known = self.known.places_by_geonames.get(place.geonames_id)
         # One place however written ("U.S." and "USA", "UK" and "United Kingdom"): keyed by GeoNames.
@@ -696,8 +722,8 @@ class NameReader:
         """Shaped like a person's name (:func:`_person_shaped`) and holding no role, kind or
         nationality word: "Director General", "General Assembly", "European Affairs" are not people."""
         lowered = [w.lower() for w in words]
-        return _person_shaped(words) and not any(w in self.rules.role_words or w in self.rules.name_kinds
-                                                 for w in lowered) and \
+        return _person_shaped(words) and lowered[0] not in _ARTICLES and \
+            not any(w in self.rules.role_words or w in self.rules.name_kinds for w in lowered) and \
             not (words[0] in self.rules.demonyms or
                  (words[0].endswith(("an", "ish", "ese")) and self._demonym_word(words[0])))
 
@@ -766,8 +792,17 @@ class NameReader:
             return False
         if word in us_state_codes() and not self._org_context(chunk):
             return True  # "Philadelphia, PA": a state's code, no organization
+        if self._short_for_no_organization(chunk):
+            return True
         self._org(chunk, "name in capitals", 0.65, None)
         return True
+
+    def _short_for_no_organization(self, chunk: _Chunk) -> bool:
+        """'Common Resource Centers (CRC)', '(Business Innovation Centers – BIC)': an acronym right after
+        a name read as no organization is that name's short form, no organization either."""
+        long = re.search(r"((?:[A-Z][\w-]*\s+){0,6}[A-Z][\w-]*)\s*(?:\(|[–-])\s*$", self._head(chunk))
+        return long is not None and _initials(long.group(1))[:1] == chunk.words[0][:1] and \
+            self.known.key(long.group(1)) not in self.by_key
 
     def _described(self, chunk: _Chunk) -> bool:
         """'X, a business accelerator', 'X is a technology company', 'the accelerator X'."""
@@ -1235,7 +1270,7 @@ def _country_names() -> tuple[str, ...]:
 
 #: A noun, then what opens a list after it: "hotels (", "Regions, such as ", "prefectures of ", "settori ".
 _LIST_OPENER = re.compile(r"\b([^\W\d_][\w-]+)(?:\s*\(|\s*:|,?\s+(?:such as|like|including|e\.g\.|namely|come|como|"
-                          r"comme|wie|tales como)|\s+(?:of|de|di|del|dei|des|der)|(?=\s+[A-Z]))\s*")
+                          r"comme|wie|tales como)|\s+(?:of|de|di|del|dei|des|der)|(?=\s+[A-Z]|\s*$))\s*")
 #: What may stand between a list's opening and a name of it: other names, commas, "and".
 _NAMES_ONLY = re.compile(r"(?:[\s,;()–-]+|\b(?:and|und|et|y|e|the|of|de|di|d['’]|del|la|le)\b|[A-Z0-9][\w'’.&/-]*)*")
 
