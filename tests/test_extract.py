@@ -493,6 +493,14 @@ def test_a_small_town_after_a_romance_locative_is_a_place(empty: Known) -> None:
     assert "Matera" in _places(text, empty)
 
 
+@pytest.mark.parametrize("text, orgs", [
+    ("The cluster worked with Orvik Robotics as a partner.", ["Orvik Robotics"]),  # "as" is no legal form AS
+    ("The BILAT Orvik 2.0 partners met the MedTech/BioTech clusters.", []),  # a project's and a sector's words
+])
+def test_lowercase_legal_forms_and_modifiers_with_versions_or_slashes(empty: Known, text: str, orgs: list[str]) -> None:
+    assert _orgs(text, empty) == orgs
+
+
 def test_a_german_noun_alone_is_no_name(empty: Known) -> None:
     text = "Im Fokus standen die Themen Holzbau sowie Mobilität und Leichtbau bei der Tagung in Stuttgart."
     assert _orgs(text, empty) == []

@@ -101,7 +101,7 @@ class NameReaderPatterns:
         kinds = "|".join(map(re.escape, rules.lowercase_kind_words))
         verbs = "|".join(map(re.escape, rules.organization_verbs))
         # "the COSME programme", "(COSME) programme", "GreenDigital, a project funded by"
-        self.kind_after = re.compile(rf"[\"”)]?(?:\s*\([^()]{{1,20}}\))?"
+        self.kind_after = re.compile(rf"[\"”)]?(?:\s*\([^()]{{1,20}}\))?(?:\s+\d+(?:\.\d+)*)?"
                                      rf"(?:\s*,\s*(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}|\s+)({kinds})\b")
         # "il progetto comunitario X", "the memorandum of X"; not "program at X".
         self.kind_before = re.compile(rf"\b({kinds})\s+(?:(?!(?:{_PREPOSITIONS})\s)[a-zà-ÿ]+\s+)?[\"“«]?\s*$")
@@ -536,8 +536,9 @@ class NameReader:
         return _plural(chunk.words[-1]) or re.match(r"\s+[a-zà-ÿ]+s\b", self.text[chunk.end:chunk.end + 30]) is not None
 
     def _modifier(self, chunk: _Chunk) -> bool:
-        """'the Agricultural Machinery clusters': capitals before a plural of organizations name a sector."""
-        after = re.match(r"\s+([a-zà-ÿ-]+)", self.text[chunk.end:chunk.end + 40])
+        """'the Agricultural Machinery clusters', 'MedTech/BioTech clusters', 'BILAT USA 4.0 partners':
+        capitals before a plural of organizations name a sector or a project."""
+        after = re.match(r"(?:/[\w-]+)?(?:\s+\d+(?:\.\d+)*)?\s+([a-zà-ÿ-]+)", self.text[chunk.end:chunk.end + 40])
         if after is None or not _plural(after.group(1)):
             return False
         noun = after.group(1)
@@ -1140,7 +1141,9 @@ def _run_end(tokens: list[tuple[int, str]], i: int, sentence: Sentence, legal_su
         if word == "." and _initials_so_far(tokens, i, j) and j + 1 < len(tokens) and _name_word(tokens[j + 1][1]) \
                 and tokens[j][0] == tokens[j - 1][0] + 1:
             j += 2  # "J. René", "A. Simon de Blas": a person's initials open the name
-        elif _name_word(word) or (word.lower().replace(".", "") in legal_suffixes):
+        elif _name_word(word) or (word.lower().replace(".", "") in legal_suffixes and
+                                  (word[0].isupper() or "." in word)):
+            # a legal form in lowercase only when dotted ("e.V.", "d.o.o."): "Orvik Robotics as a partner"
             j += 1
         elif word.isalpha() and word.islower() and word not in _CONNECTORS and word not in _DETERMINERS and \
                 j + 1 < len(tokens) and tokens[j + 1][1].lower() in legal_suffixes and tokens[j + 1][1][0].isupper():
