@@ -641,22 +641,32 @@ def accept_all(draft: Path) -> None:
                      encoding="utf-8")
 
 
+def extract_into(data: Path, article: Path, content: str) -> Path:
+    """Write ``content`` to ``article`` and draft it into ``data``; the draft's path."""
+    article.write_text(content, encoding="utf-8")
+    out = data / f"{article.stem}.draft.yaml"
+    assert run("extract", str(article), "--out", str(out), "--data", str(data))[0] == 0
+    return out
+
+
+def accept_and_build(draft: Path, out: Path) -> str:
+    """Accept every record of ``draft``, build its data folder into ``out``; the graph's Turtle."""
+    accept_all(draft)
+    code, _, err = run("build", str(draft.parent), "--out", str(out))
+    assert code == 0, err
+    return (out / "ecosystem.ttl").read_text(encoding="utf-8")
+
+
 def test_projects_and_initiatives_are_drafted_into_their_tables_and_build(tmp_path: Path, data_copy: Path) -> None:
-    article = tmp_path / "a.txt"
-    article.write_text("From 3 to 5 May 2021 the Orvik Robotics Cluster visited Riga within the Nordwind Strategic "
-                       "Cluster Partnership funded by the COSME programme, and signed a Memorandum of Understanding.",
-                       encoding="utf-8")
-    out = data_copy / "riga.draft.yaml"
-    assert run("extract", str(article), "--out", str(out), "--data", str(data_copy))[0] == 0
+    out = extract_into(data_copy, tmp_path / "riga.txt",
+                       "From 3 to 5 May 2021 the Orvik Robotics Cluster visited Riga within the Nordwind Strategic "
+                       "Cluster Partnership funded by the COSME programme, and signed a Memorandum of Understanding.")
     draft = draft_of(out)
     assert labels(draft, "projects") == ["Nordwind Strategic Cluster Partnership"]
     assert {(r["label"], r["kind"]) for r in draft["initiatives"]} == {("COSME", "programme"),
                                                                        ("Memorandum of Understanding", "document")}
     assert not {"COSME", "Nordwind Strategic Cluster Partnership"} & set(labels(draft, "organizations"))
-    accept_all(out)
-    code, _, err = run("build", str(data_copy), "--out", str(tmp_path / "b"))
-    assert code == 0, err
-    graph = (tmp_path / "b" / "ecosystem.ttl").read_text(encoding="utf-8")
+    graph = accept_and_build(out, tmp_path / "b")
     assert "eco:FundingProgramme" in graph and "schema:ResearchProject" in graph
 
 
@@ -684,16 +694,11 @@ def test_a_draft_record_without_review_or_with_a_bad_status_is_reported(drafted:
 
 
 def test_hostile_text_comes_out_as_plain_data(tmp_path: Path, data_copy: Path) -> None:
-    article = tmp_path / "evil.html"
-    article.write_text('<h1>Visit</h1><p>On 5 May 2020 the team met Evil<script>alert("x")</script> Corp Ltd '
-                       'and <img src=x onerror=alert(1)>Nasty Labs in Sofia.</p><p>Zed&lt;b&gt; Group</p>',
-                       encoding="utf-8")
-    out = data_copy / "evil.draft.yaml"
-    assert run("extract", str(article), "--out", str(out), "--data", str(data_copy))[0] == 0
+    out = extract_into(data_copy, tmp_path / "evil.html",
+                       '<h1>Visit</h1><p>On 5 May 2020 the team met Evil<script>alert("x")</script> Corp Ltd '
+                       'and <img src=x onerror=alert(1)>Nasty Labs in Sofia.</p><p>Zed&lt;b&gt; Group</p>')
     draft = draft_of(out)
     names = labels(draft, "organizations")
     assert "Nasty Labs" in names and all("<" not in n and ">" not in n and "alert" not in n for n in names)
     assert all(isinstance(v, (str, int, float, list, dict)) for r in draft["organizations"] for v in r.values())
-    accept_all(out)
-    code, _, err = run("build", str(data_copy), "--out", str(tmp_path / "b"))
-    assert code == 0, err
+    accept_and_build(out, tmp_path / "b")
