@@ -450,6 +450,8 @@ def test_one_country_written_twice_is_one_place_and_state_codes_are_no_organizat
     found = extract_text("The clusters target the U.S. market and the USA; offices in Denver, CO and Austin, TX.", empty)
     assert sorted(p.label for p in found.places if p.mentioned) == ["Austin", "Denver", "United States"]
     assert found.organizations == []
+    glued = extract_text("The group then visited the startup hub OK!Varna in Varna.", empty)
+    assert [o.label for o in glued.organizations] == ["OK"]  # part of a name, not Oklahoma's code
 
 
 def test_person_or_organization_is_decided_over_all_mentions(empty: Known) -> None:

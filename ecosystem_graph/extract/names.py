@@ -791,8 +791,11 @@ class NameReader:
         if len(chunk.words) != 1 or not re.fullmatch(r"[A-Z][A-Z0-9&]{1,7}", word) or \
                 word in self.rules.not_acronyms:
             return False
-        if word in us_state_codes() and not self._org_context(chunk):
-            return True  # "Philadelphia, PA": a state's code, no organization
+        # "Philadelphia, PA": a state's code, no organization; but not "OK" in "OK!Thess", a name
+        # the sentence's words were cut at.
+        glued = re.match(r"[^\s,.;:)\]]", self.text[chunk.end:chunk.end + 1] or " ")
+        if word in us_state_codes() and not glued and not self._org_context(chunk):
+            return True
         if self._short_for_no_organization(chunk):
             return True
         self._org(chunk, "name in capitals", 0.65, None)
