@@ -41,8 +41,9 @@ import argparse
 import hashlib
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import combinations
 from pathlib import Path
 
@@ -85,7 +86,8 @@ REAL_ROUNDS = (
     "above), mid-way after the first round of name classes and the dates (commit ac5dca6; both graphs the same): "
     "organizations P 0.47 / R 0.70 (87/97/38), people 0.79 / 0.53 (26/7/23), places 0.96 / 0.91 (110/4/11), dates "
     "0.93 / 0.97 (37/3/1), meetings 0.18 / 0.19 (7/32/30), drafts marked ≥ 0.9 right 126/136 = 0.93; and at the "
-    "end, the tables below. Tuning split before → after, seed graph: organizations 0.41 / 0.61 → 0.85 / 0.77, "
+    "end, the tables below. A fourth run of the totals came after one fix for the self-written regression set (a "
+    "state code glued to a name, 'OK!Thess', is part of the name): the same counts. Tuning split before → after, seed graph: organizations 0.41 / 0.61 → 0.85 / 0.77, "
     "people 0.62 / 0.28 → 0.97 / 1.00, places 0.94 / 0.85 → 0.99 / 0.95, dates 0.65 / 0.65 → 1.00 / 1.00, drafts "
     "marked ≥ 0.9 right 0.91 → 0.99. Not fixed: lists whose items a page glued together without "
     "separators ('Fondazione Torino WirelessMedia Evolution…': splitting them would split real CamelCase names), "
@@ -283,24 +285,9 @@ def render(results: dict[tuple[str, bool], tuple[dict[str, Score], int, float]])
              "ecosystem name), \"Horizon Europe\" (a programme) and \"Silesian ICT\" (a headline phrase).", ""]
     for (split, empty), (scores, count, seconds, rows) in results.items():
         graph = "empty graph (taxonomies only)" if empty else "seed graph (data/)"
-        lines += [f"### {split} set, {count} articles, {graph}", "",
-                  "| facts | found right | false | missed | precision | recall | F1 | goal |",
-                  "|---|---:|---:|---:|---:|---:|---:|---|"]
-        for kind in KINDS:
-            s = scores[kind]
-            goal = ("met" if s.recall >= 0.9 and s.precision >= 0.8 else "**not met**") \
-                if kind in GOALS and split == "heldout" else ""
-            lines.append(f"| {kind} | {s.tp} | {s.fp} | {s.fn} | {s.precision:.2f} | {s.recall:.2f} | "
-                         f"{s.f1:.2f} | {goal} |")
-        m = scores["meetings"]
-        order = f"{m.ordered / m.pairs:.2f}" if m.pairs else "n/a"
-        lines += ["", f"Meetings in the gold order: {order} of {m.pairs} pairs. "
-                      f"Extraction time: {seconds:.1f} s for {count} articles.", ""]
-        cells = []
-        for kind in ("organizations", "people", "places"):
-            parts = [f"{label}: {r}/{n}" for _, label in BANDS for r, n in [scores[kind].bands.get(label, [0, 0])] if n]
-            cells.append(f"{kind} " + ", ".join(parts))
-        lines += ["Right / found by review confidence: " + "; ".join(cells) + ".", ""]
+        lines += score_table(f"### {split} set, {count} articles, {graph}", scores, count, seconds,
+                             partial(_old_goal_cell, split=split))
+        lines += [confidence_line(scores), ""]
         if split == "heldout":
             lines += [f"By batch ({graph}), precision / recall (right/false/missed):", "", *batch_lines(rows), ""]
         if split == "heldout" and empty:
@@ -387,6 +374,35 @@ def _cell(score: Score) -> str:
     return f"{score.tp}/{score.fp}/{score.fn}"
 
 
+def score_table(heading: str, scores: dict[str, Score], count: int, seconds: float,
+                goal: Callable[[str, Score], str]) -> list[str]:
+    """A set's counts per kind (``goal`` gives each kind's verdict), its meetings' order and time."""
+    lines = [heading, "", "| facts | found right | false | missed | precision | recall | F1 | goal |",
+             "|---|---:|---:|---:|---:|---:|---:|---|"]
+    lines += [f"| {kind} | {s.tp} | {s.fp} | {s.fn} | {s.precision:.2f} | {s.recall:.2f} | {s.f1:.2f} | "
+              f"{goal(kind, s)} |" for kind in KINDS for s in [scores[kind]]]
+    m = scores["meetings"]
+    order = f"{m.ordered / m.pairs:.2f}" if m.pairs else "n/a"
+    return lines + ["", f"Meetings in the gold order: {order} of {m.pairs} pairs. "
+                        f"Extraction time: {seconds:.1f} s for {count} articles.", ""]
+
+
+def confidence_line(scores: dict[str, Score]) -> str:
+    """How many drafts were right in each band of review confidence, per kind."""
+    cells = []
+    for kind in ("organizations", "people", "places"):
+        parts = [f"{label}: {r}/{n}" for _, label in BANDS for r, n in [scores[kind].bands.get(label, [0, 0])] if n]
+        cells.append(f"{kind} " + (", ".join(parts) or "none found"))
+    return "Right / found by review confidence: " + "; ".join(cells) + "."
+
+
+def _old_goal_cell(kind: str, score: Score, split: str) -> str:
+    """The self-written sets' goal: recall >= 0.9 and precision >= 0.8 on held-out articles."""
+    if kind not in GOALS or split != "heldout":
+        return ""
+    return "met" if score.recall >= 0.9 and score.precision >= 0.8 else "**not met**"
+
+
 def _goal_cell(kind: str, score: Score, split: str) -> str:
     if split != "heldout" or kind not in REAL_GOALS:
         return ""
@@ -417,27 +433,14 @@ def render_real(results: dict[tuple[str, bool], tuple[dict[str, Score], int, flo
     for (split, empty), (scores, count, seconds, rows) in results.items():
         graph = "empty graph (taxonomies only)" if empty else "seed graph (data/)"
         real = splits[split]
-        lines += [f"### Real {split} set, {count} articles, {graph}", "",
-                  "| facts | found right | false | missed | precision | recall | F1 | goal |",
-                  "|---|---:|---:|---:|---:|---:|---:|---|"]
-        for kind in KINDS:
-            s = scores[kind]
-            lines.append(f"| {kind} | {s.tp} | {s.fp} | {s.fn} | {s.precision:.2f} | {s.recall:.2f} | "
-                         f"{s.f1:.2f} | {_goal_cell(kind, s, split)} |")
-        m = scores["meetings"]
-        order = f"{m.ordered / m.pairs:.2f}" if m.pairs else "n/a"
-        lines += ["", f"Meetings in the gold order: {order} of {m.pairs} pairs. "
-                      f"Extraction time: {seconds:.1f} s for {count} articles.", ""]
-        cells = []
-        for kind in ("organizations", "people", "places"):
-            parts = [f"{label}: {r}/{n}" for _, label in BANDS for r, n in [scores[kind].bands.get(label, [0, 0])] if n]
-            cells.append(f"{kind} " + (", ".join(parts) or "none found"))
+        lines += score_table(f"### Real {split} set, {count} articles, {graph}", scores, count, seconds,
+                             partial(_goal_cell, split=split))
         right, found = (sum(scores[k].bands.get(BANDS[0][1], [0, 0])[i] for k in ("organizations", "people", "places"))
                         for i in (0, 1))
         high = f"{right}/{found} = {right / found:.2f}" if found else "none"
         verdict = ("" if split != "heldout" else
                    " (goal met)" if found and right / found >= REAL_CONFIDENCE_GOAL else " (goal **not met**)")
-        lines += ["Right / found by review confidence: " + "; ".join(cells) + ".",
+        lines += [confidence_line(scores),
                   f"Drafts marked ≥ 0.9 that are right: {high}{verdict}.", "",
                   f"Per article, {split} set, {graph}; right/false/missed:", "",
                   "| article | language | form | " + " | ".join(KINDS) + " |",
