@@ -160,30 +160,33 @@ def main() -> None:
     parser.add_argument("--pyvis-cap", type=float, default=120.0)
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
-    out = Path(tempfile.mkdtemp(prefix="bench-partner-map-"))
-    rows = []
-    for spec in args.graph:
-        name, _, paths = spec.partition("=")
-        build, _, data = paths.partition(":")
-        page, pickled = out / f"{name}.html", out / f"{name}.pickle"
-        row = {"name": name, **derive_and_generate(Path(build), Path(data), page, pickled)}
-        print(f"{name}: {json.dumps(row)}", flush=True)
-        if row["organizations"] <= args.pyvis_max:
-            row["pyvis"] = pyvis_generate(pickled, out / f"{name}-pyvis.html", args.pyvis_timeout)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            row["runs"] = [browse(browser, page) for _ in range(args.runs)]
-            if row.get("pyvis"):
-                row["pyvis_shown"] = browse_pyvis(browser, out / f"{name}-pyvis.html", args.pyvis_cap)
-            browser.close()
-        print(f"{name}: {json.dumps(row['runs'])} pyvis {row.get('pyvis')} {row.get('pyvis_shown')}", flush=True)
-        rows.append(row)
+    with tempfile.TemporaryDirectory(prefix="bench-partner-map-") as scratch:  # pages and pickles, ~0.6 GB
+        rows = [measure(spec, Path(scratch), args) for spec in args.graph]
     report = render(rows, args)
     print(report)
     if args.write:
         write_section(ROOT / "bench" / "RESULTS.md", report)
+
+
+def measure(spec: str, out: Path, args: argparse.Namespace) -> dict:
+    """One ``--graph NAME=BUILD:DATA``: its page made, opened ``--runs`` times, and pyvis's beside it."""
+    from playwright.sync_api import sync_playwright
+
+    name, _, paths = spec.partition("=")
+    build, _, data = paths.partition(":")
+    page, pickled = out / f"{name}.html", out / f"{name}.pickle"
+    row = {"name": name, **derive_and_generate(Path(build), Path(data), page, pickled)}
+    print(f"{name}: {json.dumps(row)}", flush=True)
+    if row["organizations"] <= args.pyvis_max:
+        row["pyvis"] = pyvis_generate(pickled, out / f"{name}-pyvis.html", args.pyvis_timeout)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        row["runs"] = [browse(browser, page) for _ in range(args.runs)]
+        if row.get("pyvis"):
+            row["pyvis_shown"] = browse_pyvis(browser, out / f"{name}-pyvis.html", args.pyvis_cap)
+        browser.close()
+    print(f"{name}: {json.dumps(row['runs'])} pyvis {row.get('pyvis')} {row.get('pyvis_shown')}", flush=True)
+    return row
 
 
 def render(rows: list[dict], args: argparse.Namespace) -> str:
