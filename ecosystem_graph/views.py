@@ -580,16 +580,28 @@ def label_box(label: str, size: float) -> tuple[float, float, float]:
 
 def inherited_dates(G: nx.MultiDiGraph) -> dict[str, tuple[str, str]]:
     """Undated meetings take their visit's dates for the date filter (they happened during it)."""
-    found = {}
-    for node, data in G.nodes(data=True):
-        if data.get("date") or data.get("kind") != "meeting":
-            continue
-        for _, parent, key in G.out_edges(node, keys=True):
-            upper = G.nodes[parent]
-            if key == _SUPER_EVENT and upper.get("date"):
-                found[node] = (str(upper["date"]), str(upper.get("end_date") or upper["date"]))
-                break
-    return found
+    return {node: span for node in G if (span := inherited_date(G, node)) is not None}
+
+
+def inherited_date(G: nx.MultiDiGraph, node: str) -> tuple[str, str] | None:
+    """The first and last day of the visit an undated meeting ``node`` belongs to, else ``None``.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("v", kind="visit", date="2018-07-30", end_date="2018-08-03")
+    >>> G.add_node("m", kind="meeting")
+    >>> G.add_edge("m", "v", key="https://schema.org/superEvent")
+    'https://schema.org/superEvent'
+    >>> inherited_date(G, "m"), inherited_date(G, "v")
+    (('2018-07-30', '2018-08-03'), None)
+    """
+    data = G.nodes[node]
+    if data.get("date") or data.get("kind") != "meeting":
+        return None
+    for _, parent, key in G.out_edges(node, keys=True):
+        upper = G.nodes[parent]
+        if key == _SUPER_EVENT and upper.get("date"):
+            return str(upper["date"]), str(upper.get("end_date") or upper["date"])
+    return None
 
 
 def _groups(G: nx.MultiDiGraph, nodes: list[str], index: dict[str, int], out_nodes: list[dict[str, Any]],
