@@ -73,7 +73,7 @@ def _path(generation: Path, what: str, options: dict[str, Any], suffix: str,
 def _keep(path: Path, content: bytes) -> None:
     """Write ``path``, and remove the answers to the same question that other code versions kept
     (a kept entity graph is ~60 MB on CORDIS: each upgrade would otherwise leave one more)."""
-    what, digest = path.name.rsplit("-", 2)[0], path.name.rsplit("-", 2)[1]
+    what, digest, _ = path.name.rsplit("-", 2)
     try:
         write_atomically(path.parent, {path.name: content})
         for other in path.parent.glob(f"{glob.escape(what)}-*{path.suffix}"):
