@@ -2,10 +2,11 @@
 
 Two paths lead there, chosen by size. Up to :data:`STORE_RECORDS_LIMIT` records the graph is made
 in rdflib, checked against every shape and written by rdflib's serializers. Larger data folders
-take the streaming path of :func:`build_store`: the triples go straight into an Oxigraph store kept
-in the build folder (``build/store``), checked there (every record; the shapes on a sample plus the
-graph-wide rules, or all with ``shacl="full"``), and the files are written from that store by
-Oxigraph's serializers. Reading commands then query that store instead of parsing the Turtle again
+take the streaming path of :func:`build_store`: the triples are written to N-Triples files
+(:mod:`.spool`, by two processes on large builds), loaded into an Oxigraph store kept in the build
+folder (``build/store``) and checked there (every record; the shapes on a sample plus the
+graph-wide rules, or all with ``shacl="full"``), while a second process writes the files from the
+same N-Triples with Oxigraph's serializers. Reading commands then query that store instead of parsing the Turtle again
 (:func:`~ecosystem_graph.graph.open_graph`). Either way the same inputs give the same bytes.
 
 >>> import tempfile
@@ -30,18 +31,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 
 from . import locations
 from .errors import EcosystemGraphError, ShapeError
-from .files import Content, write_atomically
+from .files import Content, Staged, flush_to_disk, write_atomically
+from .forked import Forked, can_fork
 from .namespaces import DEFAULT_BASE_IRI, bind_prefixes
 from .ontology import load_ontology, relation_names, shapes_graph
 from .records import Records, load_records
 from .shapes import Violation, check_shapes
-from .triples import NTriplesSink, ntriples_chunks, records_to_graph
+from .spool import spool_triples
+from .stores.base import NTriplesFiles
+from .triples import NTriplesSink, records_to_graph
 
 __all__ = ["BuildResult", "CompiledGraph", "FORMATS", "FULL_SHACL_LIMIT", "GRAPH_FILE", "MANIFEST_FILE",
            "SHACL_MODES", "STORE_DIR", "STORE_RECORDS_LIMIT", "StoreBuildResult", "build", "build_store",
@@ -234,30 +238,45 @@ def _build_files(loaded: _Loaded, out: Path, names: list[str]) -> BuildResult:
 
 def _build_files_via_store(loaded: _Loaded, out: Path, names: list[str], shacl: str,
                            progress: Progress | None, started: float) -> BuildResult:
-    """The streaming path: into ``out/store`` (checked there), the files written from the same stream."""
+    """The streaming path: the triples spooled to files, loaded into ``out/store`` and checked there,
+    while a second process writes the output files from the same spool."""
     from .stores.oxigraph import OxigraphStore
-    from .writers import write_graph
 
+    files = {f"ecosystem{FORMATS[n][1]}": n for n in names}
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(prefix=".spool.", suffix=".nt", dir=out) as spool:
-        store = OxigraphStore(str(out / STORE_DIR))
-        stored = _build_store(loaded, store, shacl, progress, 40, started, spool)
-        spool.flush()
-        if progress:
-            progress.phase("writing files")
-        ontology = ontology_ntriples(loaded.ontology)
-        contents: dict[str, Content] = {
-            f"ecosystem{FORMATS[n][1]}": partial(write_graph, ontology, Path(spool.name), name=n,
-                                                 base_iri=loaded.base_iri) for n in names}
-        manifest = {**_manifest(loaded, list(contents), stored.triples), "store": STORE_DIR,
+    with tempfile.TemporaryDirectory(prefix=".spool.", dir=out) as folder, \
+            Staged(out, [*files, MANIFEST_FILE]) as staged:
+        spooled, check = _spool_and_check(loaded, shacl, progress, 40, Path(folder))
+        # Forked before any store is opened: the child shares no database and no thread.
+        write = partial(_write_files, spooled, {staged.path(f): n for f, n in files.items()}, loaded.base_iri)
+        writer = Forked(write) if can_fork() else None
+        try:
+            stored = _load_spooled(loaded, OxigraphStore(str(out / STORE_DIR)), spooled, check, progress, started)
+            if progress:
+                progress.phase("writing files")
+            writer.result() if writer else write()
+        except BaseException:
+            if writer:
+                writer.cancel()
+            raise
+        manifest = {**_manifest(loaded, list(files), stored.triples), "store": STORE_DIR,
                     "generation": stored.generation, "shacl": stored.shacl}
-        contents[MANIFEST_FILE] = json.dumps(manifest, indent=2, sort_keys=True).encode()
-        write_atomically(out, contents)
+        staged.write(MANIFEST_FILE, json.dumps(manifest, indent=2, sort_keys=True).encode())
+        staged.commit()
     if progress:
         progress.close()
     stored.seconds = time.monotonic() - started
-    return BuildResult(out, [out / f"ecosystem{FORMATS[n][1]}" for n in names], stored.triples, loaded.size,
-                       stored=stored)
+    return BuildResult(out, [out / f for f in files], stored.triples, loaded.size, stored=stored)
+
+
+def _write_files(spooled: NTriplesFiles, paths: dict[Path, str], base_iri: str) -> None:
+    """Write each of ``paths`` in its format from the spool (its first file is the ontology's)."""
+    from .writers import write_graph
+
+    ontology, *data = spooled.paths
+    for path, name in paths.items():
+        write_graph(ontology, data, path, name, base_iri)
+        flush_to_disk(path)
 
 
 def serialize(graph: Graph, name: str, compiled: CompiledGraph | None = None) -> bytes:
@@ -410,13 +429,23 @@ def _records_kept_out_of_gc() -> Iterator[None]:
 
 
 def _build_store(loaded: _Loaded, target: PersistentStore, shacl: str, progress: Progress | None,
-                 sample_per_target: int, started: float, spool: IO[bytes] | None = None) -> StoreBuildResult:
-    """:func:`build_store` on records read already; the data's N-Triples also go to ``spool``."""
-    chunks, check = _stream_and_check(loaded, shacl, progress, sample_per_target, spool)
+                 sample_per_target: int, started: float) -> StoreBuildResult:
+    """:func:`build_store` on records read already; the triples are spooled beside the store."""
+    with tempfile.TemporaryDirectory(prefix=".spool.", dir=target.spool_folder()) as folder:
+        spooled, check = _spool_and_check(loaded, shacl, progress, sample_per_target, Path(folder))
+        return _load_spooled(loaded, target, spooled, check, progress, started)
+
+
+def _load_spooled(loaded: _Loaded, target: PersistentStore, spooled: NTriplesFiles,
+                  check: Callable[[Any], dict[str, Any]], progress: Progress | None,
+                  started: float) -> StoreBuildResult:
+    """Load the spooled triples as ``target``'s new graph, ``check`` it, and keep the build-time answers."""
+    if progress:
+        progress.phase("loading triples")
     data = loaded.data_dir
     manifest = {"data_dir": str(data.resolve()), "base_iri": loaded.base_iri,
                 "inputs": fingerprint(data) if data.is_dir() else {}, "records": loaded.size}
-    generation = target.replace(chunks, manifest, check=check)
+    generation = target.replace(spooled, manifest, check=check)
     if progress:
         progress.phase("answering the kept queries")
     _keep_answers(target, loaded)
@@ -431,40 +460,31 @@ def _validate_in_memory(loaded: _Loaded, shacl: str, progress: Progress | None, 
     import pyoxigraph as ox
 
     from .stores.oxigraph import OxigraphStore
-    from .stores.oxigraph.bulk import PipeFeeder
+    from .stores.oxigraph.bulk import bulk_load_files
 
-    chunks, check = _stream_and_check(loaded, shacl, progress, 40)
-    native = ox.Store()
-    feeder = PipeFeeder(chunks)
-    try:
-        native.bulk_load(path=feeder.start(), format=ox.RdfFormat.N_TRIPLES)
-    finally:
-        feeder.finish()  # raises what stopped the chunks (a record the triples could not be made of)
+    with tempfile.TemporaryDirectory(prefix="ecosystem-graph-validate.") as folder:
+        spooled, check = _spool_and_check(loaded, shacl, progress, 40, Path(folder))
+        if progress:
+            progress.phase("loading triples")
+        native = ox.Store()
+        bulk_load_files(native, spooled.paths, ox.RdfFormat.N_TRIPLES)
     report = check(OxigraphStore(native=native))
     return StoreBuildResult("memory", "", len(native), loaded.size, report, time.monotonic() - started)
 
 
-def _stream_and_check(loaded: _Loaded, shacl: str, progress: Progress | None, sample_per_target: int,
-                      spool: IO[bytes] | None = None) -> tuple[Iterator[bytes], Callable[[Any], dict[str, Any]]]:
-    """The graph's N-Triples, as chunks (also written to ``spool``), and the check of the graph
-    they make once loaded: every shape, or the sampled one with the graph-wide rules."""
+def _spool_and_check(loaded: _Loaded, shacl: str, progress: Progress | None, sample_per_target: int,
+                     folder: Path) -> tuple[NTriplesFiles, Callable[[Any], dict[str, Any]]]:
+    """The graph's N-Triples, written to files in ``folder``, and the check of the graph they make
+    once loaded: every shape, or the sampled one with the graph-wide rules."""
     from .sampled_shapes import TargetCollector, check_sampled
 
-    ontology, records, base, total = loaded.ontology, loaded.records, loaded.base_iri, loaded.size
+    records, base = loaded.records, loaded.base_iri
     shapes = shapes_graph()
     gc.freeze()  # what is alive now lives until the build ends (see _records_kept_out_of_gc)
     # The sampled check's target nodes, noted as the triples go out rather than queried back.
     targets = TargetCollector(shapes) if shacl != "full" else None
-    watch = targets.watch if targets else None
-
-    def chunks() -> Iterator[bytes]:
-        yield ontology_ntriples(ontology, watch)
-        if progress:
-            progress.phase("loading triples", total, "records")
-        for chunk in ntriples_chunks(records, base, progress=progress.update if progress else None, watch=watch):
-            if spool is not None:
-                spool.write(chunk)
-            yield chunk
+    ontology = ontology_ntriples(loaded.ontology, targets.watch if targets else None)
+    spooled = spool_triples(records, ontology, base, folder, targets, progress)
 
     def check(view: Any) -> dict[str, Any]:
         mode = shacl if shacl != "auto" else ("full" if _at_most(view, FULL_SHACL_LIMIT) else "sample")
@@ -482,7 +502,7 @@ def _stream_and_check(loaded: _Loaded, shacl: str, progress: Progress | None, sa
             progress.phase("making it current")
         return report
 
-    return chunks(), check
+    return spooled, check
 
 
 def _keep_answers(store: PersistentStore, loaded: _Loaded) -> None:

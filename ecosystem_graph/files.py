@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-__all__ = ["Content", "write_atomically"]
+__all__ = ["Content", "Staged", "flush_to_disk", "write_atomically"]
 
 #: A file's content: its bytes, or a function that writes them to the path it is given (for
 #: outputs too large to hold in memory, written by a library straight to disk).
@@ -30,26 +30,88 @@ def write_atomically(out_dir: Path, files: Mapping[str, Content], sync: bool = T
     small, regenerable files (a static site's pages), where a flush per file costs more than the
     rendering; each file still appears whole or not at all to a reader.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[str, Path]] = []
-    # mkstemp makes files only their owner can read; outputs get the mode a plain open() would.
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
+    with Staged(out_dir, files) as staged:
         for name, content in files.items():
-            handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
-            os.fchmod(handle, 0o666 & ~umask)
-            staged.append((name, Path(temp_name)))
-            with os.fdopen(handle, "wb") as stream:
-                if callable(content):
-                    content(Path(temp_name))
-                else:
-                    stream.write(content)
-                    stream.flush()
-                if sync:
-                    os.fsync(stream.fileno())
-        for name, temp in staged:
-            os.replace(temp, out_dir / name)
-    finally:
-        for _, temp in staged:
+            staged.write(name, content, sync)
+        staged.commit()
+
+
+class Staged:
+    """Temporary files in ``out_dir``, one per name, renamed into place together by :meth:`commit`;
+    those not renamed are removed on leaving the ``with`` block (also on errors).
+
+    :meth:`path` hands a file to a writer of its own (another process, which flushes it itself).
+
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> with Staged(out, ["a.txt", "b.txt"]) as staged:
+    ...     staged.write("a.txt", b"one")
+    ...     _ = staged.path("b.txt").write_text("two")
+    ...     staged.commit()
+    >>> sorted(p.name for p in out.iterdir())
+    ['a.txt', 'b.txt']
+    """
+
+    def __init__(self, out_dir: Path, names: Iterable[str]) -> None:
+        self.out_dir = out_dir
+        self._paths: dict[str, Path] = {}
+        self._handles: dict[str, int] = {}
+        out_dir.mkdir(parents=True, exist_ok=True)
+        # mkstemp makes files only their owner can read; outputs get the mode a plain open() would.
+        umask = os.umask(0)
+        os.umask(umask)
+        try:
+            for name in names:
+                handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
+                self._paths[name], self._handles[name] = Path(temp_name), handle
+                os.fchmod(handle, 0o666 & ~umask)
+        except BaseException:
+            self._remove()
+            raise
+
+    def path(self, name: str) -> Path:
+        """``name``'s temporary file, for a writer that opens it itself."""
+        handle = self._handles.pop(name, None)
+        if handle is not None:
+            os.close(handle)
+        return self._paths[name]
+
+    def write(self, name: str, content: Content, sync: bool = True) -> None:
+        """Write ``content`` to ``name``'s temporary file (flushed to disk unless ``sync`` is false)."""
+        if callable(content):
+            content(self.path(name))
+            if sync:
+                flush_to_disk(self._paths[name])
+            return
+        with os.fdopen(self._handles.pop(name), "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            if sync:
+                os.fsync(stream.fileno())
+
+    def commit(self) -> None:
+        """Rename every file into place."""
+        for name, temp in self._paths.items():
+            os.replace(temp, self.out_dir / name)
+
+    def _remove(self) -> None:
+        for handle in self._handles.values():
+            os.close(handle)
+        self._handles.clear()
+        for temp in self._paths.values():
             temp.unlink(missing_ok=True)
+
+    def __enter__(self) -> Staged:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._remove()
+
+
+def flush_to_disk(path: Path) -> None:
+    """Have the file at ``path`` written to disk before anything renames it."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)

@@ -146,6 +146,21 @@ class TargetCollector:
                 found.add(name(s, s))
         return seen
 
+    def seen(self) -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, dict[str, set[str]]]]:
+        """What this collector noted, for another collector's :meth:`absorb` (in another process)."""
+        return self._subjects, self._objects, self._by_object
+
+    def absorb(self, seen: tuple[dict[str, set[str]], dict[str, set[str]], dict[str, dict[str, set[str]]]]) -> None:
+        """Add what another collector of the same shapes noted (from :meth:`seen`): the triples it
+        saw count as seen here too."""
+        subjects, objects, by_object = seen
+        for mine, theirs in ((self._subjects, subjects), (self._objects, objects)):
+            for predicate, nodes in theirs.items():
+                mine[predicate] |= nodes
+        for predicate, groups in by_object.items():
+            for node, nodes in groups.items():
+                self._by_object[predicate].setdefault(node, set()).update(nodes)
+
     def _instances(self, cls: str) -> set[str]:
         """Every node typed ``cls`` or one of its subclasses (rdf:type/rdfs:subClassOf*)."""
         classes, stack = {cls}, [cls]

@@ -14,6 +14,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -26,7 +27,7 @@ from .records import Record, Records, slug
 
 __all__ = ["EMITTERS", "EVENT_STATUS", "GraphBuilder", "NTriplesSink", "PARTICIPATION_ROLES", "PARTNERSHIP_STATUS",
            "PROJECT_STATUS", "SAME_AS_SCHEMES", "SOURCE_TYPES",
-           "StreamLiteral", "nt_term", "ntriples_chunks", "partial_date_literal", "records_to_graph",
+           "StreamLiteral", "emitted_count", "nt_term", "ntriples_chunks", "partial_date_literal", "records_to_graph",
            "relation_property"]
 
 
@@ -225,16 +226,26 @@ class GraphBuilder:
             pass
         return self.graph
 
-    def emit_records(self) -> Iterator[Record]:
+    def emit_records(self, start: int = 0, stop: int | None = None) -> Iterator[Record]:
         """Add every record's triples, yielding each record once its triples are added.
 
         The data set's own triples (from ``project.yaml``) are added after the last record.
+        ``start`` and ``stop`` take a slice of the records (in the order of the whole run): two
+        slices made apart give together the triples of the whole run, in its order.
         """
-        for table, emit in EMITTERS.items():
-            for record in self.records.all(table):
-                emit(self, record)
-                yield record
-        self._dataset()
+        if start:
+            self._learn_role_labels()
+        emitted = ((emit, record) for table, emit in EMITTERS.items() for record in self.records.all(table))
+        for emit, record in islice(emitted, start, stop):
+            emit(self, record)
+            yield record
+        if stop is None or stop >= emitted_count(self.records):
+            self._dataset()
+
+    def _learn_role_labels(self) -> None:
+        """Note each role's first spelling in the records, as a run from the first record would."""
+        for record in self.records.all("memberships"):
+            self.role(record.get("role"))
 
     def _dataset(self) -> None:
         project = self.records.project
@@ -645,15 +656,22 @@ class NTriplesSink:
         return data
 
 
+def emitted_count(records: Records) -> int:
+    """How many records :meth:`GraphBuilder.emit_records` goes through: the end of its last slice."""
+    return sum(len(records.all(table)) for table in EMITTERS)
+
+
 def ntriples_chunks(records: Records, base_iri: str | None = None, batch: int = 20_000,
                     progress: Callable[[int], None] | None = None,
-                    watch: dict[str, Callable[[str, str], None]] | None = None) -> Iterator[bytes]:
+                    watch: dict[str, Callable[[str, str], None]] | None = None,
+                    start: int = 0, stop: int | None = None) -> Iterator[bytes]:
     """The triples of ``records`` as N-Triples, in chunks of about ``batch`` triples.
 
     Only one chunk is held at a time, so memory stays bounded however large the ecosystem.
     The triples are those of :func:`records_to_graph` (duplicates included: a store keeps one).
     ``progress`` is called with the number of records done after each chunk; ``watch`` is
-    passed to the :class:`NTriplesSink`.
+    passed to the :class:`NTriplesSink`; ``start`` and ``stop`` take a slice of the records (see
+    :meth:`GraphBuilder.emit_records`).
 
     >>> from pathlib import Path
     >>> from .records import load_records
@@ -665,7 +683,7 @@ def ntriples_chunks(records: Records, base_iri: str | None = None, batch: int = 
     sink = NTriplesSink(watch)
     builder = GraphBuilder(records, base_iri, graph=sink)
     done = 0
-    for done, _ in enumerate(builder.emit_records(), 1):
+    for done, _ in enumerate(builder.emit_records(start, stop), 1):
         if len(sink.lines) >= batch:
             yield sink.take()
             if progress:

@@ -13,14 +13,15 @@ the rdflib path writes them.
 >>> spool = folder / "data.nt"
 >>> _ = spool.write_bytes(b'<https://w3id.org/ecosystem-graph/id/organization/x> '
 ...                       b'<http://www.w3.org/2000/01/rdf-schema#label> "X" .\\n')
->>> write_graph(b"", spool, folder / "graph.ttl", "ttl", "https://w3id.org/ecosystem-graph/id/")
+>>> _ = (folder / "ontology.nt").write_bytes(b"")
+>>> write_graph(folder / "ontology.nt", [spool], folder / "graph.ttl", "ttl", "https://w3id.org/ecosystem-graph/id/")
 >>> print((folder / "graph.ttl").read_text().splitlines()[-1])
 <https://w3id.org/ecosystem-graph/id/organization/x> rdfs:label "X" .
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -33,15 +34,15 @@ __all__ = ["write_graph"]
 _TRIPLE_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}
 
 
-def write_graph(ontology: bytes, data: Path, path: Path, name: str, base_iri: str) -> None:
-    """Write the ``ontology`` (N-Triples) and the ``data`` spool (an N-Triples file) to ``path`` in
-    format ``name``: ttl, nt, jsonld, or trig (the data and the ontology each in the named graph
+def write_graph(ontology: Path, data: Sequence[Path], path: Path, name: str, base_iri: str) -> None:
+    """Write the ``ontology`` and the ``data`` spool (N-Triples files, the data's in order) to ``path``
+    in format ``name``: ttl, nt, jsonld, or trig (the data and the ontology each in the named graph
     the rdflib path gives them, ``{base_iri}graph/data`` and ``.../ontology``).
     """
     if name in _TRIPLE_FORMATS:
         ox.serialize(_triples(ontology, data), str(path), _TRIPLE_FORMATS[name], prefixes=PREFIXES)
     elif name == "nt":
-        lines = set(ontology.splitlines()) | set(data.read_bytes().splitlines())
+        lines = set(ontology.read_bytes().splitlines()).union(*(p.read_bytes().splitlines() for p in data))
         path.write_bytes(b"\n".join(sorted(line for line in lines if line.strip())) + b"\n")
     elif name == "trig":
         ox.serialize(_quads(ontology, data, base_iri), str(path), ox.RdfFormat.TRIG, prefixes=PREFIXES)
@@ -55,16 +56,18 @@ def _sorted(ntriples: bytes) -> bytes:
     return b"\n".join(sorted(set(ntriples.splitlines()))) + b"\n"
 
 
-def _triples(ontology: bytes, data: Path) -> Iterator[ox.Triple]:
-    yield from ox.parse(_sorted(ontology), ox.RdfFormat.N_TRIPLES)
-    yield from ox.parse(path=str(data), format=ox.RdfFormat.N_TRIPLES)
+def _triples(ontology: Path, data: Sequence[Path]) -> Iterator[ox.Triple]:
+    yield from ox.parse(_sorted(ontology.read_bytes()), ox.RdfFormat.N_TRIPLES)
+    for part in data:
+        yield from ox.parse(path=str(part), format=ox.RdfFormat.N_TRIPLES)
 
 
-def _quads(ontology: bytes, data: Path, base_iri: str) -> Iterator[ox.Quad]:
+def _quads(ontology: Path, data: Sequence[Path], base_iri: str) -> Iterator[ox.Quad]:
     # Data first, as the rdflib path orders the graphs.
     graph = ox.NamedNode(f"{base_iri}graph/data")
-    for triple in ox.parse(path=str(data), format=ox.RdfFormat.N_TRIPLES):
-        yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+    for part in data:
+        for triple in ox.parse(path=str(part), format=ox.RdfFormat.N_TRIPLES):
+            yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
     graph = ox.NamedNode(f"{base_iri}graph/ontology")
-    for triple in ox.parse(_sorted(ontology), ox.RdfFormat.N_TRIPLES):
+    for triple in ox.parse(_sorted(ontology.read_bytes()), ox.RdfFormat.N_TRIPLES):
         yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)

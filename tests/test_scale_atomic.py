@@ -78,7 +78,7 @@ def _organizations(path: Path) -> int:
 def test_killed_while_loading_leaves_the_old_graph(store: Path, versions: tuple[Path, Path],
                                                   tmp_path: Path) -> None:
     flag = tmp_path / "flag"
-    process = _start_build(versions[1], store, f"loading:5000:{flag}")
+    process = _start_build(versions[1], store, f"loading:0:{flag}")
     _wait_for(Path(f"{flag}.paused"), process)
     assert (store / "gen-0002" / "oxigraph").is_dir()  # half written when killed
     assert _kill(process)
@@ -128,7 +128,7 @@ def test_killed_at_timed_points_always_leaves_a_whole_graph(store: Path, version
 def test_readers_query_while_a_build_runs_and_a_second_build_is_refused(
         store: Path, versions: tuple[Path, Path], tmp_path: Path) -> None:
     flag = tmp_path / "flag"
-    process = _start_build(versions[1], store, f"loading:5000:{flag}")
+    process = _start_build(versions[1], store, f"loading:0:{flag}")
     try:
         _wait_for(Path(f"{flag}.paused"), process)
         reader = open_graph(store=f"oxigraph:{store}", rebuild=False)

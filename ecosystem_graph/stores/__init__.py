@@ -22,11 +22,11 @@ import importlib
 from importlib.metadata import entry_points
 
 from ..errors import StoreError
-from .base import Check, PersistentStore, Store, TextTriple, decimal_text
+from .base import Check, NTriplesFiles, PersistentStore, Store, TextTriple, decimal_text
 from .memory import MemoryStore
 
-__all__ = ["ENTRY_POINT_GROUP", "Check", "MemoryStore", "PersistentStore", "Store", "TextTriple", "decimal_text",
-           "is_remote_spec", "open_store", "register_store", "store_names"]
+__all__ = ["ENTRY_POINT_GROUP", "Check", "MemoryStore", "NTriplesFiles", "PersistentStore", "Store", "TextTriple",
+           "decimal_text", "is_remote_spec", "open_store", "register_store", "store_names"]
 
 #: The entry-point group third-party store kinds register in.
 ENTRY_POINT_GROUP = "ecosystem_graph.stores"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, ClassVar
@@ -26,7 +27,7 @@ from rdflib.query import Result
 from ..errors import QueryError, StoreError
 from ..results import select_rows
 
-__all__ = ["Check", "PersistentStore", "Store", "TextTriple", "decimal_text", "graph_text_triples"]
+__all__ = ["Check", "NTriplesFiles", "PersistentStore", "Store", "TextTriple", "decimal_text", "graph_text_triples"]
 
 #: A triple as plain text: subject IRI, predicate IRI, object (an IRI or a literal's lexical form),
 #: and the object's language: ``None`` for an IRI, else the literal's language tag or "".
@@ -166,11 +167,46 @@ class PersistentStore(Store):
     def manifest(self) -> dict[str, Any] | None:
         """What the current graph was built from, or ``None`` when nothing was built yet."""
 
+    def spool_folder(self) -> Path | None:
+        """Where a build writes the files it loads into this store from: the same disk as the store
+        if it has one here, else ``None`` (the system's temporary folder)."""
+        return None
+
     @abstractmethod
-    def replace(self, chunks: Iterable[bytes], manifest: dict[str, Any], check: Check | None = None,
+    def replace(self, chunks: Iterable[bytes] | NTriplesFiles, manifest: dict[str, Any], check: Check | None = None,
                 progress: Callable[[int], None] | None = None) -> str:
-        """Load N-Triples ``chunks`` as the new graph, run ``check`` on it, then make it current;
-        the new generation's name. ``progress`` is told how many triples are loaded so far."""
+        """Load N-Triples ``chunks`` (or files) as the new graph, run ``check`` on it, then make it
+        current; the new generation's name. ``progress`` is told how many triples are loaded so far."""
+
+
+@dataclass(frozen=True)
+class NTriplesFiles:
+    """A graph written to N-Triples files already (a build's spool), in order: a store that reads
+    files loads them itself, any other takes their :meth:`chunks`.
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "g.nt"
+    >>> _ = path.write_bytes(b"<urn:a> <urn:p> <urn:b> .\\n<urn:a> <urn:p> <urn:c> .\\n")
+    >>> list(NTriplesFiles((path,)).chunks(size=30))
+    [b'<urn:a> <urn:p> <urn:b> .\\n', b'<urn:a> <urn:p> <urn:c> .\\n']
+    """
+
+    paths: tuple[Path, ...]
+
+    def chunks(self, size: int = 1 << 24) -> Iterator[bytes]:
+        """The files' bytes in whole lines, about ``size`` bytes at a time."""
+        for path in self.paths:
+            with open(path, "rb") as stream:
+                rest = b""
+                while block := stream.read(size):
+                    cut = block.rfind(b"\n") + 1
+                    if cut:
+                        yield rest + block[:cut]
+                        rest = block[cut:]
+                    else:
+                        rest += block
+                if rest:
+                    yield rest
 
 
 def graph_text_triples(graph: Graph, predicates: Iterable[str] | None = None,

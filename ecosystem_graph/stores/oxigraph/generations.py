@@ -17,7 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ...errors import StoreError
-from .bulk import PipeFeeder, bulk_load_file, pause_for_tests
+from .bulk import PipeFeeder, bulk_load_files, pause_for_tests
 from .results import solutions
 
 __all__ = ["CURRENT", "DATABASE", "GENERATION", "MANIFEST", "NativeCheck", "READERS_LOCK", "STORE_FILE",
@@ -167,11 +167,11 @@ class StoreFolder:
         os.pwrite(handle, str(os.getpid()).encode(), 0)
         return handle
 
-    def write_generation(self, source: Iterable[bytes] | Path, manifest: dict[str, Any],
+    def write_generation(self, source: Iterable[bytes] | tuple[Path, ...], manifest: dict[str, Any],
                          check: NativeCheck | None, fmt: ox.RdfFormat,
                          progress: Callable[[int], None] | None) -> str:
-        """Load ``source`` (byte chunks, or a file Oxigraph reads itself) as a new generation, check it,
-        then make it current; the generation's name."""
+        """Load ``source`` (byte chunks, or a tuple of files Oxigraph reads itself) as a new generation,
+        check it, then make it current; the generation's name."""
         self.check(creating=True)
         lock = self._writer_lock()
         try:
@@ -201,7 +201,7 @@ class StoreFolder:
             except OSError as exc:
                 raise _write_error(self.root, exc) from None
 
-    def _load(self, generation: Path, source: Iterable[bytes] | Path, manifest: dict[str, Any],
+    def _load(self, generation: Path, source: Iterable[bytes] | tuple[Path, ...], manifest: dict[str, Any],
               check: NativeCheck | None, fmt: ox.RdfFormat, progress: Callable[[int], None] | None) -> None:
         try:
             generation.mkdir()
@@ -209,11 +209,12 @@ class StoreFolder:
             native = ox.Store(str(generation / DATABASE))
         except OSError as exc:
             raise _write_error(self.root, exc) from None
-        feeder = None if isinstance(source, Path) else PipeFeeder(source, progress)
+        feeder = None
         try:
-            if feeder is None:
-                bulk_load_file(native, source, fmt)  # type: ignore[arg-type]
+            if isinstance(source, tuple):
+                bulk_load_files(native, source, fmt)
             else:
+                feeder = PipeFeeder(source, progress)
                 try:
                     native.bulk_load(path=feeder.start(), format=fmt)
                 finally:

@@ -14,7 +14,7 @@ from rdflib.query import Result
 
 from ...answers import ANSWERS_DIR, ASKED_DIR, ASKED_LIMIT, Answers, Page
 from ...errors import QueryError, StoreError
-from ..base import Check, PersistentStore, TextTriple
+from ..base import Check, NTriplesFiles, PersistentStore, TextTriple
 from .generations import NativeCheck, StoreFolder
 from .results import LazyResult, run_query, solutions, to_result
 
@@ -214,10 +214,14 @@ class OxigraphStore(PersistentStore):
         if self.folder is None:
             raise StoreError("only a persistent store (oxigraph:PATH) keeps generations")
         # Oxigraph reads the file itself: no Python reader in its parsing loop.
-        self.folder.write_generation(path, {"loaded_from": str(path.resolve())}, None, fmt, None)
+        self.folder.write_generation((path,), {"loaded_from": str(path.resolve())}, None, fmt, None)
         self.close()
 
-    def replace(self, chunks: Iterable[bytes], manifest: dict[str, Any], check: Check | None = None,
+    def spool_folder(self) -> Path | None:
+        parent = self.folder.root.parent if self.folder is not None else None
+        return parent if parent is not None and parent.is_dir() else None
+
+    def replace(self, chunks: Iterable[bytes] | NTriplesFiles, manifest: dict[str, Any], check: Check | None = None,
                 progress: Callable[[int], None] | None = None) -> str:
         """Atomically replace the persistent store's graph with the RDF streamed in ``chunks``.
 
@@ -226,7 +230,8 @@ class OxigraphStore(PersistentStore):
         """
         if self.folder is None:
             raise StoreError("only a persistent store (oxigraph:PATH) keeps generations")
-        name = self.folder.write_generation(chunks, manifest, check and _on_view(check), ox.RdfFormat.N_TRIPLES,
+        source = chunks.paths if isinstance(chunks, NTriplesFiles) else chunks  # files: read by Oxigraph
+        name = self.folder.write_generation(source, manifest, check and _on_view(check), ox.RdfFormat.N_TRIPLES,
                                             progress)
         self.close()
         return name

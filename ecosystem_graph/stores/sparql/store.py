@@ -42,7 +42,7 @@ from rdflib.query import Result
 
 from ...errors import StoreError
 from ...results import select_rows
-from ..base import Check, PersistentStore
+from ..base import Check, NTriplesFiles, PersistentStore
 from .batches import Batches, rdf_file_chunks
 from .client import EG, Settings, SparqlClient, safe_url
 
@@ -187,7 +187,7 @@ class SparqlStore(PersistentStore):
 
     # writing
 
-    def replace(self, chunks: Iterable[bytes], manifest: dict[str, Any],
+    def replace(self, chunks: Iterable[bytes] | NTriplesFiles, manifest: dict[str, Any],
                 check: Check | None = None,
                 progress: Callable[[int], None] | None = None) -> str:
         """Load N-Triples ``chunks`` into a new generation, check it, then make it current atomically.
@@ -205,7 +205,7 @@ class SparqlStore(PersistentStore):
         g = _iri(self.graph_iri)
         client.update(f"INSERT DATA {{ GRAPH {g} {{ {g} <{EG}generation> {_iri(new.iri)} }} }}")
         try:
-            triples = self._load(new.iri, chunks, progress)
+            triples = self._load(new.iri, chunks.chunks() if isinstance(chunks, NTriplesFiles) else chunks, progress)
             view = SparqlStore(settings=self.settings, pinned=new)
             view._client = client
             manifest = {**manifest, "generation": new.name, "graph": new.iri, "triples": triples}
