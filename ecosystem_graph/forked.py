@@ -21,9 +21,12 @@ from typing import Any, Generic, TypeVar
 
 from .errors import EcosystemGraphError
 
-__all__ = ["Forked", "can_fork"]
+__all__ = ["Forked", "SharedCount", "can_fork", "in_two_processes"]
 
 T = TypeVar("T")
+U = TypeVar("U")
+#: Work given a function to report how many items it has done so far.
+Counted = Callable[[Callable[[int], None]], T]
 _PR_SET_PDEATHSIG = 1
 
 
@@ -68,6 +71,52 @@ class Forked(Generic[T]):
             self._process.kill()
         self._process.join()
         self._receive.close()
+
+
+class SharedCount:
+    """A count a child process sets and its parent reads (how far the child got), in shared memory;
+    made before the child is forked.
+
+    >>> count = SharedCount(); count.set(3); count.value
+    3
+    """
+
+    def __init__(self) -> None:
+        self._shared = multiprocessing.get_context("fork").RawValue("q", 0)
+
+    def set(self, value: int) -> None:
+        self._shared.value = value
+
+    @property
+    def value(self) -> int:
+        return int(self._shared.value)
+
+
+def in_two_processes(here: Counted[T], there: Counted[U],
+                     progress: Callable[[int], None] | None = None) -> tuple[T, U]:
+    """Run ``there`` in a forked child while ``here`` runs in this process; both results. Each is
+    given a function to report its count of items done; ``progress`` is told their sum. If either
+    fails, the child is stopped and the error raised here.
+
+    >>> in_two_processes(lambda report: "here", lambda report: "there") if can_fork() else ("here", "there")
+    ('here', 'there')
+    """
+    theirs = SharedCount()
+    helper = Forked(lambda: there(theirs.set))
+    mine = 0
+
+    def report(done: int = -1) -> None:
+        nonlocal mine
+        mine = done if done >= 0 else mine
+        if progress:
+            progress(mine + theirs.value)
+
+    try:
+        result = here(report)
+        return result, helper.result(waiting=report)
+    except BaseException:
+        helper.cancel()
+        raise
 
 
 def _run(function: Callable[[], Any], send: Connection) -> None:

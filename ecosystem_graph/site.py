@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -39,6 +39,7 @@ import networkx as nx
 from markupsafe import Markup, escape
 
 from .files import write_atomically
+from .forked import can_fork, in_two_processes
 from .graph import KnowledgeGraph, open_graph  # noqa: F401  (open_graph: doctests)
 from .kinds import BY_NAME
 from .layout import layout, radial_layout
@@ -122,23 +123,50 @@ def build_site(kg: KnowledgeGraph, out_dir: str | Path, G: nx.MultiDiGraph | Non
     out = Path(out_dir)
     if progress:
         progress.phase("writing pages", site.page_count(), "pages")
-    batch: dict[str, dict[str, bytes]] = defaultdict(dict)
-    written = 0
-    for relative, html in site.pages():
-        folder, _, name = relative.rpartition("/")
-        batch[folder][name] = html.encode("utf-8")
-        written += 1
-        if written % _BATCH == 0:
-            _flush(out, batch)
-            if progress:
-                progress.update(written)
-    _flush(out, batch)
+    if site.page_count() < PARALLEL_MIN_PAGES or not (can_fork() and kg.store.forkable):
+        written = _write_pages(out, site.pages(), progress.update if progress else None)
+    else:
+        written = _write_in_two_processes(site, out, progress)
     if progress:
         progress.update(written)
         progress.close()
     return SiteResult(out / "index.html", written)
 
 
+#: Sites of this many pages or more are written by two processes, each rendering every other page
+#: (rendering is Python, one core each): forking costs ~0.1 s.
+PARALLEL_MIN_PAGES = 2_000
+
+
+def _write_in_two_processes(site: Site, out: Path, progress: Progress | None) -> int:
+    """Write the site's pages, half of them from a forked child; how many were written."""
+    def second_half(report: Callable[[int], None]) -> int:
+        site.kg.store.in_forked_child()
+        return _write_pages(out, site.pages(1, 2), report)
+
+    mine, theirs = in_two_processes(lambda report: _write_pages(out, site.pages(0, 2), report), second_half,
+                                    progress.update if progress else None)
+    return mine + theirs
+
+
+def _write_pages(out: Path, pages: Iterable[tuple[str, str]], progress: Callable[[int], None] | None) -> int:
+    """Write ``pages`` (path, HTML) under ``out``, a batch at a time; how many were written."""
+    batch: dict[str, dict[str, bytes]] = defaultdict(dict)
+    written = 0
+    for relative, html in pages:
+        folder, _, name = relative.rpartition("/")
+        batch[folder][name] = html.encode("utf-8")
+        written += 1
+        if written % _BATCH == 0:
+            _flush(out, batch)
+            if progress:
+                progress(written)
+    _flush(out, batch)
+    return written
+
+
+#: The pages at the site's root.
+_TOP_PAGES = ("sources.html", "search.html", "view.html", "index.html")
 #: Pages rendered before they are written out together.
 _BATCH = 500
 
@@ -199,20 +227,30 @@ class Site:
         """How many pages :meth:`pages` gives."""
         return len(self.paths) + len(self.resources_by_path) + len(self.kinds) + 4
 
-    def pages(self) -> Iterator[tuple[str, str]]:
-        """Every page of the site as (path relative to the site's root, HTML)."""
-        for node, path in self.paths.items():
-            yield path, self.entity_page(node)
+    def pages(self, share: int = 0, shares: int = 1) -> Iterator[tuple[str, str]]:
+        """Every page of the site as (path relative to the site's root, HTML); with ``shares``, the
+        ``share``-th of that many parts, made of every ``shares``-th page (resource pages by the
+        batch they are asked for together), for processes writing one part each.
+
+        >>> site = Site(open_graph())
+        >>> halves = [dict(site.pages(0, 2)), dict(site.pages(1, 2))]
+        >>> halves[0].keys().isdisjoint(halves[1]) and {**halves[0], **halves[1]} == dict(site.pages())
+        True
+        """
+        for index, (node, path) in enumerate(self.paths.items()):
+            if index % shares == share:
+                yield path, self.entity_page(node)
         resources = list(self.resources_by_path.items())
-        for start in range(0, len(resources), RESOURCE_BATCH):
-            batch = resources[start:start + RESOURCE_BATCH]
-            self.resources.prefetch(iri for _, iri in batch)
-            for path, iri in batch:
-                yield path, self.resource_page(iri) or ""
-        for kind in self.kinds:
-            yield f"{kind}/index.html", self.kind_page(kind)
-        for name in ("sources.html", "search.html", "view.html", "index.html"):
-            yield name, self.page(name) or ""
+        for index, start in enumerate(range(0, len(resources), RESOURCE_BATCH)):
+            if index % shares == share:
+                batch = resources[start:start + RESOURCE_BATCH]
+                self.resources.prefetch(iri for _, iri in batch)
+                for path, iri in batch:
+                    yield path, self.resource_page(iri) or ""
+        last = [f"{kind}/index.html" for kind in self.kinds] + list(_TOP_PAGES)
+        for index, path in enumerate(last):
+            if index % shares == share:
+                yield path, self.page(path) or ""
 
     def page(self, relative: str) -> str | None:
         """The page at ``relative`` (``index.html``, ``KIND/index.html``, ``KIND/ID.html``...), or ``None``."""

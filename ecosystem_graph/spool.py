@@ -17,12 +17,11 @@ as they are, not pickled): two files, loaded one after the other.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .forked import Forked, can_fork
+from .forked import can_fork, in_two_processes
 from .stores.base import NTriplesFiles
 from .triples import emitted_count, ntriples_chunks
 
@@ -54,27 +53,13 @@ def spool_triples(records: Records, ontology: bytes, base_iri: str, folder: Path
         _write(records, base_iri, first, 0, None, targets, progress.update if progress else None)
         return NTriplesFiles((folder / "ontology.nt", first))
     half = total // 2
-    theirs = multiprocessing.get_context("fork").RawValue("q", 0)  # the child's records done, shared
 
-    def second_half() -> object:
-        _write(records, base_iri, second, half, None, targets, lambda done: setattr(theirs, "value", done))
+    def second_half(report: Callable[[int], None]) -> object:
+        _write(records, base_iri, second, half, None, targets, report)
         return targets.seen() if targets else None
 
-    helper = Forked(second_half)
-    mine = 0
-
-    def report(done: int = -1) -> None:
-        nonlocal mine
-        mine = done if done >= 0 else mine
-        if progress:
-            progress.update(mine + theirs.value)
-
-    try:
-        _write(records, base_iri, first, 0, half, targets, report)
-        seen = helper.result(waiting=report)
-    except BaseException:
-        helper.cancel()
-        raise
+    _, seen = in_two_processes(lambda report: _write(records, base_iri, first, 0, half, targets, report),
+                               second_half, progress.update if progress else None)
     if targets is not None:
         targets.absorb(seen)  # type: ignore[arg-type]
     return NTriplesFiles((folder / "ontology.nt", first, second))

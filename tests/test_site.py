@@ -240,3 +240,28 @@ def test_a_large_whole_view_draws_the_most_central_and_pages_outside_it_do_not_l
     assert 'href="../view.html#focus=organization/kc-sofia"' in (tmp_path / "organization" / "kc-sofia.html").read_text()
     assert "view.html#focus=" not in (tmp_path / "person" / "adelina-hristova.html").read_text()
     assert_links_resolve(tmp_path)
+
+
+def test_two_processes_write_the_same_site_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large site is written by two processes, the second reading its own handle on the store's
+    generation: the files are those one process writes."""
+    import ecosystem_graph.site as site_module
+    from ecosystem_graph.build import build
+    from ecosystem_graph.forked import can_fork
+    from ecosystem_graph.synth import write_synthetic
+
+    if not can_fork():
+        pytest.skip("needs fork and a second core")
+    write_synthetic(tmp_path / "data", 150, seed=4)
+    build(tmp_path / "data", tmp_path / "build", via_store=True, shacl="sample")
+    written = {}
+    for name, minimum in (("one", 10**9), ("two", 1)):
+        monkeypatch.setattr(site_module, "PARALLEL_MIN_PAGES", minimum)
+        kg = open_graph(tmp_path / "data", tmp_path / "build")
+        assert kg.store.spec.startswith("oxigraph:")
+        written[name] = build_site(kg, tmp_path / name).pages
+        kg.store.close()
+    files = {name: {p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*.html")}
+             for name in written}
+    assert written["one"] == written["two"] == len(files["one"]) > 500
+    assert files["one"] == files["two"]

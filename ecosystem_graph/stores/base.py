@@ -51,6 +51,13 @@ class Store(ABC):
     persistent: bool = False
     #: Whether the store lives on another server (queries leave the machine).
     remote: ClassVar[bool] = False
+    #: Whether a child process forked from the one using the store may query it too, after
+    #: :meth:`in_forked_child` (a site written by two processes); stores that cannot say no.
+    forkable: ClassVar[bool] = False
+
+    def in_forked_child(self) -> None:  # noqa: B027 (a hook: most stores have nothing to let go of)
+        """Called first in a forked child: let go of what the parent opened, without closing it (the
+        parent still reads it), so that the child's queries open their own, on the same graph."""
 
     @abstractmethod
     def load_file(self, path: Path) -> None:

@@ -24,6 +24,7 @@ class MemoryStore(Store):
     """rdflib's in-memory graph: simple and fine for small ecosystems."""
 
     sparql_engine = "rdflib"
+    forkable = True  # the graph is plain Python objects: a forked child has its own copy
 
     def __init__(self, argument: str = "") -> None:
         self.spec = "memory"

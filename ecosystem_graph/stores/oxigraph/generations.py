@@ -120,11 +120,12 @@ class StoreFolder:
 
     # reading
 
-    def open_reader(self) -> tuple[ox.Store, int, str]:
-        """Open the current generation read-only, holding a shared lock that keeps it from deletion."""
+    def open_reader(self, pinned: str | None = None) -> tuple[ox.Store, int, str]:
+        """Open the current generation (or the ``pinned`` one) read-only, holding a shared lock that
+        keeps it from deletion."""
         self.check()
         for _ in range(20):
-            name = self.current()
+            name = pinned or self.current()
             if name is None:
                 raise StoreError(f"store {self.root} holds no graph yet; build one into it first "
                                  f"(ecosystem-graph build DATA --store oxigraph:{self.root})")

@@ -27,6 +27,10 @@ _RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFor
 _GRAPH_RESULT_FORMATS = {"nt": ox.RdfFormat.N_TRIPLES, "turtle": ox.RdfFormat.TURTLE}
 
 
+#: Database handles a forked child inherited from its parent (see :meth:`OxigraphStore.in_forked_child`).
+_INHERITED: list[ox.Store] = []
+
+
 class OxigraphStore(PersistentStore):
     """Oxigraph behind the :class:`~ecosystem_graph.stores.Store` interface.
 
@@ -35,6 +39,7 @@ class OxigraphStore(PersistentStore):
     """
 
     sparql_engine = "oxigraph"
+    forkable = True
 
     def __init__(self, argument: str = "", native: ox.Store | None = None) -> None:
         self.persistent = bool(argument)
@@ -43,6 +48,7 @@ class OxigraphStore(PersistentStore):
         self._native = native if native is not None else (None if argument else ox.Store())
         self._reader_lock: int | None = None
         self.generation: str | None = None
+        self._pinned: str | None = None  # the generation to open instead of the current one
 
     # reading
 
@@ -53,8 +59,19 @@ class OxigraphStore(PersistentStore):
         """The Oxigraph store queries run on (the current generation, opened read-only, when persistent)."""
         if self._native is None:
             assert self.folder is not None
-            self._native, self._reader_lock, self.generation = self.folder.open_reader()
+            self._native, self._reader_lock, self.generation = self.folder.open_reader(self._pinned)
         return self._native
+
+    def in_forked_child(self) -> None:
+        """A persistent store opens its own reader of the parent's generation; the parent's database
+        handle is kept, never dropped here (dropping it would close the parent's database from this
+        process, whose helper threads it does not have); a child ends without finalizing it."""
+        if self.folder is None or self._native is None:
+            return  # an in-memory store is the child's own copy
+        _INHERITED.append(self._native)
+        self._pinned = self.generation
+        self._native = None
+        self._reader_lock = None  # the inherited descriptor shares the parent's lock; left open
 
     def query(self, sparql: str) -> Result:
         return to_result(run_query(self.native(), sparql))
