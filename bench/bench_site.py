@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from results_file import cpu_model, write_section
+from results_file import checkout, command_peak_mb, cpu_model, timed_command, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTION = "## Static site at real size"
@@ -32,29 +32,12 @@ GOALS = {"seconds": 120.0, "peak_mb": 500.0}
 def _run_site(code: Path, data: Path, build: Path, out: Path, timeout: float) -> dict[str, float | int | None]:
     """One ``site`` command run with the package at ``code``: seconds and pages written."""
     shutil.rmtree(out, ignore_errors=True)
-    started = time.perf_counter()
-    try:
-        done = subprocess.run([sys.executable, "-m", "ecosystem_graph", "site", "--out", str(out), "--data", str(data),
-                               "--build-dir", str(build)], capture_output=True, text=True, timeout=timeout,
-                              env={**os.environ, "PYTHONPATH": str(code)}, cwd=code)
-    except subprocess.TimeoutExpired:
-        return {"seconds": None, "pages": None}
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"site failed with the code at {code}:\n{done.stderr}")
-    return {"seconds": seconds, "pages": sum(1 for _ in out.rglob("*.html"))}
+    seconds = timed_command(_site_command(data, build, out), code, timeout)
+    return {"seconds": seconds, "pages": None if seconds is None else sum(1 for _ in out.rglob("*.html"))}
 
 
-def _peak_mb(code: Path, data: Path, build: Path, out: Path, timeout: float) -> float | None:
-    """The side's own peak memory, from /usr/bin/time in a run of its own."""
-    shutil.rmtree(out, ignore_errors=True)
-    try:
-        done = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-m", "ecosystem_graph", "site", "--out",
-                               str(out), "--data", str(data), "--build-dir", str(build)], capture_output=True,
-                              text=True, timeout=timeout, env={**os.environ, "PYTHONPATH": str(code)}, cwd=code)
-    except subprocess.TimeoutExpired:
-        return None
-    return int(done.stderr.strip().splitlines()[-1]) / 1024
+def _site_command(data: Path, build: Path, out: Path) -> list[str]:
+    return ["site", "--out", str(out), "--data", str(data), "--build-dir", str(build)]
 
 
 def main() -> None:
@@ -70,21 +53,18 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "ecosystem_graph", "build", str(data), "--out", str(build)], check=True,
                    cwd=ROOT, capture_output=True)
     load = [os.getloadavg()[0]]
-    with tempfile.TemporaryDirectory() as scratch:
-        before = Path(scratch) / "before"
-        subprocess.run(["git", "worktree", "add", "--detach", str(before), args.before], cwd=ROOT, check=True,
-                       capture_output=True)
-        try:
-            sides = {"now": ROOT, f"before ({args.before})": before}
-            runs: dict[str, list[dict[str, float | int | None]]] = {name: [] for name in sides}
-            for _ in range(args.repeat):
-                for name, code in sides.items():
-                    print(f"site: {name}", file=sys.stderr, flush=True)
-                    runs[name].append(_run_site(code, data, build, Path(scratch) / "site", args.timeout))
-            peaks = {name: _peak_mb(code, data, build, Path(scratch) / "site", args.timeout)
-                     for name, code in sides.items()}
-        finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(before)], cwd=ROOT, capture_output=True)
+    with tempfile.TemporaryDirectory() as scratch, checkout(args.before, ROOT) as before:
+        sides = {"now": ROOT, f"before ({args.before})": before}
+        runs: dict[str, list[dict[str, float | int | None]]] = {name: [] for name in sides}
+        for _ in range(args.repeat):
+            for name, code in sides.items():
+                print(f"site: {name}", file=sys.stderr, flush=True)
+                runs[name].append(_run_site(code, data, build, Path(scratch) / "site", args.timeout))
+        site = Path(scratch) / "site"
+        peaks = {}
+        for name, code in sides.items():
+            shutil.rmtree(site, ignore_errors=True)
+            peaks[name] = command_peak_mb(_site_command(data, build, site), code, args.timeout)
     load.append(os.getloadavg()[0])
     report = _report(args, runs, peaks, load)
     print(report)

@@ -13,7 +13,9 @@ import resource
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -136,3 +138,42 @@ def named_query_texts(spec: str, engine: str | None = None) -> tuple[dict[str, s
         texts[name] = with_prologue(kg.bind_params(query, chosen, engine), kg.base_iri)
     kg.store.close()
     return texts, params
+
+
+@contextmanager
+def checkout(revision: str, root: Path) -> Iterator[Path]:
+    """The repository at ``root`` as it was at ``revision``, in a temporary worktree (removed after)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "before"
+        subprocess.run(["git", "worktree", "add", "--detach", str(folder), revision], cwd=root, check=True,
+                       capture_output=True)
+        try:
+            yield folder
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=root, capture_output=True)
+
+
+def timed_command(arguments: Sequence[str], code: Path, timeout: float) -> float | None:
+    """Seconds ``python -m ecosystem_graph ARGUMENTS`` took with the package at ``code`` (``None``:
+    stopped at ``timeout``); a failing command stops the benchmark with its error."""
+    started = time.perf_counter()
+    try:
+        done = subprocess.run([sys.executable, "-m", "ecosystem_graph", *arguments], capture_output=True, text=True,
+                              timeout=timeout, env={**os.environ, "PYTHONPATH": str(code)}, cwd=code)
+    except subprocess.TimeoutExpired:
+        return None
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(arguments)} failed with the code at {code}:\n{done.stderr}")
+    return time.perf_counter() - started
+
+
+def command_peak_mb(arguments: Sequence[str], code: Path, timeout: float) -> float | None:
+    """The peak memory (MB) of ``python -m ecosystem_graph ARGUMENTS`` with the package at ``code``,
+    from ``/usr/bin/time``: that of its largest process (a helper process it forks counts on its own)."""
+    try:
+        done = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-m", "ecosystem_graph", *arguments],
+                              capture_output=True, text=True, timeout=timeout,
+                              env={**os.environ, "PYTHONPATH": str(code)}, cwd=code)
+    except subprocess.TimeoutExpired:
+        return None
+    return int(done.stderr.strip().splitlines()[-1]) / 1024
