@@ -6,8 +6,9 @@ take the streaming path of :func:`build_store`: the triples are written to N-Tri
 (:mod:`.spool`, by two processes on large builds), loaded into an Oxigraph store kept in the build
 folder (``build/store``) and checked there (every record; the shapes on a sample plus the
 graph-wide rules, or all with ``shacl="full"``), while a second process writes the files from the
-same N-Triples with Oxigraph's serializers. Reading commands then query that store instead of parsing the Turtle again
-(:func:`~ecosystem_graph.graph.open_graph`). Either way the same inputs give the same bytes.
+same N-Triples with Oxigraph's serializers. Reading commands then query that store instead of parsing
+the Turtle again (:func:`~ecosystem_graph.graph.open_graph`). Either way the same inputs give the
+same bytes.
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -29,7 +30,6 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +38,7 @@ from rdflib import Graph
 from . import locations
 from .errors import EcosystemGraphError, ShapeError
 from .files import Content, Staged, flush_to_disk, write_atomically
-from .forked import Forked, can_fork
+from .forked import in_two_processes
 from .namespaces import DEFAULT_BASE_IRI, bind_prefixes
 from .ontology import load_ontology, relation_names, shapes_graph
 from .records import Records, load_records
@@ -247,18 +247,16 @@ def _build_files_via_store(loaded: _Loaded, out: Path, names: list[str], shacl: 
     with tempfile.TemporaryDirectory(prefix=".spool.", dir=out) as folder, \
             Staged(out, [*files, MANIFEST_FILE]) as staged:
         spooled, check = _spool_and_check(loaded, shacl, progress, 40, Path(folder))
-        # Forked before any store is opened: the child shares no database and no thread.
-        write = partial(_write_files, spooled, {staged.path(f): n for f, n in files.items()}, loaded.base_iri)
-        writer = Forked(write) if can_fork() else None
-        try:
+        paths = {staged.path(f): n for f, n in files.items()}
+
+        def load(_: object) -> StoreBuildResult:
             stored = _load_spooled(loaded, OxigraphStore(str(out / STORE_DIR)), spooled, check, progress, started)
             if progress:
-                progress.phase("writing files")
-            writer.result() if writer else write()
-        except BaseException:
-            if writer:
-                writer.cancel()
-            raise
+                progress.phase("writing files")  # what is left: the other process's writing
+            return stored
+
+        # The writer is forked before any store is opened: it shares no database and no thread.
+        stored, _ = in_two_processes(load, lambda _: _write_files(spooled, paths, loaded.base_iri))
         manifest = {**_manifest(loaded, list(files), stored.triples), "store": STORE_DIR,
                     "generation": stored.generation, "shacl": stored.shacl}
         staged.write(MANIFEST_FILE, json.dumps(manifest, indent=2, sort_keys=True).encode())

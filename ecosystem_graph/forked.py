@@ -94,13 +94,15 @@ class SharedCount:
 
 def in_two_processes(here: Counted[T], there: Counted[U],
                      progress: Callable[[int], None] | None = None) -> tuple[T, U]:
-    """Run ``there`` in a forked child while ``here`` runs in this process; both results. Each is
-    given a function to report its count of items done; ``progress`` is told their sum. If either
-    fails, the child is stopped and the error raised here.
+    """Run ``there`` in a forked child while ``here`` runs in this process (one after the other where
+    :func:`can_fork` says no); both results. Each is given a function to report its count of items
+    done; ``progress`` is told their sum. If either fails, the child is stopped and the error raised here.
 
-    >>> in_two_processes(lambda report: "here", lambda report: "there") if can_fork() else ("here", "there")
+    >>> in_two_processes(lambda report: "here", lambda report: "there")
     ('here', 'there')
     """
+    if not can_fork():
+        return _one_after_the_other(here, there, progress)
     theirs = SharedCount()
     helper = Forked(lambda: there(theirs.set))
     mine = 0
@@ -117,6 +119,20 @@ def in_two_processes(here: Counted[T], there: Counted[U],
     except BaseException:
         helper.cancel()
         raise
+
+
+def _one_after_the_other(here: Counted[T], there: Counted[U],
+                         progress: Callable[[int], None] | None) -> tuple[T, U]:
+    first = 0  # here's last count: there's counts follow it
+
+    def report_here(count: int) -> None:
+        nonlocal first
+        first = count
+        if progress:
+            progress(count)
+
+    result = here(report_here)
+    return result, there(lambda count: progress(first + count) if progress else None)
 
 
 def _run(function: Callable[[], Any], send: Connection) -> None:

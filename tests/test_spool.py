@@ -66,6 +66,18 @@ def test_a_failure_in_the_second_process_keeps_the_last_build(synthetic: Path, t
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left
 
 
+def test_without_fork_one_process_does_both_halves(synthetic: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    forked = _build(synthetic, tmp_path / "forked", 1, monkeypatch)
+    import ecosystem_graph.forked
+
+    for module in (ecosystem_graph.forked, spool):
+        monkeypatch.setattr(module, "can_fork", lambda: False)
+    alone = _build(synthetic, tmp_path / "alone", 1, monkeypatch)
+    assert (alone["shacl"], alone["triples"]) == (forked["shacl"], forked["triples"])
+    assert (tmp_path / "alone" / "ecosystem.ttl").read_bytes() == (tmp_path / "forked" / "ecosystem.ttl").read_bytes()
+
+
 def test_a_helper_that_dies_is_named() -> None:
     with pytest.raises(EcosystemGraphError, match="exit code -9"):
         Forked(lambda: os.kill(os.getpid(), signal.SIGKILL)).result()
