@@ -25,7 +25,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -43,7 +42,7 @@ from .namespaces import DEFAULT_BASE_IRI, bind_prefixes
 from .ontology import load_ontology, relation_names, shapes_graph
 from .records import Records, load_records
 from .shapes import Violation, check_shapes
-from .spool import spool_triples
+from .spool import spool_folder, spool_triples
 from .stores.base import NTriplesFiles
 from .triples import NTriplesSink, records_to_graph
 
@@ -244,9 +243,8 @@ def _build_files_via_store(loaded: _Loaded, out: Path, names: list[str], shacl: 
 
     files = {f"ecosystem{FORMATS[n][1]}": n for n in names}
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".spool.", dir=out) as folder, \
-            Staged(out, [*files, MANIFEST_FILE]) as staged:
-        spooled, check = _spool_and_check(loaded, shacl, progress, 40, Path(folder))
+    with spool_folder(out) as folder, Staged(out, [*files, MANIFEST_FILE]) as staged:
+        spooled, check = _spool_and_check(loaded, shacl, progress, 40, folder)
         paths = {staged.path(f): n for f, n in files.items()}
 
         def load(_: object) -> StoreBuildResult:
@@ -429,8 +427,8 @@ def _records_kept_out_of_gc() -> Iterator[None]:
 def _build_store(loaded: _Loaded, target: PersistentStore, shacl: str, progress: Progress | None,
                  sample_per_target: int, started: float) -> StoreBuildResult:
     """:func:`build_store` on records read already; the triples are spooled beside the store."""
-    with tempfile.TemporaryDirectory(prefix=".spool.", dir=target.spool_folder()) as folder:
-        spooled, check = _spool_and_check(loaded, shacl, progress, sample_per_target, Path(folder))
+    with spool_folder(target.spool_folder()) as folder:
+        spooled, check = _spool_and_check(loaded, shacl, progress, sample_per_target, folder)
         return _load_spooled(loaded, target, spooled, check, progress, started)
 
 
@@ -460,8 +458,8 @@ def _validate_in_memory(loaded: _Loaded, shacl: str, progress: Progress | None, 
     from .stores.oxigraph import OxigraphStore
     from .stores.oxigraph.bulk import bulk_load_files
 
-    with tempfile.TemporaryDirectory(prefix="ecosystem-graph-validate.") as folder:
-        spooled, check = _spool_and_check(loaded, shacl, progress, 40, Path(folder))
+    with spool_folder() as folder:
+        spooled, check = _spool_and_check(loaded, shacl, progress, 40, folder)
         if progress:
             progress.phase("loading triples")
         native = ox.Store()

@@ -17,7 +17,11 @@ as they are, not pickled): two files, loaded one after the other.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,12 +34,47 @@ if TYPE_CHECKING:
     from .records import Records
     from .sampled_shapes import TargetCollector
 
-__all__ = ["PARALLEL_MIN_RECORDS", "spool_triples"]
+__all__ = ["PARALLEL_MIN_RECORDS", "spool_folder", "spool_triples"]
 
 #: Builds of this many records or more make their triples in two processes. Forking a process that
 #: holds the records and gathering back what its half of the triples showed the shapes' check cost
 #: more than they save below this.
 PARALLEL_MIN_RECORDS = 50_000
+
+
+@contextmanager
+def spool_folder(parent: Path | None = None) -> Iterator[Path]:
+    """A new folder for a build's spool in ``parent`` (default: the system's temporary folder),
+    removed afterwards. Spool folders in ``parent`` left by builds that were killed (their process
+    is gone) are removed first: a killed build at 100,000 organizations leaves 2.4 GB.
+
+    >>> import tempfile
+    >>> parent = Path(tempfile.mkdtemp())
+    >>> (parent / ".spool.999999999.x").mkdir()  # no process has that number
+    >>> with spool_folder(parent) as folder:
+    ...     [p.name for p in parent.iterdir()] == [folder.name]
+    True
+    """
+    if parent is not None:
+        for leftover in parent.glob(f"{_PREFIX}*"):
+            pid = leftover.name[len(_PREFIX):].partition(".")[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(leftover, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=f"{_PREFIX}{os.getpid()}.", dir=parent) as folder:
+        yield Path(folder)
+
+
+_PREFIX = ".spool."
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
 
 
 def spool_triples(records: Records, ontology: bytes, base_iri: str, folder: Path,
