@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import cast
 from xml.etree import ElementTree
 
@@ -23,8 +24,8 @@ from rdflib.query import Result, ResultRow
 from .errors import QueryError
 from .namespaces import bind_prefixes
 
-__all__ = ["ALL_FORMATS", "GRAPH_FORMATS", "TABULAR_FORMATS", "format_result", "rows_to_csv", "rows_to_table",
-           "select_rows", "tsv_text", "xml_results"]
+__all__ = ["ALL_FORMATS", "GRAPH_FORMATS", "TABULAR_FORMATS", "format_result", "json_results", "rows_to_csv",
+           "rows_to_table", "select_rows", "tsv_text", "xml_results"]
 
 TABULAR_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "jsonld": "json-ld", "json-ld": "json-ld",
@@ -67,6 +68,39 @@ def format_result(result: Result, fmt: str = "table",
         return _table(result, compact or str)
     raise QueryError(f"format {fmt!r} does not suit a {result.type} query; "
                      f"expected one of {', '.join(TABULAR_FORMATS)}")
+
+
+def json_results(variables: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """SPARQL Query Results JSON of SELECT ``rows`` (values of ``variables``, ``None`` where unbound):
+    the bytes rdflib's writer makes (without orjson), written from the rows directly. rdflib's makes
+    a binding object per row and a dict per term through a plugin; a point lookup's answer took
+    50 us that way, a third of its time.
+
+    >>> result = Graph().query("SELECT ?s ?n WHERE { BIND (<urn:a> AS ?s) BIND ('0'@en AS ?n) }")
+    >>> print(json_results(result.vars or [], select_rows(result)).decode())
+    {"results": {"bindings": [{"s": {"type": "uri", "value": "urn:a"}, "n": {"type": "literal", "value": "0", \
+"xml:lang": "en"}}]}, "head": {"vars": ["s", "n"]}}
+    """
+    names = [str(v) for v in variables]
+    bindings = [{name: _json_term(term) for name, term in zip(names, row) if term is not None} for row in rows]
+    return json.dumps({"results": {"bindings": bindings}, "head": {"vars": names}},
+                      allow_nan=False, ensure_ascii=False).encode("utf-8")
+
+
+def _json_term(term: object) -> dict[str, str]:
+    """A term as SPARQL JSON results write it, its keys in rdflib's order."""
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, Literal):
+        written = {"type": "literal", "value": str(term)}
+        if term.datatype is not None:
+            written["datatype"] = str(term.datatype)
+        if term.language is not None:
+            written["xml:lang"] = term.language
+        return written
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    raise QueryError(f"unexpected term in a query result: {term!r}")
 
 
 def xml_results(result: Result) -> bytes:

@@ -12,16 +12,18 @@ Turtle, N-Triples, JSON-LD or RDF/XML. A ``format`` parameter wins over the ``Ac
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
-from rdflib import Graph
+from rdflib import Graph, Variable
 from rdflib.query import Result
+from rdflib.term import Identifier, Node
 
 from ..errors import QueryError
 from ..namespaces import bind_prefixes
-from ..results import select_rows, tsv_text, xml_results
+from ..results import json_results, select_rows, tsv_text, xml_results
 
 __all__ = ["ALIASES", "FORMAT_NAMES", "GRAPH_TYPES", "NotAcceptable", "RESULT_TYPES", "best_match", "graph_bytes",
-           "negotiate", "serialize_result"]
+           "negotiate", "select_bytes", "serialize_result"]
 
 #: Media types of SELECT and ASK results, the first the default.
 RESULT_TYPES = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
@@ -136,28 +138,37 @@ def serialize_result(result: Result, media_type: str, row_cap: int, base_iri: st
             graph, truncated = kept, True
         return graph_bytes(graph, media_type, base_iri), truncated
     if result.type == "SELECT":
-        result, truncated = _capped(result, row_cap)
+        rows = list(itertools.islice(select_rows(result), row_cap + 1))  # one more tells whether rows were cut
+        return select_bytes(list(result.vars or []), rows, media_type, row_cap)
+    return _result_bytes(result, media_type), truncated
+
+
+def select_bytes(variables: list[Variable], rows: Sequence[Sequence[Node | None]], media_type: str,
+                 row_cap: int) -> tuple[bytes, bool]:
+    """The bytes of SELECT ``rows`` (values of ``variables``, ``None`` where unbound) in ``media_type``,
+    at most ``row_cap`` of them, and whether rows were left out."""
+    truncated, rows = len(rows) > row_cap, rows[:row_cap]
+    if media_type == "application/sparql-results+json":
+        return json_results(variables, rows), truncated
+    capped = Result("SELECT")  # a copy: stores may hand out results whose rows cannot be replaced
+    capped.vars = variables
+    # rdflib's own engine leaves unbound variables as None, which its XML writer cannot write.
+    capped.bindings = [{v: t for v, t in zip(variables, row) if isinstance(t, Identifier)} for row in rows]
+    return _result_bytes(capped, media_type), truncated
+
+
+def _result_bytes(result: Result, media_type: str) -> bytes:
+    """A SELECT or ASK result in a media type other than JSON for SELECT."""
     if media_type == "text/tab-separated-values":
-        return tsv_text(result).encode("utf-8"), truncated
+        return tsv_text(result).encode("utf-8")
     if media_type == "application/sparql-results+xml":
-        return xml_results(result), truncated
+        return xml_results(result)
     if result.type == "ASK" and media_type == "text/csv":
-        return f"_askResult\r\n{'true' if result.askAnswer else 'false'}\r\n".encode(), truncated
+        return f"_askResult\r\n{'true' if result.askAnswer else 'false'}\r\n".encode()
     name = {"application/sparql-results+json": "json", "text/csv": "csv"}[media_type]
     serialized = result.serialize(format=name)
     assert serialized is not None  # None only when written to a destination
-    return serialized, truncated
-
-
-def _capped(result: Result, row_cap: int) -> tuple[Result, bool]:
-    """A copy of the SELECT ``result`` with at most ``row_cap`` rows (reading only one more), and
-    whether rows were left out. Stores may hand out results whose rows cannot be replaced."""
-    rows = list(itertools.islice(select_rows(result), row_cap + 1))
-    capped = Result("SELECT")
-    capped.vars = result.vars
-    # rdflib's own engine leaves unbound variables as None, which its XML writer cannot write.
-    capped.bindings = [{v: t for v, t in zip(result.vars or [], row) if t is not None} for row in rows[:row_cap]]
-    return capped, len(rows) > row_cap
+    return serialized
 
 
 def graph_bytes(graph: Graph, media_type: str, base_iri: str | None) -> bytes:
