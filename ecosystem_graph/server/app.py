@@ -43,6 +43,7 @@ from ..queries import iri_term
 from ..resource_pages import RDF_FORMS
 from .formats import GRAPH_TYPES, best_match, negotiate
 from .headers import PublicCors, SecurityHeaders
+from .lookups import answer_lookup
 from .workers import GraphSource, Job, Reply, WorkerPool
 
 #: Pages of the server run only its own script files, and talk only to it (the page's meta element).
@@ -80,9 +81,13 @@ class Server:
     def __init__(self, config: ServerConfig, kg: KnowledgeGraph) -> None:
         self.config, self.kg = config, kg
         self.pool = WorkerPool(config.source, config.workers, config.time_limit)
+        # Updates reach the workers' graphs, not this process's: with them, every query goes to a worker.
+        self.lookups = config.update_token is None
 
     async def run(self, job: Job) -> Reply:
-        return await self.pool.run(job)
+        """Answer ``job``: here when it is a point lookup (see :mod:`.lookups`), else in a worker."""
+        reply = answer_lookup(self.kg.store, self.kg.base_iri, job) if self.lookups else None
+        return reply if reply is not None else await self.pool.run(job)
 
 
 def create_app(config: ServerConfig, kg: KnowledgeGraph) -> Starlette:

@@ -48,7 +48,8 @@ from typing import Any
 
 from ..errors import QueryError, QuerySyntaxError
 
-__all__ = ["Checked", "Refused", "check_query", "check_update", "decode_escapes", "template"]
+__all__ = ["Checked", "Refused", "check_query", "check_update", "clean_tree", "decode_escapes", "iri_tokens",
+           "template"]
 
 #: The query forms, by the name of rdflib's parse-tree node.
 _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
@@ -103,9 +104,15 @@ def check_query(text: str, local_graphs: frozenset[str] = frozenset(), engine: s
     form = _clean_template_form(shape) if len(shape) <= _CACHED_TEXT else None
     if form is not None:
         return Checked(form)
+    tree = clean_tree(decoded, local_graphs)
+    return Checked(_FORMS.get(tree[1].name, "SELECT"))
+
+
+def clean_tree(decoded: str, local_graphs: frozenset[str] = frozenset()) -> Any:
+    """rdflib's parse tree of a query whose escapes are decoded, once it asks for nothing outbound."""
     tree = _parse(decoded, update=False)
     _refuse_outbound(tree, local_graphs)
-    return Checked(_FORMS.get(tree[1].name, "SELECT"))
+    return tree
 
 
 #: Texts (and templates) longer than this are checked each time: the caches hold short, repeated ones.
@@ -116,8 +123,7 @@ def _prepared(text: str, local_graphs: frozenset[str]) -> Checked:
     """The checked and translated query for rdflib: the tree it evaluates is the tree checked."""
     from rdflib.plugins.sparql.algebra import translateQuery
 
-    tree = _parse(decode_escapes(text), update=False)
-    _refuse_outbound(tree, local_graphs)
+    tree = clean_tree(decode_escapes(text), local_graphs)
     try:
         prepared = translateQuery(tree)
     except Exception as exc:  # rdflib reports unknown prefixes and the like as plain exceptions
@@ -187,12 +193,20 @@ def template(text: str) -> str:
     return _TOKENS.sub(replace, text)
 
 
+def iri_tokens(text: str) -> list[str]:
+    """The IRIs written in ``text``, in order: the tokens :func:`template` replaces by ``<urn:x>``.
+
+    >>> iri_tokens("PREFIX a: <http://a/> SELECT * WHERE { <urn:s> a:p '<urn:no>' } # <urn:no>")
+    ['http://a/', 'urn:s']
+    """
+    return [token[1:-1] for token in _TOKENS.findall(text) if token[0] == "<"]
+
+
 @lru_cache(maxsize=4096)
 def _clean_template_form(template_text: str) -> str | None:
     """The form of a template that parses and asks for nothing outbound, else ``None``."""
     try:
-        tree = _parse(template_text, update=False)
-        _refuse_outbound(tree, frozenset())
+        tree = clean_tree(template_text)
     except QueryError:
         return None
     return _FORMS.get(tree[1].name, "SELECT")

@@ -35,7 +35,8 @@ from ..stores import is_remote_spec
 from .guard import template
 
 __all__ = ["GraphSource", "Job", "LONG_QUERY", "LONG_QUERY_NICENESS", "PAGES_NICENESS", "PAGE_TIME_LIMIT",
-           "Preempted", "Reply", "Worker", "WorkerGone", "WorkerPool", "answer", "page_policy"]
+           "Preempted", "Reply", "Worker", "WorkerGone", "WorkerPool", "answer", "page_policy",
+           "result_reply"]
 
 
 #: Seconds after which a query counts as long, and the niceness its worker then runs at.
@@ -229,7 +230,12 @@ def answer(kg: Any, job: Job, local_graphs: frozenset[str] = frozenset()) -> Rep
         return Reply.error(500, str(exc))
     except Exception as exc:  # rdflib evaluates lazily and reports a query's own faults as plain exceptions
         return Reply.error(400, f"the query failed: {exc}")
-    headers = {"X-Result-Truncated": f"true; at most {job.row_cap} rows"} if truncated else {}
+    return result_reply(body, media_type, truncated, job.row_cap)
+
+
+def result_reply(body: bytes, media_type: str, truncated: bool, row_cap: int) -> Reply:
+    """The 200 reply carrying a serialized result, saying when it was cut at ``row_cap`` rows."""
+    headers = {"X-Result-Truncated": f"true; at most {row_cap} rows"} if truncated else {}
     text_type = media_type.startswith("text/") or media_type.endswith(("json", "xml"))
     return Reply(200, media_type + ("; charset=utf-8" if text_type else ""), body, headers)
 

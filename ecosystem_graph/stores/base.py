@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
+from rdflib.term import Node
 
 from ..errors import QueryError, StoreError
 from ..results import select_rows
@@ -87,6 +88,14 @@ class Store(ABC):
     def close(self) -> None:
         """Let go of what the store holds open; a later query opens it again."""
         return None  # nothing held by default
+
+    def match(self, subject: Node | None, predicate: Node | None,
+              obj: Node | None) -> Iterator[tuple[Node, Node, Node]] | None:
+        """The default graph's triples matching a pattern (``None`` matches any term), read lazily from
+        an index; ``None`` when the store cannot match in this process (the server's point lookups
+        then go to a worker). Embedded stores override it.
+        """
+        return None
 
     def manifest(self) -> dict[str, Any] | None:
         """What the graph was built from (data folder, input fingerprints, checks), when the store keeps it."""

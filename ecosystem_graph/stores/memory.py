@@ -8,11 +8,13 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from rdflib import Graph
 from rdflib.plugins.sparql.sparql import Query as PreparedQuery
 from rdflib.query import Result
+from rdflib.term import Node
 
 from ..errors import QueryError, QuerySyntaxError
 from .base import Store
@@ -40,6 +42,19 @@ class MemoryStore(Store):
 
     def update(self, sparql: str) -> None:
         self._graph.update(sparql)
+
+    def match(self, subject: Node | None, predicate: Node | None,
+              obj: Node | None) -> Iterator[tuple[Node, Node, Node]]:
+        """The graph's triples matching a pattern.
+
+        >>> from rdflib import URIRef
+        >>> store = MemoryStore()
+        >>> store.load_file(Path(__file__).resolve().parents[2] / "ontology" / "ecosystem.ttl")
+        >>> ontology = URIRef("https://w3id.org/ecosystem-graph/ontology")
+        >>> [str(o) for _, _, o in store.match(ontology, URIRef("http://www.w3.org/2002/07/owl#versionInfo"), None)]
+        ['0.1.0']
+        """
+        return self._graph.triples((subject, predicate, obj))
 
     def graph(self) -> Graph:
         return self._graph

@@ -13,12 +13,12 @@ from rdflib.query import Result, ResultRow
 
 from ...errors import QueryError, QuerySyntaxError, StoreError
 
-__all__ = ["LazyResult", "run_query", "solutions", "to_rdflib", "to_result"]
+__all__ = ["LazyResult", "Terms", "run_query", "solutions", "to_rdflib", "to_result"]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-class _Terms:
+class Terms:
     """Converts Oxigraph terms to rdflib terms, each distinct term once per result."""
 
     def __init__(self) -> None:
@@ -70,7 +70,7 @@ def to_result(native: Any) -> Result:
         result.askAnswer = bool(native)
         return result
     if isinstance(native, ox.QueryTriples):
-        convert = _Terms()
+        convert = Terms()
         result = Result("CONSTRUCT")
         graph = Graph()
         for triple in native:
@@ -101,7 +101,7 @@ class LazyResult(Result):
         self._labels = {str(v): i for i, v in enumerate(self.vars)}
         self._native: Iterator[Any] | None = iter(native)
         self._rows: list[ResultRow] = []
-        self._convert = _Terms()
+        self._convert = Terms()
 
     def __iter__(self) -> Iterator[Any]:
         yield from self._rows

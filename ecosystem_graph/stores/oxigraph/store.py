@@ -9,14 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.query import Result
+from rdflib.term import Node
 
 from ...answers import ANSWERS_DIR, ASKED_DIR, ASKED_LIMIT, Answers, Page
 from ...errors import QueryError, StoreError
 from ..base import Check, NTriplesFiles, PersistentStore, TextTriple
 from .generations import NativeCheck, StoreFolder
-from .results import LazyResult, run_query, solutions, to_result
+from .results import LazyResult, Terms, run_query, solutions, to_result
 
 __all__ = ["OxigraphStore"]
 
@@ -97,6 +98,29 @@ class OxigraphStore(PersistentStore):
             raise QueryError(f"format {fmt!r} does not suit this query's results; expected one of {kinds}")
         serialized: bytes = native.serialize(format=chosen)
         return serialized
+
+    def match(self, subject: Node | None, predicate: Node | None,
+              obj: Node | None) -> Iterator[tuple[Node, Node, Node]] | None:
+        """The default graph's triples matching a pattern of IRIs, converted as they are read
+        (``None`` for a pattern with another kind of term, or an IRI Oxigraph refuses, so that
+        a query holding one is refused as Oxigraph refuses it).
+
+        >>> store = OxigraphStore()
+        >>> store.native().update("INSERT DATA { <urn:a> <urn:p> <urn:b>, 'c' . <urn:b> <urn:p> 'd' }")
+        >>> sorted(str(o) for _, _, o in store.match(URIRef("urn:a"), None, None))
+        ['c', 'urn:b']
+        >>> print(store.match(URIRef("http://[bad"), None, None))
+        None
+        """
+        if not all(term is None or type(term) is URIRef for term in (subject, predicate, obj)):
+            return None
+        try:
+            s, p, o = (None if term is None else ox.NamedNode(str(term)) for term in (subject, predicate, obj))
+        except ValueError:
+            return None
+        convert = Terms()
+        return ((convert(q.subject), convert(q.predicate), convert(q.object))
+                for q in self.native().quads_for_pattern(s, p, o, ox.DefaultGraph()))
 
     def count(self) -> int:
         """The number of triples in the store."""
