@@ -19,16 +19,20 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 class Terms:
-    """Converts Oxigraph terms to rdflib terms, each distinct term once per result."""
+    """Converts Oxigraph terms to rdflib terms, each distinct term once while it is remembered: by a
+    result, or (``limit``) up to that many terms, forgotten all at once when full."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int | None = None) -> None:
         self.seen: dict[Any, Any] = {}
+        self.limit = limit
 
     def __call__(self, term: Any) -> Any:
         if term is None:
             return None
         found = self.seen.get(term)
         if found is None:
+            if self.limit is not None and len(self.seen) >= self.limit:
+                self.seen.clear()
             found = self.seen[term] = to_rdflib(term)
         return found
 

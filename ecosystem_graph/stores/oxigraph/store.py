@@ -50,6 +50,9 @@ class OxigraphStore(PersistentStore):
         self._reader_lock: int | None = None
         self.generation: str | None = None
         self._pinned: str | None = None  # the generation to open instead of the current one
+        # The server's point lookups read the same predicates and entities again and again; an rdflib
+        # literal takes ~8 us to make (rdflib casts its value), a third of a lookup's conversions.
+        self._match_terms = Terms(limit=1 << 14)
 
     # reading
 
@@ -118,7 +121,7 @@ class OxigraphStore(PersistentStore):
             s, p, o = (None if term is None else ox.NamedNode(str(term)) for term in (subject, predicate, obj))
         except ValueError:
             return None
-        convert = Terms()
+        convert = self._match_terms
         return ((convert(q.subject), convert(q.predicate), convert(q.object))
                 for q in self.native().quads_for_pattern(s, p, o, ox.DefaultGraph()))
 
