@@ -134,10 +134,12 @@ def lookup_plan(shape: str) -> LookupPlan | None:
     try:
         from rdflib.plugins.sparql.algebra import translateQuery
 
-        algebra = translateQuery(clean_tree(numbered)).algebra
+        tree = clean_tree(numbered)
+        algebra = translateQuery(tree).algebra
     except Exception:  # a template that does not parse, is refused or does not translate: not a lookup
         return None
-    if algebra.name != "SelectQuery" or algebra.get("datasetClause"):
+    # SELECT * is left to the engine: the order of its variables is the engine's own.
+    if algebra.name != "SelectQuery" or algebra.get("datasetClause") or "projection" not in tree[1]:
         return None
     return _projected_pattern(algebra.p)
 
