@@ -88,3 +88,15 @@ def test_an_unacceptable_media_type_or_a_bad_escape_is_left_to_the_worker(kg: Kn
     iri = _organizations(kg)[0]
     assert answer_lookup(kg.store, kg.base_iri, Job(f"SELECT * WHERE {{ <{iri}> ?p ?o }}", accept="text/html")) is None
     assert answer_lookup(kg.store, kg.base_iri, Job(f"SELECT * WHERE {{ <{iri}> ?p '\\u0022' }}")) is None
+
+
+def test_a_query_that_could_make_the_parser_slow_is_never_parsed_in_the_server_process(kg: KnowledgeGraph) -> None:
+    from ecosystem_graph.server.lookups import lookup_plan
+
+    iri = _organizations(kg)[0]
+    parsed = lookup_plan.cache_info().misses
+    for query in (f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o FILTER ({'(' * 200}1{')' * 200}) }}",
+                  f"SELECT ?p ?o WHERE {{ {{ <{iri}> ?p ?o }} }}",
+                  f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o . {' '.join(f'?s{n} ?p ?o .' for n in range(400))} }}"):
+        assert answer_lookup(kg.store, kg.base_iri, Job(query)) is None
+    assert lookup_plan.cache_info().misses == parsed

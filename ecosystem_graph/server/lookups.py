@@ -20,7 +20,9 @@ The shape is read once per *template* (:func:`~.guard.template`: the query with 
 strings replaced), like the guard's verdict: each IRI of the template is numbered, the numbered
 template parsed, checked by the guard and translated by rdflib, and the plan records which
 IRI of a request fills which place of the pattern. A request is then only matched against
-regular expressions, never parsed.
+regular expressions, never parsed. Only a short template that a regular expression finds simple
+(no parentheses, no nested group) is parsed here at all: the guard parses everything else in the
+workers, where a parse made slow on purpose is stopped by the time limit.
 """
 
 from __future__ import annotations
@@ -50,6 +52,12 @@ LOOKUP_ROWS = 256
 #: a prefixed name is its prefix's IRI followed by its local name.
 Slot = str | tuple[int, str]
 
+#: What a template must look like before it is parsed here, in the server process, where nothing stops
+#: a slow parse: short, prologue, SELECT of variables, one group without parentheses or nested
+#: groups (no expression, no subquery), LIMIT; rdflib's parser reads such a text in a millisecond.
+_LOOKUP_SHAPE = re.compile(r"\s*(?:(?:PREFIX\s+[\w.-]*:|BASE)\s*<urn:x>\s*)*SELECT\s+(?:[?$]\w+\s*)+"
+                           r"(?:WHERE\s*)?\{[^{}()]*\}\s*(?:LIMIT\s+\d+\s*)?", re.IGNORECASE)
+_LOOKUP_TEXT = 2048
 _NUMBERED = re.compile(r"urn:x:(\d+):(.*)", re.DOTALL)
 #: An absolute IRI (a relative one would depend on the query's BASE).
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -102,7 +110,8 @@ def answer_lookup(store: Store, base_iri: str, job: Job) -> Reply | None:
         media_type = negotiate("SELECT", job.accept, job.fmt)
     except QueryError:  # the worker reports it
         return None
-    plan = lookup_plan(template(decoded))
+    shape = template(decoded)
+    plan = lookup_plan(shape) if len(shape) <= _LOOKUP_TEXT and _LOOKUP_SHAPE.fullmatch(shape) else None
     pattern = plan.bind(iri_tokens(decoded)) if plan is not None else None
     if plan is None or pattern is None:
         return None
