@@ -41,6 +41,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -281,11 +282,19 @@ def with_prologue(query_text: str, base_iri: str | None = None) -> str:
     >>> with_prologue("SELECT * { <urn:a> ?p ?o }")
     'SELECT * { <urn:a> ?p ?o }'
     """
-    declared = set(re.findall(r"(?im)^\s*PREFIX\s+([A-Za-z][\w.-]*)?:", _strip_comment_lines(query_text)))
     used = set(re.findall(r"(?<![\w.-])([A-Za-z][\w.-]*):", query_text))
-    lines = [line for line in sparql_prologue(base_iri).splitlines()
-             if (name := line.split()[1].rstrip(":")) in used and name not in declared]
+    offered = [(name, line) for name, line in _prologue_lines(base_iri) if name in used]
+    if not offered:  # most often a query of full IRIs: the server answers it once per request
+        return query_text
+    declared = set(re.findall(r"(?im)^\s*PREFIX\s+([A-Za-z][\w.-]*)?:", _strip_comment_lines(query_text)))
+    lines = [line for name, line in offered if name not in declared]
     return "\n".join(lines) + ("\n" if lines else "") + query_text
+
+
+@lru_cache(maxsize=8)
+def _prologue_lines(base_iri: str | None) -> tuple[tuple[str, str], ...]:
+    """Each project prefix's name and its PREFIX line."""
+    return tuple((line.split()[1].rstrip(":"), line) for line in sparql_prologue(base_iri).splitlines())
 
 
 def _strip_comment_lines(text: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rdflib import Graph, Variable
 from rdflib.query import Result
@@ -75,6 +76,7 @@ def negotiate(form: str, accept: str | None, fmt: str | None = None) -> str:
     return chosen
 
 
+@lru_cache(maxsize=256)  # clients send the same few Accept headers; ranking one took ~10 us a request
 def best_match(accept: str | None, offered: tuple[str, ...]) -> str | None:
     """The offered type the Accept header ranks highest (ties: the order offered), or ``None``.
 
