@@ -100,3 +100,9 @@ def test_a_query_that_could_make_the_parser_slow_is_never_parsed_in_the_server_p
                   f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o . {' '.join(f'?s{n} ?p ?o .' for n in range(400))} }}"):
         assert answer_lookup(kg.store, kg.base_iri, Job(query)) is None
     assert lookup_plan.cache_info().misses == parsed
+
+
+def test_on_a_store_on_disk_lookups_go_to_the_workers(tmp_path: Path) -> None:
+    kg = open_graph(ROOT / "data", tmp_path / "build", store=f"oxigraph:{tmp_path / 'store'}")
+    iri = _organizations(kg)[0]
+    assert answer_lookup(kg.store, kg.base_iri, Job(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}")) is None

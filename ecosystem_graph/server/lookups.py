@@ -9,7 +9,8 @@ the pickling and scheduling around it), against 0.06 ms for the lookup run in-pr
 So a query whose cost is bounded by its shape is answered here: a ``SELECT`` of one triple pattern
 whose subject is an IRI, its other terms variables or IRIs, with no ``FROM``, ``FILTER``,
 ``DISTINCT``, ``ORDER BY`` or ``OFFSET`` (``LIMIT`` may be given): "what is said about <this>".
-Its triples come lazily from the store's index (:meth:`~ecosystem_graph.stores.Store.match`), and
+Its triples come lazily from the store's index in memory (:meth:`~ecosystem_graph.stores.Store.match`:
+the ``memory`` and ``oxigraph`` stores; on disk, the workers read faster, on every core), and
 at most :data:`LOOKUP_ROWS` of them are read: a lookup that finds more goes to a worker like any
 other query, so what runs here cannot run long, and the time limit, the row cap and the workers'
 kill switch bound everything else as before. Nothing here can call out: a pattern match reads the
