@@ -109,7 +109,8 @@ class Staged:
 
 
 def flush_to_disk(path: Path) -> None:
-    """Have the file at ``path`` written to disk before anything renames it."""
+    """Have the file (or folder: its entries) at ``path`` written to disk, so that what comes after
+    it, a rename above all, never survives a crash that it does not."""
     handle = os.open(path, os.O_RDONLY)
     try:
         os.fsync(handle)

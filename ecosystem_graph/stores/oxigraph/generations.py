@@ -17,6 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ...errors import StoreError
+from ...files import flush_to_disk
 from .bulk import PipeFeeder, bulk_load_files, pause_for_tests
 from .results import solutions
 
@@ -252,7 +253,7 @@ class StoreFolder:
         temporary.unlink(missing_ok=True)
         os.symlink(name, temporary)
         os.replace(temporary, self.root / CURRENT)
-        _sync_dir(self.root)
+        flush_to_disk(self.root)
 
     def remove_unused(self) -> list[str]:
         """Delete every generation but the current one that no reader holds; the names deleted."""
@@ -300,15 +301,7 @@ def _write_synced(path: Path, content: bytes) -> None:
         stream.flush()
         os.fsync(stream.fileno())
     os.replace(temporary, path)
-    _sync_dir(path.parent)
-
-
-def _sync_dir(path: Path) -> None:
-    handle = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
+    flush_to_disk(path.parent)
 
 
 def _sync_tree(root: Path) -> None:
@@ -320,4 +313,4 @@ def _sync_tree(root: Path) -> None:
                 os.fsync(handle)
             finally:
                 os.close(handle)
-        _sync_dir(Path(folder))
+        flush_to_disk(Path(folder))
