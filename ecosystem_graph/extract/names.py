@@ -36,6 +36,9 @@ _ARTICLES = frozenset({"the", "la", "le", "l", "die", "der", "des", "den"})
 _TOKEN = re.compile(r"(?:[dlDLjJnNsScC]|[Qq]u)['’](?=[^\W\d_])"  # French elision: "d'Aderly", "l'INSA"
                     r"|[^\W_][\w'’\-]*(?:\.(?:com|io|ai|net|org|eu|co)\b)?|&|\S")
 _POSSESSIVE = re.compile(r"['’]s?$")
+_GENDERED_PLURAL = re.compile(r"[a-zäöüß]Innen$")
+# Work package, work group, deliverable, month, task, version: the letters of a project's planning.
+_DOCUMENT_CODE = re.compile(r"(?:WP|WG|[DMTV])\d{1,3}(?:\.\d{1,2})?|[A-Z]2[A-Z]")
 #: How far before a name its cue words are looked for ("such as", "CEO of", "said"), in characters. The
 #: longest cue phrase read there is under 100 characters (a role, "of", an organization's name of up to
 #: 60 characters, a comma); the window keeps a long sentence from being searched from its start once per
@@ -279,7 +282,7 @@ class NameReader:
         start = chunk.start
         initial = chunk.initial
         while words and (words[0] in self.rules.not_names or words[0].lower() in _CONNECTORS or
-                         (len(words[0]) == 1 and self.text[start + 1:start + 2] in "'’")):  # "L'AEB": an article
+                         document_code(words[0]) or (len(words[0]) == 1 and self.text[start + 1:start + 2] in "'’")):  # "L'AEB": an article
             # "met The Bakery": a capital "The" inside a sentence is part of the name.
             if words[0] == "The" and len(words) > 1 and not initial:
                 break
@@ -791,6 +794,8 @@ class NameReader:
         if len(chunk.words) != 1 or not re.fullmatch(r"[A-Z][A-Z0-9&]{1,7}", word) or \
                 word in self.rules.not_acronyms:
             return False
+        if len(word) == 2 and re.match(r"\s*\d", self.text[chunk.end:chunk.end + 3]):
+            return True  # "WP 4", "WG 2": a numbered part of a project, no organization
         # "Philadelphia, PA": a state's code, no organization; but not "OK" in "OK!Thess", a name
         # the sentence's words were cut at.
         glued = re.match(r"[^\s,.;:)\]]", self.text[chunk.end:chunk.end + 1] or " ")
@@ -1377,13 +1382,31 @@ def _titlecase(word: str) -> bool:
 
 
 def is_camel(word: str) -> bool:
-    """'PlanIT', 'TrustMe', 'eBay': capitals after the first letter, not all capitals."""
-    return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word) and word.isalpha()
+    """'PlanIT', 'TrustMe', 'eBay': capitals after the first letter, not all capitals; not the German
+    plural of both genders ("ClustermanagerInnen"), a common noun.
+
+    >>> [w for w in ("PlanIT", "eBay", "Sofia", "ClustermanagerInnen") if is_camel(w)]
+    ['PlanIT', 'eBay']
+    """
+    return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word) and word.isalpha() and \
+        _GENDERED_PLURAL.search(word) is None
 
 
 def _alphanumeric(word: str) -> bool:
-    """'Outfit7', 'Lift99', 'Kiwi.com': letters with digits or a web suffix make a brand name."""
-    return bool(re.fullmatch(r"[^\W\d_]+\d+|[^\W\d_][\w-]*\.(?:com|io|ai|net|org|eu|co)", word))
+    """'Outfit7', 'Lift99', 'Kiwi.com': letters with digits or a web suffix make a brand name; a
+    document's code does not (:func:`document_code`)."""
+    return bool(re.fullmatch(r"[^\W\d_]+\d+|[^\W\d_][\w-]*\.(?:com|io|ai|net|org|eu|co)", word)) and \
+        not document_code(word)
+
+
+def document_code(word: str) -> bool:
+    """A work package, month, version or deliverable of a project's document ("WP3", "M24", "V1",
+    "D2.1"), or a "2"-for-"to" format ("C2C", "B2B"): a label, no organization's name.
+
+    >>> [w for w in ("WP3", "M24", "V1", "C2C", "Outfit7", "H7", "SINTEF", "5G") if document_code(w)]
+    ['WP3', 'M24', 'V1', 'C2C']
+    """
+    return _DOCUMENT_CODE.fullmatch(word) is not None
 
 
 def _clean_label(text: str) -> str:
