@@ -29,7 +29,7 @@ _OF_THE = ("of the", "del", "della", "dello", "de la", "des", "der", "du", "dell
 #: Endings of abstract nouns: "Participation of X", "Präsentation von X" name X.
 _ABSTRACT_ENDINGS = ("tion", "sion", "ment", "ance", "ence", "ship", "ción", "zione", "ung")
 #: Connectors that join two names as often as they join the words of one ("Slovenia and Italy").
-_AND = ("and", "und", "et", "&")
+_AND = ("and", "und", "et", "y", "&")
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "der", "die", "das", "des", "dem", "den", "ein", "eine",
                           "le", "la", "les", "l", "un", "une", "du"})
 _ARTICLES = frozenset({"the", "la", "le", "l", "die", "der", "des", "den"})
@@ -347,7 +347,7 @@ class NameReader:
 
     def _split_and(self, chunk: _Chunk | None) -> list[_Chunk | None]:
         """'Slovenia and Italy' is two names; 'Institute of Science and Technology' is one."""
-        joints = [i for i, w in enumerate(chunk.words) if w in _AND[:3]] if chunk is not None else []
+        joints = [i for i, w in enumerate(chunk.words) if w in _AND[:4]] if chunk is not None else []
         if chunk is None or not joints or self.known.match("organizations", chunk.text):
             return [chunk]
         i = joints[0]
@@ -371,6 +371,8 @@ class NameReader:
             return True  # "VTT Technical Research Centre of Finland and SINTEF": an acronym names its own
         if len(right) < 2 and not self._has_cue(right):
             return False
+        if len(right) == 2 and _acronym_word(right[0]) and self._type_in(right[1:]):
+            return True  # "Aerospace Valley and SAFE Cluster": an acronym and its organization word name one
         return bool(self._clear_place(left[-1]) or self.known.key(" ".join(left)) in self.by_key
                     or self.known.key(" ".join(right)) in self.by_key)
 
@@ -666,6 +668,9 @@ class NameReader:
             return False
         # A small town's name or a city's other name is often an ordinary word or a given name
         # ("Martin", "Julia"): it is a place only after a word that introduces one.
+        if place.kind == "city" and "(" not in self.text[max(0, chunk.start - 2):chunk.start] and \
+                self._listed_as("organization", chunk):
+            return False  # "multinationals such as Mazda, Toyota and General Motors": a firm named after its city
         locative = _LOCATIVE_HEAD_FIRST if self.head_first else _LOCATIVE
         if (place.by_alternate_name or place.kind == "city" and place.population < 100000) and \
                 not re.search(locative, " ".join(self._words_before(chunk, 3))):
@@ -914,7 +919,7 @@ class NameReader:
     def _listed(self, chunk: _Chunk) -> str | None:
         """Why ``chunk`` is in a list of organizations: after 'such as', or coordinated with one."""
         head = self._head(chunk)
-        if re.search(r"\b(?:such as|like|including|includes|included|wie|comme|notamment)\s+$", head, re.I):
+        if _EXAMPLES_BEFORE.search(head):
             return "name in a list of examples"
         # "speakers from Cisco", "Mikko Laine from Business Finland"; but "firms from Transylvania"
         if re.search(r"(?:\b(?:speakers|experts|representatives|guests|participants|delegates|colleagues|researchers|"
@@ -1282,6 +1287,10 @@ def _country_names() -> tuple[str, ...]:
 #: A noun, then what opens a list after it: "hotels (", "Regions, such as ", "prefectures of ", "settori ".
 _LIST_OPENER = re.compile(r"\b([^\W\d_][\w-]+)(?:\s*\(|\s*:|,?\s+(?:such as|like|including|e\.g\.|namely|come|como|"
                           r"comme|wie|tales como)|\s+(?:of|de|di|del|dei|des|der)|(?=\s+[A-Z]|\s*$))\s*")
+#: The words that open a list of examples, in the article's languages: "such as", "come", "wie".
+_EXAMPLES_BEFORE = re.compile(r"\b(?:such as|like|including|includes|included|e\.g\.|wie|darunter|z\.\s?B\.|comme|"
+                              r"notamment|par exemple|como|tales como|entre ellas|entre ellos|por ejemplo|come|"
+                              r"tra cui|tra i quali|ad esempio)\s+$", re.I)
 #: What may stand between a list's opening and a name of it: other names, commas, "and".
 _NAMES_ONLY = re.compile(r"(?:[\s,;()–-]+|\b(?:and|und|et|y|e|the|of|de|di|d['’]|del|la|le)\b|[A-Z0-9][\w'’.&/-]*)*")
 
