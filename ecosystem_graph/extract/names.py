@@ -151,6 +151,7 @@ class NameReader:
         self.compound_cues = [(cue, type_id) for cue, type_id in known.type_cues.items()
                               if len(cue) >= 6 and " " not in cue]
         self.compound_endings = tuple(cue for cue, _ in self.compound_cues)
+        self.kind_phrases = [phrase for phrase in self.rules.name_kinds if " " in phrase]
         self.language = article_language(text, self.rules)
         self.head_first = self.language in self.rules.head_first_languages
         self.region_names: list[str] = []  # regions and areas named: an acronym of their initials is theirs
@@ -407,7 +408,7 @@ class NameReader:
             if not word.endswith(self.compound_endings):
                 continue  # no organization word ends it: the common case, tested at C speed
             for cue, type_id in self.compound_cues:
-                if word.endswith(cue) and word != cue:
+                if word.endswith(cue) and len(word) - len(cue) >= 4:  # "Biotechnologies": "bio" is a prefix
                     return cue, type_id
         return None
 
@@ -516,7 +517,14 @@ class NameReader:
         long_words = [w for w in chunk.words if len(w) > 3]
         if len(chunk.words) > 2 and long_words and all(w.isupper() for w in long_words):
             return True
-        return self._kind_of_organizations(chunk) or self._counted(chunk) or self._modifier(chunk)
+        return self._kind_of_organizations(chunk) or self._counted(chunk) or self._modifier(chunk) or \
+            self._body(lowered)
+
+    def _body(self, lowered: list[str]) -> bool:
+        """'Steering Committee', 'Monitoring Division': a body named by its task alone (``body_purposes``
+        then ``body_words``) is a part of whoever runs it, not an organization's name."""
+        return len(lowered) > 1 and lowered[-1] in self.rules.body_words and \
+            all(w in self.rules.body_purposes for w in lowered[:-1])
 
     def _kind_of_organizations(self, chunk: _Chunk) -> bool:
         """'National Cluster Associations', 'European SMEs', 'BICs', 'the Catalan Cluster': a plural of
@@ -652,6 +660,13 @@ class NameReader:
         for word in (words[-1], after.group(1) if after else None, before.group(1) if before else None):
             if word in kinds:
                 return kinds[word]
+        ending = next((p for p in self.kind_phrases if " ".join(words).endswith(" " + p)), None)
+        if ending:
+            return kinds[ending]  # "European Cluster Manager of the Year" is an award
+        # "European Strategic Cluster Partnership for Going International": the head before "for".
+        head = next((i for i, w in enumerate(words) if w in ("of", "for")), 0)
+        if head > 1 and words[head - 1] in kinds and not self.head_first and self._type_in(chunk.words[-1:]) is None:
+            return kinds[words[head - 1]]
         # In English a name's head comes last: its first word says what it is only before "of", "for"
         # ("Memorandum of Understanding", "Mission for Growth"; but "Visit Finland" is an agency).
         if len(words) > 1 and words[0] in kinds and (self.head_first or words[1] in _CONNECTORS and

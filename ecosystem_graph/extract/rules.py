@@ -71,6 +71,8 @@ class Rules:
     list_nouns: dict[str, frozenset[str]]  # "organization" or "other" -> nouns announcing a list
     byline_words: tuple[str, ...]
     unit_words: frozenset[str]
+    body_purposes: frozenset[str]
+    body_words: frozenset[str]
     wider_areas: frozenset[str]
     regions: frozenset[str]
     region_heads: frozenset[str]
@@ -145,6 +147,8 @@ def _load(path: Path) -> Rules:
         list_nouns={str(k): frozenset(get.listed("list_nouns", v)) for k, v in get.mapping("list_nouns").items()},
         byline_words=tuple(lowered("byline_words")),
         unit_words=frozenset(lowered("unit_words")),
+        body_purposes=frozenset(lowered("body_purposes")),
+        body_words=frozenset(lowered("body_words")),
         wider_areas=frozenset(get.words("wider_areas", lower=False)),
         regions=frozenset(get.words("regions", lower=False)),
         region_heads=frozenset(lowered("region_heads")),
