@@ -40,6 +40,7 @@ def extract_article(article: Article, known: Known, default_year: int | None = N
     reader = NameReader(calm_capitals(article.text, known.rules.headline_small_words, known.rules.not_acronyms), known)
     for sentence in found:
         reader.read_sentence(sentence)
+    reader.people_listed_together()
     reader.drop_headline_only()
     reader.merge_short_forms()
     reader.merge_people_into_organizations()

@@ -4,6 +4,7 @@ organizations, people, places or events, with why and how sure."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -158,6 +159,7 @@ class NameReader:
         self.dropped: set[str] = set()  # keys of names found to be no organization, person or place
         self.programmes: set[str] = set()  # keys of names written before "-funded": programmes
         self.unread_people: dict[str, _Chunk] = {}  # family name -> a person-shaped name no rule read
+        self.unread_names: list[_Chunk] = []  # every person-shaped name no rule read, in the text's order
         self.end_of_text = len(text.rstrip())
 
     def entities(self, kind: str) -> list[Entity]:
@@ -283,7 +285,7 @@ class NameReader:
         start = chunk.start
         initial = chunk.initial
         while words and (words[0] in self.rules.not_names or words[0].lower() in _CONNECTORS or
-                         document_code(words[0]) or (len(words[0]) == 1 and self.text[start + 1:start + 2] in "'’")):  # "L'AEB": an article
+                         document_code(words[0]) or words[0].lower() in self.rules.byline_words or (len(words[0]) == 1 and self.text[start + 1:start + 2] in "'’")):  # "L'AEB": an article
             # "met The Bakery": a capital "The" inside a sentence is part of the name.
             if words[0] == "The" and len(words) > 1 and not initial:
                 break
@@ -452,6 +454,7 @@ class NameReader:
                 return
         if self._person_like(chunk.words):
             self.unread_people.setdefault(chunk.words[-1], chunk)  # a later "Rossi said" may tell
+            self.unread_names.append(chunk)
 
     def _family_name_of_unread(self, chunk: _Chunk) -> bool:
         """'Maria Rossi opened the day. ... Rossi explained': a family name alone, after a name no rule
@@ -731,6 +734,9 @@ class NameReader:
         before = self._words_before(chunk, 1)
         if not before or before[-1] not in self.rules.person_titles or self._type_in(chunk.words[-1:]):
             return False  # "Prof. Dr. Assen Zlatarov University" is a university
+        if len(chunk.words) > 2 and self._clear_place(chunk.words[-1]) and _person_shaped(chunk.words[:-1]):
+            chunk = _Chunk(chunk.start, self._end_of(chunk, chunk.start, chunk.words[:-1]), chunk.words[:-1],
+                           chunk.sentence, chunk.initial)  # "Dr. Oliver Ziegler Berlin, March 2018": where he wrote
         self._add("people", chunk, f"title {before[-1]!r} before the name", 0.85)  # "Ing. Aigner" may be a firm
         return True
 
@@ -778,6 +784,9 @@ class NameReader:
         written = re.match(r"\s*(?:,|\(|–|-)\s*(?:the\s+|our\s+|a\s+|its\s+)?([\w\s&'’-]+)", after)
         if written and any(w in self.rules.role_words for w in written.group(1).split()[:5]):
             return "role after the name", 0.85
+        if written and after.startswith(",") and written.group(1).split()[:1] and \
+                written.group(1).split()[0] in self.rules.unit_words:
+            return "a unit of an organization after the name", 0.8  # "Anna Kępa, Department for Strategy"
         return None
 
     def _weak_person(self, chunk: _Chunk) -> bool:
@@ -791,11 +800,13 @@ class NameReader:
             return False  # "Opportunity Peterborough presented": an organization named after its city
         if self.patterns.person_verb.match(after):
             return bool(self._add("people", chunk, "a person's verb after the name", 0.75))
-        followed = self.text[chunk.end:chunk.end + 30]
-        organization = re.match(r"\s+(?:of|from|at|dell['’]|della|dello|del|de|di|du|des|d['’]|von|der)\s*(?:the\s+)?"
-                                r"([A-Z][\w-]*)", followed)
-        if len(chunk.words) <= 4 and organization and not self._clear_place(organization.group(1)) and \
-                not is_region(organization.group(1), self.rules):
+        followed = self.text[chunk.end:chunk.end + 80]
+        organization = re.match(r",?\s+(?:of|from|at|dell['’]|della|dello|del|de|di|du|des|d['’]|von|der)\s*(?:the\s+)?"
+                                r"([A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)", followed)
+        # "Peter Franke from Kiel University": a place's name may open the organization's
+        if len(chunk.words) <= 4 and organization and (self._type_in(organization.group(1).split()) or (
+                not self._clear_place(organization.group(1).split()[0]) and
+                not is_region(organization.group(1).split()[0], self.rules))):
             return bool(self._add("people", chunk, "a name followed by its organization", 0.6))
         return False
 
@@ -849,7 +860,11 @@ class NameReader:
         match = re.match(r"(?:\s*,|\s*\(|\s+(?:is|was|are|ist|est|–|-))\s*"
                          r"(?:(?:an?|the|one of the|its|der|die|das|ein|eine|le|la|un|une)\s+|l['’])?"
                          r"([^,.;()]{0,80})", after)
-        if match:
+        # "X, a business accelerator"; but "Anna Kępa, Department for Strategy" and "Helmut Kergel,
+        # Michael Nerger, Cluster Excellence" name another after the comma, no description.
+        lead = match.group(0)[:match.start(1) - match.start(0)] if match else ""
+        if match and not (lead.strip() == "," and match.group(1)[:1].isupper() and
+                          not re.match(r"[\w-]+['’]s\b", match.group(1))):  # "Vinnova, Sweden's agency"
             cue = self._type_in(match.group(1).split()[:6])
             if cue:
                 return cue
@@ -1079,6 +1094,33 @@ class NameReader:
         """``entity.confidence`` as the reader keeps it: the best of its mentions so far."""
         return self.best.get(id(entity), 0.5)
 
+    def people_listed_together(self) -> None:
+        """'Helmut Kergel, Dr. Gerd Meier, Michael Nerger', 'Markéta Kubičková and Veronika Eretová': a
+        name shaped like a person's that no rule read, in one list with a person, is a person too."""
+        spans = sorted((m.start, m.end) for e in self.entities("people") for m in e.mentions)
+        starts = [start for start, _ in spans]
+        pending = [c for c in self.unread_names if self.known.key(c.text) not in self.by_key]
+        while pending:
+            found = [c for c in pending if self._next_to_person(c, spans, starts)]
+            for chunk in found:
+                self._add("people", chunk, "listed together with a person", 0.75)
+                insort(spans, (chunk.start, chunk.end))
+                starts = [start for start, _ in spans]
+            pending = [c for c in pending if c not in found] if found else []
+
+    def _next_to_person(self, chunk: _Chunk, spans: list[tuple[int, int]], starts: list[int]) -> bool:
+        """Whether only a comma or an "and" (and a title) stands between ``chunk`` and a person's name."""
+        at = bisect_left(starts, chunk.start)
+        after = spans[at][0] if at < len(spans) else None
+        before = spans[at - 1][1] if at > 0 else None
+        return (after is not None and self._list_joint(self.text[chunk.end:after])) or \
+            (before is not None and self._list_joint(self.text[before:chunk.start]))
+
+    def _list_joint(self, between: str) -> bool:
+        words = between.replace(",", " , ").split()
+        joints = [w for w in words if w == "," or w in _AND or w in ("e", "y")]
+        return len(joints) == 1 and all(w in joints or w in self.rules.person_titles for w in words)
+
     def drop_headline_only(self) -> None:
         """A headline in capitals, read in title case, turns common nouns into names ("Czech
         Partners"): an organization, person or event named only in such headlines is dropped, since
@@ -1179,6 +1221,9 @@ def _run_end(tokens: list[tuple[int, str]], i: int, sentence: Sentence, legal_su
         elif (word.lower() in _CONNECTORS or _cue_joins(word, [w for _, w in tokens[i:j]], is_cue, cue_connectors)) \
                 and j + 1 < len(tokens) and _name_word(tokens[j + 1][1]):
             j += 2
+        elif word in _PARTICLES and j + 1 < len(tokens) and _titlecase(tokens[j + 1][1]) and \
+                _person_shaped([w for _, w in tokens[i:j]]):
+            j += 2  # "Gerd Meier zu Köcker": a particle inside a person's name
         elif word in _PARTICLES and j + 2 < len(tokens) and tokens[j + 1][1] in _PARTICLES and \
                 _name_word(tokens[j + 2][1]):
             j += 3  # "van den Berg"
