@@ -168,13 +168,26 @@ class NameReader:
     def read_sentence(self, sentence: Sentence) -> None:
         # Names are read in the text with headlines calmed; mentions keep the sentence as written.
         self.written[sentence.start] = sentence
-        if sentence.text.lstrip(" *#>-").lower().startswith(self.rules.boilerplate_starts):
-            return  # "Share this: Facebook Twitter", "Tags: ...": page furniture names no one
         calm = Sentence(sentence.start, sentence.end, self.text[sentence.start:sentence.end])
+        if sentence.text.lstrip(" *#>-").lower().startswith(self.rules.boilerplate_starts):
+            # "Share this: Facebook Twitter", "Tags: ...": page furniture names no one; but text from a PDF
+            # may glue the next sentence to it ("All rights reserved The information ..."), read blanked.
+            glued = self._glued_sentence(calm)
+            if glued is None:
+                return
+            calm = Sentence(calm.start, calm.end, " " * glued + calm.text[glued:])
         for chunk in self._refined(_chunks(calm, self.rules.legal_suffixes,
                                            lambda word: self._type_in([word, word]) is not None, self.legal_form,
                                            self.rules.cue_connectors)):
             self._classify(chunk)
+
+    def _glued_sentence(self, sentence: Sentence) -> int | None:
+        """Where (in ``sentence.text``) a sentence glued without a full stop to it starts: a lowercase word, then a
+        capitalized word that opens sentences (``not_names``: "The", "This"), then a lowercase word."""
+        for match in re.finditer(r"[a-z]\s+([A-Z][a-z]*)\s+[a-z]", sentence.text):
+            if match.group(1) in self.rules.not_names:
+                return match.start(1)
+        return None
 
     # Chunking refinements: names never start with a sentence's "The" or a month, roles are cut off.
     def _refined(self, chunks: list[_Chunk]) -> list[_Chunk]:
