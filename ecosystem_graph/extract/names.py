@@ -16,7 +16,7 @@ from .model import Entity, Mention
 from .rules import Rules
 from .text import Sentence
 
-_CONNECTORS = frozenset({"of", "for", "and", "&", "de", "du", "des", "la", "le", "für", "der", "von", "van",
+_CONNECTORS = frozenset({"of", "for", "and", "&", "+", "de", "du", "des", "la", "le", "für", "der", "von", "van",
                          "den", "the", "di", "del", "y", "i", "na", "za", "und", "et", "degli", "della",
                          "delle", "dei", "dello", "do", "dos", "da"})
 #: Particles of family names: "Willem van den Berg", "Laura De Santis", "Anouk de Jong".
@@ -35,6 +35,7 @@ _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "der", "die", "das",
                           "le", "la", "les", "l", "un", "une", "du"})
 _ARTICLES = frozenset({"the", "la", "le", "l", "die", "der", "des", "den"})
 _TOKEN = re.compile(r"(?:[dlDLjJnNsScC]|[Qq]u)['’](?=[^\W\d_])"  # French elision: "d'Aderly", "l'INSA"
+                    r"|[A-Z][A-Z0-9]+/[A-Z][A-Z0-9]+\b"  # "VDI/VDE": two acronyms with a slash are one
                     r"|[^\W_][\w'’\-]*(?:\.(?:com|io|ai|net|org|eu|co)\b)?|&|\S")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _GENDERED_PLURAL = re.compile(r"[a-zäöüß]Innen$")
@@ -136,7 +137,7 @@ class NameReader:
         self.role_before: dict[int, str] = {}  # start of a person's name -> role written before it
         self.last_org: tuple[int, Entity | None] = (-1, None)  # end of the last organization named
         self.written: dict[int, Sentence] = {}  # start -> the sentence as the article writes it
-        dotted = (re.escape(f) for f in self.rules.legal_forms if "." in f or " " in f)
+        dotted = (re.escape(f) for f in self.rules.legal_forms if "." in f or " " in f or "/" in f)  # "A/S"
         self.legal_form = re.compile(r",?\s+(" + "|".join(dotted)
                                      + r")(?!\w)")
         # Indexes of what was found, kept as it is found: a name is compared with earlier names through
@@ -1221,6 +1222,9 @@ def _run_end(tokens: list[tuple[int, str]], i: int, sentence: Sentence, legal_su
         word = tokens[j][1]
         if possessive(tokens[j - 1]):
             break  # "Imperial College London's White City campus": the name ends at the possessive
+        if j - 1 > i and tokens[j - 1][1][:1].isupper() and _legal_key(tokens[j - 1][1]) in legal_suffixes and \
+                _legal_key(word) not in legal_suffixes and word != "&":
+            break  # "VDI/VDE Innovation + Technik GmbH Steinplatz 1": a legal form ends the name
         if word == "." and _initials_so_far(tokens, i, j) and j + 1 < len(tokens) and _name_word(tokens[j + 1][1]) \
                 and tokens[j][0] == tokens[j - 1][0] + 1:
             j += 2  # "J. René", "A. Simon de Blas": a person's initials open the name
