@@ -29,6 +29,9 @@ _OF = frozenset({"of", "for", "für", "de", "del", "di", "della", "des", "du", "
 _OF_THE = ("of the", "del", "della", "dello", "de la", "des", "der", "du", "dell'", "dell’", "di", "de")
 #: Endings of abstract nouns: "Participation of X", "Präsentation von X" name X.
 _ABSTRACT_ENDINGS = ("tion", "sion", "ment", "ance", "ence", "ship", "ción", "zione", "ung")
+#: Endings of common nouns and adjectives no family name has: "Maritime Surveillance", "Marine
+#: Renewable Energy", "Überlagerungen von Wirkungen" are no people.
+_NOUN_ENDINGS = ("tion", "sion", "ity", "ness", "able", "ible", "ogy", "ergy", "ism", "ance", "ungen")
 #: Connectors that join two names as often as they join the words of one ("Slovenia and Italy").
 _AND = ("and", "und", "et", "y", "&")
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "der", "die", "das", "des", "dem", "den", "ein", "eine",
@@ -767,6 +770,7 @@ class NameReader:
         nationality word: "Director General", "General Assembly", "European Affairs" are not people."""
         lowered = [w.lower() for w in words]
         return _person_shaped(words) and lowered[0] not in _ARTICLES and \
+            not any(len(w) > 5 and w.endswith(_NOUN_ENDINGS) for w in lowered[1:]) and \
             not any(w in self.rules.role_words or w in self.rules.name_kinds for w in lowered) and \
             not (words[0] in self.rules.demonyms or
                  (words[0].endswith(("an", "ish", "ese")) and self._demonym_word(words[0])))
@@ -814,6 +818,8 @@ class NameReader:
             return False  # "Opportunity Peterborough presented": an organization named after its city
         if self.patterns.person_verb.match(after):
             return bool(self._add("people", chunk, "a person's verb after the name", 0.75))
+        if chunk.words[0] in self.rules.given_names and not self._has_cue(chunk.words):
+            return bool(self._add("people", chunk, "a given name opens it", 0.7))
         followed = self.text[chunk.end:chunk.end + 80]
         organization = re.match(r",?\s+(?:of|from|at|dell['’]|della|dello|del|de|di|du|des|d['’]|von|der)\s*(?:the\s+)?"
                                 r"([A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)", followed)

@@ -19,6 +19,7 @@ from ..locations import project_home
 from .dates import DateRules
 
 RULES_FILE = "extraction.yaml"
+GIVEN_NAMES_FILE = "given-names.txt"
 
 
 class RulesError(EcosystemGraphError):
@@ -73,6 +74,7 @@ class Rules:
     unit_words: frozenset[str]
     body_purposes: frozenset[str]
     body_words: frozenset[str]
+    given_names: frozenset[str]  # from given-names.txt beside the rules, empty when there is none
     wider_areas: frozenset[str]
     regions: frozenset[str]
     region_heads: frozenset[str]
@@ -149,6 +151,7 @@ def _load(path: Path) -> Rules:
         unit_words=frozenset(lowered("unit_words")),
         body_purposes=frozenset(lowered("body_purposes")),
         body_words=frozenset(lowered("body_words")),
+        given_names=_given_names(path.parent / GIVEN_NAMES_FILE),
         wider_areas=frozenset(get.words("wider_areas", lower=False)),
         regions=frozenset(get.words("regions", lower=False)),
         region_heads=frozenset(lowered("region_heads")),
@@ -158,6 +161,17 @@ def _load(path: Path) -> Rules:
                         tuple(lowered("between_words")), tuple(lowered("range_after_between")),
                         tuple(lowered("month_alone_after"))),
     )
+
+
+def _given_names(path: Path) -> frozenset[str]:
+    """The given names of ``path``, one a line ('#' opens a comment); none when it is missing."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return frozenset()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulesError(f"{path}: cannot read the given names ({exc})") from None
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 def suffix_key(suffix: str) -> str:
