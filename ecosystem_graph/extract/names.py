@@ -57,6 +57,8 @@ MAX_NAME_WORDS = 40
 _WORD_BEFORE = re.compile(r"[\w.'’&-]+")
 _COMMA_OR_SPACE = re.compile(r"[\s,]*")
 _COMMA = re.compile(r"\s*,\s*")
+#: Between two names in brackets of one list: "water (Catalan Water Partnership), railway (Railgrup)".
+_BRACKETED_TOGETHER = re.compile(r"\)\s*[,;]\s*(?:and\s+)?[^()A-Z.;:]{1,50}\(")
 _APPOSITION = re.compile(r",\s+the\s+")
 #: What joins a name to the organization named before it: "Siemens and Bosch", "X (XY), and the Y".
 _TOGETHER = re.compile(r"(?:\s*\([^()]{1,25}\))?(?:\s*,\s*|\s*,?\s+(?:and|und|et|or)\s+)"
@@ -983,7 +985,8 @@ class NameReader:
             return "name in a list of organizations"
         end, previous = self.last_org
         # "Siemens and Bosch", "researchers of TNO and of Deltares", "X (XY), and the Y"
-        if previous is not None and _TOGETHER.fullmatch(self.text, end, chunk.start):
+        if previous is not None and (_TOGETHER.fullmatch(self.text, end, chunk.start) or
+                                     _BRACKETED_TOGETHER.fullmatch(self.text, end, chunk.start)):
             return f"named together with {previous.label}"
         return None
 
