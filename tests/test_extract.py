@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -612,6 +613,21 @@ def test_broken_rules_file_is_a_clear_error(tmp_path: Path) -> None:
     article.write_text(TEXT, encoding="utf-8")
     code, _, err = run("extract", str(article), "--out", str(tmp_path / "a.draft.yaml"), "--data", str(data))
     assert code == 1 and "extraction.yaml" in err and "expected 'organization_cues' to be a mapping" in err
+
+
+def test_a_long_running_process_sees_changed_data_and_rules(tmp_path: Path) -> None:
+    """``serve --review`` keeps one process: what it knows follows the data folder's files."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    assert Known.from_data(data).match("organizations", "Zyxwv Widgets") is None
+    assert "zyxwvhub" not in load_rules(data).organization_cues
+    with (data / "organizations.csv").open("a", encoding="utf-8") as out:
+        out.write("zyxwv,Zyxwv Widgets,,technology-company,,,,,kcs-news-uk-2018,,\n")
+    rules = (data / "extraction.yaml").read_text(encoding="utf-8")
+    (data / "extraction.yaml").write_text(rules.replace("organization_cues:\n", "organization_cues:\n  zyxwvhub: accelerator\n", 1),
+                                          encoding="utf-8")
+    assert Known.from_data(data).match("organizations", "Zyxwv Widgets") == "zyxwv"
+    assert load_rules(data).organization_cues["zyxwvhub"] == "accelerator"
 
 
 # -- review and build --------------------------------------------------------------------------

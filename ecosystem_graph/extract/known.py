@@ -23,7 +23,7 @@ from typing import Any
 from .. import gazetteer, geo
 from ..locations import default_data_dir
 from ..records import Records, load_records
-from .rules import Rules, load_rules, suffix_key
+from .rules import Rules, file_stamps, load_rules, suffix_key
 
 #: Record tables whose entities an article can name, and the field holding their name.
 NAMED_TABLES = {"organizations": "label", "people": "name", "places": "label", "events": "label",
@@ -114,8 +114,13 @@ class Known:
         return set(self.records.index.get(table, {})) if self.records else set()
 
 
-@lru_cache(maxsize=4)
 def _records(data_dir: Path) -> Records:
+    """The records of ``data_dir``, read again when one of its files changes."""
+    return _records_as_of(data_dir, file_stamps(sorted(p for p in data_dir.rglob("*") if p.is_file())))
+
+
+@lru_cache(maxsize=4)
+def _records_as_of(data_dir: Path, stamps: tuple[tuple[str, int, int], ...]) -> Records:
     return load_records(data_dir)
 
 

@@ -90,12 +90,26 @@ def rules_path(data_dir: Path | None = None) -> Path:
 
 
 def load_rules(data_dir: Path | None = None) -> Rules:
-    """The rules of ``data_dir`` (see :func:`rules_path`)."""
-    return _load(rules_path(data_dir))
+    """The rules of ``data_dir`` (see :func:`rules_path`), read again when its files change."""
+    path = rules_path(data_dir)
+    return _load(path, file_stamps([path, path.parent / GIVEN_NAMES_FILE]))
+
+
+def file_stamps(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and modification time of each file of ``paths`` that exists: a cache keyed on
+    them is not stale in a long-running process (``serve --review``) when the files change."""
+    stamps = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue
+        stamps.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(stamps)
 
 
 @lru_cache(maxsize=8)
-def _load(path: Path) -> Rules:
+def _load(path: Path, stamps: tuple[tuple[str, int, int], ...]) -> Rules:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
