@@ -762,10 +762,21 @@ class NameReader:
     def _cued_organization(self, chunk: _Chunk) -> bool:
         cue = self._type_in(chunk.words)
         # A lone "Cluster" or "Gruppe" (German nouns are capitalized) is a word, not a name.
-        if cue is None or (len(chunk.words) == 1 and (chunk.initial or chunk.words[0].lower() == cue[0])):
+        if cue is None or (len(chunk.words) == 1 and (chunk.initial or chunk.words[0].lower() == cue[0])) or \
+                self._topic_phrase(chunk.words, cue[0]):
             return False
         self._org(chunk, f"organization word {cue[0]!r} in the name", 0.85, cue[1])
         return True
+
+    def _topic_phrase(self, words: list[str], cue: str) -> bool:
+        """'Analysis of Cluster Policy Instruments', 'Steering Committee & Communication': in English an
+        organization word that neither ends the name nor opens its "of" phrase, before an abstract noun
+        that ends it, is a topic's modifier; but "Agency for Regional Development" is an agency."""
+        lowered = [w.lower() for w in words]
+        head = cue.split()[-1]
+        at = max((i for i, w in enumerate(lowered) if w == head), default=len(lowered) - 1)
+        return not self.head_first and at < len(lowered) - 1 and lowered[at + 1] not in _OF and \
+            len(lowered[-1]) > 5 and lowered[-1].rstrip("s").endswith(_ABSTRACT_ENDINGS + _NOUN_ENDINGS)
 
     def _person_like(self, words: list[str]) -> bool:
         """Shaped like a person's name (:func:`_person_shaped`) and holding no role, kind or
