@@ -199,20 +199,24 @@ class NameReader:
     def _refined(self, chunks: list[_Chunk]) -> list[_Chunk]:
         result: list[_Chunk] = []
         for chunk in self._join_enumerations(chunks):
-            trimmed = self._of_its_organization(self._known_of_place(self._split_role(self._trim(chunk))))
-            for cut in self._role_organization_person(trimmed):
-                for joined in self._split_person_of(cut):
-                    for part in self._split_and(joined):
-                        if part is not None and part.words:
-                            result.append(part)
+            for trimmed in self._of_its_organization(self._known_of_place(self._split_role(self._trim(chunk)))):
+                self._read_parts(trimmed, result)
         return result
 
-    def _of_its_organization(self, chunk: _Chunk | None) -> _Chunk | None:
+    def _read_parts(self, trimmed: _Chunk | None, result: list[_Chunk]) -> None:
+        """Append to ``result`` the names of ``trimmed``: a role's person, "X of Y", "X and Y" apart."""
+        for cut in self._role_organization_person(trimmed):
+            for joined in self._split_person_of(cut):
+                for part in self._split_and(joined):
+                    if part is not None and part.words:
+                        result.append(part)
+
+    def _of_its_organization(self, chunk: _Chunk | None) -> list[_Chunk | None]:
         """'Innovación y Competitividad del Gobierno Vasco', 'DG of Institutional Relations of the Regional
         Government of X': a portfolio or a unit (``unit_words``), then "of the" and an organization with
         its own organization word, is that organization."""
         if chunk is None:
-            return None
+            return [None]
         text = " ".join(chunk.words)
         abstract = len(chunk.words) > 3 and chunk.words[1] in ("of", "von") and \
             chunk.words[0].lower().endswith(_ABSTRACT_ENDINGS) and self._type_in(chunk.words[:1]) is None
@@ -226,8 +230,14 @@ class NameReader:
                     self.rules.legal_suffixes:
                 start = self._after(chunk, chunk.start, *left, *joint.replace("’", "'").split("'")[0].split())
                 start = self.text.index(right[0], start)
-                return _Chunk(start, chunk.end, right, chunk.sentence, False)
-        return chunk
+                organization = _Chunk(start, chunk.end, right, chunk.sentence, False)
+                if left[0].lower() not in self.rules.named_units or len(left) < 2 or left[1].lower() in _OF:
+                    return [organization]
+                # "DG Enterprise and Industry of the European Commission": a directorate-general is named
+                # too; "the DG of Institutional Relations of the Regional Government" is a portfolio.
+                unit = _Chunk(chunk.start, self._end_of(chunk, chunk.start, left), left, chunk.sentence, chunk.initial)
+                return [unit, organization]
+        return [chunk]
 
     def _known_of_place(self, chunk: _Chunk | None) -> _Chunk | None:
         """'Clust-ER Health of Emilia-Romagna' after 'Clust-ER Health': the name read before, and where it is."""

@@ -72,6 +72,7 @@ class Rules:
     list_nouns: dict[str, frozenset[str]]  # "organization" or "other" -> nouns announcing a list
     byline_words: tuple[str, ...]
     unit_words: frozenset[str]
+    named_units: frozenset[str]
     body_purposes: frozenset[str]
     body_words: frozenset[str]
     given_names: frozenset[str]  # from given-names.txt beside the rules, empty when there is none
@@ -163,6 +164,7 @@ def _load(path: Path, stamps: tuple[tuple[str, int, int], ...]) -> Rules:
         list_nouns={str(k): frozenset(get.listed("list_nouns", v)) for k, v in get.mapping("list_nouns").items()},
         byline_words=tuple(lowered("byline_words")),
         unit_words=frozenset(lowered("unit_words")),
+        named_units=frozenset(lowered("named_units")),
         body_purposes=frozenset(lowered("body_purposes")),
         body_words=frozenset(lowered("body_words")),
         given_names=_given_names(path.parent / GIVEN_NAMES_FILE),
