@@ -533,6 +533,14 @@ def test_a_german_noun_alone_is_no_name(empty: Known) -> None:
     ("at 2018-10-17T10:00", ["2018-10-17"]),
     ("pages 10-12.5 of the 2018 report", []),
     ("the 31st of June 2018, and 1,200 participants", []),  # no such day; a count is not a year
+    ("el pasado 21 de octubre de 2015", ["2015-10-21"]),
+    ("del 4 al 8 de marzo de 2019", ["2019-03-04/2019-03-08"]),
+    ("dal 4 al 8 marzo 2019", ["2019-03-04/2019-03-08"]),
+    ("Start date of project September, 23rd 2015", ["2015-09-23"]),
+    ("- 05-Noviembre-2015", ["2015-11-05"]),
+    ("saved 21-12-2007 16:37", ["2007-12-21"]),
+    ("Mission to Singapore (October/November 2023)", ["2023-10/2023-11"]),
+    ("In 2014 we went; it was completed last February.", ["2014-02"]),
 ])
 def test_date_forms(text: str, values: list[str]) -> None:
     assert [d.value for d in find_dates(text, load_rules().dates)] == values

@@ -52,8 +52,9 @@ class DateRules:
                                       reverse=True)) + ")"
         words = (*self.range_words, *self.after_between)
         joiner = r"(?:" + _DASH + "|" + "|".join(r"\s+" + re.escape(w) + r"\s+" for w in words) + ")"
-        of = r"(?:\s+of)?\s+"
+        of = r"(?:\s+(?:of|de|del))?\s+"  # "6th of May", "21 de octubre"
         the = r"(?:the\s+)?"
+        year = rf"(?:,?\s+(?:de\s+|del\s+)?{_YEAR})"  # "May 6, 2019", "21 de octubre de 2015"
         forms = {
             "iso-range": rf"\b(\d{{4}})-(\d{{2}})-(\d{{2}}){joiner}(\d{{4}})-(\d{{2}})-(\d{{2}})\b",
             "iso": r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)(?![ _]\d{4,6}\b)",  # "2018-10-17T10:00"; not a file's stamp
@@ -62,14 +63,18 @@ class DateRules:
             # "17-19.10.2018", "17.-19.10.": a year or a closing dot, so that "pages 10-12.5" is no date
             "numeric-day-range": rf"\b(\d{{1,2}})\.?{joiner}(\d{{1,2}})[./](\d{{1,2}})(?:[./]{_YEAR}|\.(?!\d))",
             "numeric": rf"\b(\d{{1,2}})(?:/|\.\s?)(\d{{1,2}})(?:/|\.\s?){_YEAR}\b",  # also "22. 9. 2017"
+            "numeric-dashed": rf"\b(\d{{1,2}})-(\d{{1,2}})-{_YEAR}\b",  # "21-12-2007"
             "iso-month": r"\b(\d{4})-(0[1-9]|1[0-2])\b(?![-–/]\d)",  # "2018-10"
             "day-pair": rf"\b{_DAY}\s+(?:{'|'.join(map(re.escape, self.after_between)) or 'and'})\s+"
-                        rf"{_DAY}{of}{month}(?:,?\s+{_YEAR})?",
-            "day-month-range": rf"\b{_DAY}(?:{of}{month})?(?:,?\s+{_YEAR})?{joiner}{the}{_DAY}{of}{month}"
-                               rf"(?:,?\s+{_YEAR})?",
+                        rf"{_DAY}{of}{month}{year}?",
+            "day-month-range": rf"\b{_DAY}(?:{of}{month})?{year}?{joiner}{the}{_DAY}{of}{month}{year}?",
+            # "October/November 2023", "in October/November": months of one year
+            "month-range": rf"\b{month}(?:\s*/\s*{month}(?:\s+{_YEAR})?|{joiner}{month}\s+{_YEAR})\b",
             "month-day-range": rf"\b{month}\s+{_DAY}(?:,\s*{_YEAR})?{joiner}(?:{month}\s+)?{_DAY}(?:,?\s+{_YEAR})?",
-            "day-month": rf"\b{_DAY}{of}{month}(?:,?\s+{_YEAR})?",
+            "day-month": rf"\b{_DAY}{of}{month}{year}?",
+            "day-month-dashed": rf"\b(\d{{1,2}})-{month}-{_YEAR}\b",  # "05-Noviembre-2015"
             "month-day": rf"\b{month}\s+{_DAY}(?!\d)(?:,?\s+{_YEAR})?",
+            "month-comma-day": rf"\b{month},\s+(\d{{1,2}})(?:st|nd|rd|th)\s+{_YEAR}\b",  # "September, 23rd 2015"
             "month-year": rf"\b{month}(?:\s+of)?\s+{_YEAR}\b",
             # "In November, the foundation signed": a month alone after a preposition
             "month": rf"\b(?:{'|'.join(map(re.escape, self.month_words))})\s+{alone}(?![\w-]|\s+\d)",
@@ -333,6 +338,7 @@ _READERS: dict[str, Callable[[list[str | None], DateRules], list[_Part]]] = {
     "iso": lambda g, rules: [(_int(g[0]), int(g[1] or 0), _int(g[2]))],
     "numeric-range": _numeric_range,
     "numeric": _numeric,
+    "numeric-dashed": _numeric,
     "iso-month": lambda g, rules: [(_int(g[0]), int(g[1] or 0), None)],
     "month": lambda g, rules: [(None, _month(g[0], rules), None)],
     "numeric-day-range": lambda g, rules: [(_int(g[3]), int(g[2] or 0), int(g[0] or 0)),
@@ -342,6 +348,10 @@ _READERS: dict[str, Callable[[list[str | None], DateRules], list[_Part]]] = {
     "day-month-range": _day_month_range,
     "month-day-range": _month_day_range,
     "day-month": lambda g, rules: [(_int(g[2]), _month(g[1], rules), int(g[0] or 0))],
+    "day-month-dashed": lambda g, rules: [(_int(g[2]), _month(g[1], rules), int(g[0] or 0))],
+    "month-comma-day": lambda g, rules: [(_int(g[2]), _month(g[0], rules), int(g[1] or 0))],
+    "month-range": lambda g, rules: [(_int(g[2] or g[4]), _month(g[0], rules), None),
+                                     (_int(g[2] or g[4]), _month(g[1] or g[3], rules), None)],
     "month-day": lambda g, rules: [(_int(g[2]), _month(g[0], rules), int(g[1] or 0))],
     "month-year": lambda g, rules: [(_int(g[1]), _month(g[0], rules), None)],
 }
