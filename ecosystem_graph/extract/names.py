@@ -68,7 +68,8 @@ _LOCATIVE_HEAD_FIRST = re.compile(r"(?i)\b(?:a|ad|presso|en|em|desde|hasta|dans|
 #: Words before a place's name that make a doubtful name a place: "in Martin", "the city of Julia".
 _LOCATIVE = re.compile(r"(?i)(?:\b(?:in|to|from|near|of|at|via|nach|aus|bei|von|à|en|de|au|city|town|capital"
                        r"|visits?|visited|visiting)"
-                       r"|\bcity of)$")
+                       r"|\bcity of"
+                       r"|\b(?:19|20)\d\d)$")  # "on Friday, April 7, 2017, Montreal": the place after a date
 
 
 @dataclass
