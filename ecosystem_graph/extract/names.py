@@ -226,6 +226,8 @@ class NameReader:
             if at < 0:
                 continue
             left, right = text[:at].split(), text[at + len(joint) + 2:].split()
+            if gazetteer_place(f"{left[-1]} {joint} {right[0]}", self.rules):
+                continue  # "the Rio de Janeiro Municipality": "de" inside a place's name
             unit = left[0].lower() in self.rules.unit_words or self._type_in(left) is None
             if unit and len(right) >= 2 and self._type_in(right) is not None and _legal_key(left[-1]) not in \
                     self.rules.legal_suffixes:
