@@ -636,6 +636,10 @@ class NameReader:
     def _drop(self, chunk: _Chunk) -> None:
         """Remember that ``chunk`` names no organization, nor does the acronym in brackets after it."""
         self.dropped.add(self.known.key(chunk.text))
+        self._drop_short_form(chunk)
+
+    def _drop_short_form(self, chunk: _Chunk) -> None:
+        """'European Clusters Excellence Initiative (ECEI)': the acronym of what is no organization is none."""
         short = re.match(r"\s*\(([A-Z][\w&-]{1,12})\)", self.text[chunk.end:chunk.end + 16])
         if short:
             self.dropped.add(self.known.key(short.group(1)))
@@ -679,6 +683,8 @@ class NameReader:
             return False
         table = {"project": "projects", "event": "events"}.get(kind, "initiatives")
         entity = self._add(table, chunk, f"{kind} by its words", 0.75)
+        if table != "projects":  # a partnership's acronym may name it as an actor ("EACP")
+            self._drop_short_form(chunk)
         if table == "initiatives":
             entity.attrs.setdefault("kind", kind)
         return True
@@ -1253,8 +1259,10 @@ def _run_end(tokens: list[tuple[int, str]], i: int, sentence: Sentence, legal_su
         if legal:
             return j, legal
         word = tokens[j][1]
-        if possessive(tokens[j - 1]):
-            break  # "Imperial College London's White City campus": the name ends at the possessive
+        if possessive(tokens[j - 1]) and not (tokens[j - 1][1].isupper() and is_cue(word)):
+            # "Imperial College London's White City campus", "the European Commission's Directorate-General":
+            # the name ends at the possessive; but an acronym's may open one ("KID's Cluster").
+            break
         if j - 1 > i and tokens[j - 1][1][:1].isupper() and _legal_key(tokens[j - 1][1]) in legal_suffixes and \
                 _legal_key(word) not in legal_suffixes and word != "&":
             break  # "VDI/VDE Innovation + Technik GmbH Steinplatz 1": a legal form ends the name
