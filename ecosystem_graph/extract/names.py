@@ -788,14 +788,17 @@ class NameReader:
         return True
 
     def _topic_phrase(self, words: list[str], cue: str) -> bool:
-        """'Analysis of Cluster Policy Instruments', 'Steering Committee & Communication': in English an
-        organization word that neither ends the name nor opens its "of" phrase, before an abstract noun
-        that ends it, is a topic's modifier; but "Agency for Regional Development" is an agency."""
+        """'Analysis of Cluster Policy Instruments', 'Cluster Mapping', 'Cluster Managers': in English an
+        organization word that neither ends the name nor opens its "of" phrase, before an abstract noun,
+        a gerund, "policy" or a role that ends it, is a topic's modifier; but "Agency for Regional
+        Development" is an agency."""
         lowered = [w.lower() for w in words]
         head = cue.split()[-1]
         at = max((i for i, w in enumerate(lowered) if w == head), default=len(lowered) - 1)
+        last = lowered[-1]
+        topic = len(last) > 5 and (last.rstrip("s").endswith(_ABSTRACT_ENDINGS + _NOUN_ENDINGS) or last.endswith("ing"))
         return not self.head_first and at < len(lowered) - 1 and lowered[at + 1] not in _OF and \
-            len(lowered[-1]) > 5 and lowered[-1].rstrip("s").endswith(_ABSTRACT_ENDINGS + _NOUN_ENDINGS)
+            (topic or last in ("policy", "policies") or last.rstrip("s") in self.rules.role_words)
 
     def _person_like(self, words: list[str]) -> bool:
         """Shaped like a person's name (:func:`_person_shaped`) and holding no role, kind or
