@@ -160,6 +160,7 @@ class NameReader:
                               if len(cue) >= 6 and " " not in cue]
         self.compound_endings = tuple(cue for cue, _ in self.compound_cues)
         self.kind_phrases = [phrase for phrase in self.rules.name_kinds if " " in phrase]
+        self.lowercase_words = frozenset(re.findall(r"\b[a-zà-ÿ]+\b", text))
         self.language = article_language(text, self.rules)
         self.head_first = self.language in self.rules.head_first_languages
         self.region_names: list[str] = []  # regions and areas named: an acronym of their initials is theirs
@@ -853,7 +854,9 @@ class NameReader:
             return False  # "Opportunity Peterborough presented": an organization named after its city
         if self.patterns.person_verb.match(after):
             return bool(self._add("people", chunk, "a person's verb after the name", 0.75))
-        if chunk.words[0] in self.rules.given_names and not self._has_cue(chunk.words):
+        # "Marine Renewable Energy": a given name the article also writes in lowercase is a word there.
+        if chunk.words[0] in self.rules.given_names and not self._has_cue(chunk.words) and \
+                chunk.words[0].lower() not in self.lowercase_words:
             return bool(self._add("people", chunk, "a given name opens it", 0.7))
         followed = self.text[chunk.end:chunk.end + 80]
         organization = re.match(r",?\s+(?:of|from|at|dell['’]|della|dello|del|de|di|du|des|d['’]|von|der)\s*(?:the\s+)?"
