@@ -200,10 +200,21 @@ class NameReader:
     # Chunking refinements: names never start with a sentence's "The" or a month, roles are cut off.
     def _refined(self, chunks: list[_Chunk]) -> list[_Chunk]:
         result: list[_Chunk] = []
-        for chunk in self._join_enumerations(chunks):
+        for chunk in map(self._before_capitals, self._join_enumerations(chunks)):
             for trimmed in self._of_its_organization(self._known_of_place(self._split_role(self._trim(chunk)))):
                 self._read_parts(trimmed, result)
         return result
+
+    def _before_capitals(self, chunk: _Chunk) -> _Chunk:
+        """'Oliver Ziegler CLUSTER MANAGEMENT EXCELLENCE IN THE DANUBE REGION Pan-European Snapshot of ...':
+        a title in capitals glued to a name (text from a PDF's title page) ends the name; the title and
+        its subtitle after it are dropped."""
+        words = chunk.words
+        start = next((i for i in range(1, len(words) - 1) if _loud(words[i]) and _loud(words[i + 1])), None)
+        if start is None:
+            return chunk
+        return _Chunk(chunk.start, self._end_of(chunk, chunk.start, words[:start]), words[:start], chunk.sentence,
+                      chunk.initial)
 
     def _read_parts(self, trimmed: _Chunk | None, result: list[_Chunk]) -> None:
         """Append to ``result`` the names of ``trimmed``: a role's person, "X of Y", "X and Y" apart."""
@@ -1493,6 +1504,11 @@ def _family_names(label: str) -> list[str]:
 
 def _initial(word: str) -> bool:
     return len(word) == 2 and word[0].isupper() and word[1] == "."
+
+
+def _loud(word: str) -> bool:
+    """A word of four or more letters in capitals: one of a title in capitals ("MANAGEMENT")."""
+    return len(word) > 3 and word.isalpha() and word.isupper()
 
 
 def _acronym_word(word: str) -> bool:
