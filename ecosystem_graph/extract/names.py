@@ -329,7 +329,7 @@ class NameReader:
         start = chunk.start
         initial = chunk.initial
         while words and (words[0] in self.rules.not_names or words[0].lower() in _CONNECTORS or
-                         document_code(words[0]) or words[0].lower() in self.rules.byline_words or (len(words[0]) == 1 and self.text[start + 1:start + 2] in "'’")):  # "L'AEB": an article
+                         document_code(words[0]) or self._byline_word(words[0]) or (len(words[0]) == 1 and self.text[start + 1:start + 2] in "'’")):  # "L'AEB": an article
             # "met The Bakery": a capital "The" inside a sentence is part of the name.
             if words[0] == "The" and len(words) > 1 and not initial:
                 break
@@ -351,6 +351,10 @@ class NameReader:
             return None
         end = self._end_of(chunk, start, words)
         return _Chunk(start, end, words, chunk.sentence, chunk.initial and start == chunk.start)
+
+    def _byline_word(self, word: str) -> bool:
+        """'AUTHORS', 'Autor': a word opening a byline (not a particle such as "Di", "Von")."""
+        return len(word) > 4 and word.lower() in self.rules.byline_words
 
     def _leading_noun(self, words: list[str]) -> bool:
         """'CEO of Eurix Srl', 'Vertreter der Stadt Graz': a role or a noun before the name proper."""
