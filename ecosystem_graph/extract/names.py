@@ -245,14 +245,15 @@ class NameReader:
                     self.rules.legal_suffixes:
                 start = self._after(chunk, chunk.start, *left, *joint.replace("’", "'").split("'")[0].split())
                 start = self.text.index(right[0], start)
-                organization = _Chunk(start, chunk.end, right, chunk.sentence, False)
-                if left[0].lower() not in self.rules.named_units or len(left) < 2 or left[1].lower() in _OF:
-                    return [organization]
-                # "DG Enterprise and Industry of the European Commission": a directorate-general is named
-                # too; "the DG of Institutional Relations of the Regional Government" is a portfolio.
-                unit = _Chunk(chunk.start, self._end_of(chunk, chunk.start, left), left, chunk.sentence, chunk.initial)
-                return [unit, organization]
+                return [self._named_unit(chunk, left), _Chunk(start, chunk.end, right, chunk.sentence, False)]
         return [chunk]
+
+    def _named_unit(self, chunk: _Chunk, left: list[str]) -> _Chunk | None:
+        """'DG Enterprise and Industry' of the European Commission: a directorate-general named before its
+        organization is named too; "the DG of Institutional Relations" of a government is a portfolio."""
+        if left[0].lower() not in self.rules.named_units or len(left) < 2 or left[1].lower() in _OF:
+            return None
+        return _Chunk(chunk.start, self._end_of(chunk, chunk.start, left), left, chunk.sentence, chunk.initial)
 
     def _known_of_place(self, chunk: _Chunk | None) -> _Chunk | None:
         """'Clust-ER Health of Emilia-Romagna' after 'Clust-ER Health': the name read before, and where it is."""
@@ -329,7 +330,8 @@ class NameReader:
         start = chunk.start
         initial = chunk.initial
         while words and (words[0] in self.rules.not_names or words[0].lower() in _CONNECTORS or
-                         document_code(words[0]) or self._byline_word(words[0]) or (len(words[0]) == 1 and self.text[start + 1:start + 2] in "'’")):  # "L'AEB": an article
+                         document_code(words[0]) or self._byline_word(words[0]) or
+                         (len(words[0]) == 1 and self.text[start + 1:start + 2] in "'’")):  # "L'AEB": an article
             # "met The Bakery": a capital "The" inside a sentence is part of the name.
             if words[0] == "The" and len(words) > 1 and not initial:
                 break
