@@ -92,6 +92,28 @@ REAL_ROUNDS = (
     "marked ≥ 0.9 right 0.91 → 0.99. Not fixed: lists whose items a page glued together without "
     "separators ('Fondazione Torino WirelessMedia Evolution…': splitting them would split real CamelCase names), "
     "names without any cue in their sentence, and place names inside other names ('Divisione Elicotteri di X').")
+REAL_ROUND_2 = (
+    "Second round, after the second collection (86 articles: 41 tuning, 45 held-out), commits a2dc3d4 to the one "
+    "these tables were written with, tuned on the tuning split only. Held-out totals, seed graph (the empty graph "
+    "gave the same): at the start (commit 947fd97) organizations P 0.43 / R 0.64 (120/157/67), people 0.79 / 0.45 "
+    "(34/9/41), places 0.96 / 0.85 (156/6/28), dates 0.93 / 0.91 (50/4/5), meetings 0.17 / 0.16 (8/40/42), drafts "
+    "marked ≥ 0.9 right 151/157 = 0.96; mid-way (commit 868cf32, after name boundaries, people in lists and "
+    "PDF furniture) organizations 0.46 / 0.64 (120/143/67), people 0.74 / 0.47 (35/12/40), places 0.95 / 0.85 "
+    "(157/8/27), dates 0.93 / 0.91 (50/4/5), meetings 0.19 / 0.16 (8/35/42), drafts marked ≥ 0.9 right 151/159 "
+    "(just under 0.95); at the end, the tables below. Exceptions: the mid-way command ran the held-out totals "
+    "twice by mistake (the second run's output was discarded unread), and one held-out text's line count was "
+    "printed by a file pattern that matched it (no gold, no misses). Tuning split before → after, seed graph: "
+    "organizations 0.65 / 0.70 (143/78/61) → 0.81 / 0.76 (156/36/48), people 0.87 / 0.75 (48/7/16) → 0.94 / 0.98 "
+    "(63/4/1), places 0.98 / 0.94 (144/3/9) → 0.98 / 0.95 (145/3/8), dates 0.95 / 0.82 (37/2/8) → 1.00 / 0.98 "
+    "(44/0/1). Classes fixed: document codes (WP3, M24, C2C), German gendered plurals, coordination with 'y', "
+    "lists of examples in five languages, bodies named by their task, awards, 'X Partnership for Y', "
+    "people in lists and by a unit or organization after them, given names (data/given-names.txt), PDF furniture "
+    "glued to a sentence and titles in capitals glued to a name, slashes, '+' and legal forms as name "
+    "boundaries, organization verbs in five languages, bracketed lists, directorates-general, acronyms of "
+    "initiatives, topics named with an organization word, dates in Spanish and Italian and month ranges. Not "
+    "fixed: the held-out gap (the held-out set's classes differ from the tuning set's: the tuning gains carry "
+    "over only in part), names without any cue (one-word firms, 'Leichtbau BW'), Spanish and Italian "
+    "descriptions in lowercase after an organization word ('Gobierno vasco'), glued lists.")
 KINDS = ("organizations", "people", "places", "dates", "themes", "meetings")
 GOALS = {"organizations", "places", "dates"}
 GOALS_ORDER = ("organizations", "places", "dates")  # recall >= 0.9 and precision >= 0.8 on held-out articles
@@ -426,7 +448,8 @@ def render_real(results: dict[tuple[str, bool], tuple[dict[str, Score], int, flo
              "are not listed by the bench and are not to be read while rules change; only totals and per-article "
              "counts are.", "",
              f"Goals of issue 18 on the held-out articles, with both graphs: {goals}; of the drafts with review "
-             f"confidence ≥ 0.9, at least {REAL_CONFIDENCE_GOAL:.0%} right.", "", REAL_HISTORY, "", REAL_ROUNDS, ""]
+             f"confidence ≥ 0.9, at least {REAL_CONFIDENCE_GOAL:.0%} right.", "", REAL_HISTORY, "", REAL_ROUNDS, "",
+             REAL_ROUND_2, ""]
     for real in splits.values():
         if real.missing:
             lines += [f"**Incomplete:** {missing_note(real)}.", ""]
