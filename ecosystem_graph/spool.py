@@ -5,7 +5,8 @@ a stream fed to it as Python makes the triples is parsed on one core while Pytho
 other. On CORDIS (1.6 million triples, 2 cores) making the triples took 3.2 s and loading their
 file 4.5-5.2 s, against 11.9 s for the two as one stream. On large builds a forked child makes the
 second half of the triples while this process makes the first (the records are seen by the child
-as they are, not pickled): two files, loaded one after the other.
+as they are, not pickled): two files, which the store loads side by side
+(:func:`.stores.oxigraph.bulk.bulk_load_files`).
 
 >>> import tempfile
 >>> from ecosystem_graph.build import _load
