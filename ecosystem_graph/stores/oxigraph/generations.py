@@ -308,9 +308,5 @@ def _sync_tree(root: Path) -> None:
     """Flush every file and folder under ``root`` to disk."""
     for folder, _, files in os.walk(root):
         for name in files:
-            handle = os.open(os.path.join(folder, name), os.O_RDONLY)
-            try:
-                os.fsync(handle)
-            finally:
-                os.close(handle)
+            flush_to_disk(Path(folder, name))
         flush_to_disk(Path(folder))
