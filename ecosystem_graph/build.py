@@ -37,7 +37,7 @@ from rdflib import Graph
 from . import locations
 from .errors import EcosystemGraphError, ShapeError
 from .files import Content, Staged, flush_to_disk, write_atomically
-from .forked import Gate, in_two_processes
+from .forked import in_two_processes
 from .namespaces import DEFAULT_BASE_IRI, bind_prefixes
 from .ontology import load_ontology, relation_names, shapes_graph
 from .records import Records, load_records
@@ -246,28 +246,15 @@ def _build_files_via_store(loaded: _Loaded, out: Path, names: list[str], shacl: 
     with spool_folder(out) as folder, Staged(out, [*files, MANIFEST_FILE]) as staged:
         spooled, check = _spool_and_check(loaded, shacl, progress, 40, folder)
         paths = {staged.path(f): n for f, n in files.items()}
-        # Oxigraph's bulk loader keeps both cores busy; the checks after it keep one. The writer
-        # waits for them: beside the loader it slowed the load down by more than it wrote (20,000
-        # organizations: load 14.1 s with it, 8.5 s without).
-        loader_done = Gate()
-
-        def check_after_load(view: Any) -> dict[str, Any]:
-            loader_done.open()
-            return check(view)
 
         def load(_: object) -> StoreBuildResult:
-            stored = _load_spooled(loaded, OxigraphStore(str(out / STORE_DIR)), spooled, check_after_load,
-                                   progress, started)
+            stored = _load_spooled(loaded, OxigraphStore(str(out / STORE_DIR)), spooled, check, progress, started)
             if progress:
                 progress.phase("writing files")  # what is left: the other process's writing
             return stored
 
-        def write(_: object) -> None:
-            loader_done.wait()
-            _write_files(spooled, paths, loaded.base_iri)
-
         # The writer is forked before any store is opened: it shares no database and no thread.
-        stored, _ = in_two_processes(load, write)
+        stored, _ = in_two_processes(load, lambda _: _write_files(spooled, paths, loaded.base_iri))
         manifest = {**_manifest(loaded, list(files), stored.triples), "store": STORE_DIR,
                     "generation": stored.generation, "shacl": stored.shacl}
         staged.write(MANIFEST_FILE, json.dumps(manifest, indent=2, sort_keys=True).encode())

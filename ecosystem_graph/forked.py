@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 
 from .errors import EcosystemGraphError
 
-__all__ = ["Forked", "Gate", "SharedCount", "can_fork", "in_two_processes"]
+__all__ = ["Forked", "SharedCount", "can_fork", "in_two_processes"]
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -90,23 +90,6 @@ class SharedCount:
     @property
     def value(self) -> int:
         return int(self._shared.value)
-
-
-class Gate:
-    """A gate a child process waits at until its parent opens it (when the child's work would slow
-    the parent's down); made before the child is forked.
-
-    >>> gate = Gate(); gate.open(); gate.wait()
-    """
-
-    def __init__(self) -> None:
-        self._event = multiprocessing.get_context("fork").Event()
-
-    def open(self) -> None:
-        self._event.set()
-
-    def wait(self) -> None:
-        self._event.wait()
 
 
 def in_two_processes(here: Counted[T], there: Counted[U],
