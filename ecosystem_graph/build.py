@@ -256,13 +256,23 @@ def _build_files_via_store(loaded: _Loaded, out: Path, names: list[str], shacl: 
         # The writer is forked before any store is opened: it shares no database and no thread.
         stored, _ = in_two_processes(load, lambda _: _write_files(spooled, paths, loaded.base_iri))
         manifest = {**_manifest(loaded, list(files), stored.triples), "store": STORE_DIR,
-                    "generation": stored.generation, "shacl": stored.shacl}
+                    "generation": stored.generation, "shacl": stored.shacl, **_snapshot(staged, files)}
         staged.write(MANIFEST_FILE, json.dumps(manifest, indent=2, sort_keys=True).encode())
         staged.commit()
     if progress:
         progress.close()
     stored.seconds = time.monotonic() - started
     return BuildResult(out, [out / f for f in files], stored.triples, loaded.size, stored=stored)
+
+
+def _snapshot(staged: Staged, files: dict[str, str]) -> dict[str, Any]:
+    """The manifest's note of the file that holds the store's triples, as written (see
+    :class:`~ecosystem_graph.stores.oxigraph.Snapshot`): the N-Triples, else the Turtle, if built."""
+    for name in (f"ecosystem{FORMATS[n][1]}" for n in ("nt", "ttl")):
+        if name in files:
+            found = staged.path(name).stat()
+            return {"snapshot": {"file": name, "size": found.st_size, "mtime_ns": found.st_mtime_ns}}
+    return {}
 
 
 def _write_files(spooled: NTriplesFiles, paths: dict[Path, str], base_iri: str) -> None:

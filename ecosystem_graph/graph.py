@@ -206,14 +206,27 @@ def open_graph(data_dir: str | Path | None = None, build_dir: str | Path = "buil
         build(data, out, base_iri=base_iri, progress=Progress(None, "building"))
     manifest = read_manifest(out) or {}
     if opened is None and manifest.get("store"):
-        opened = open_store(f"oxigraph:{out / manifest['store']}")
-        opened.open()
+        opened = _build_store(out, manifest)
     elif opened is None:
         opened = open_store("memory")
     if not opened.persistent:
         opened.load_file(out / GRAPH_FILE)
     extra = [data / "queries"] if (data / "queries").is_dir() else []
     return KnowledgeGraph(opened, manifest.get("base_iri") or base_iri or DEFAULT_BASE_IRI, extra)
+
+
+def _build_store(out: Path, manifest: dict[str, Any]) -> Store:
+    """The store a build keeps in ``out``, opened, with the build's file of the same triples as its
+    snapshot (read instead of the store where every triple is wanted)."""
+    from .stores.oxigraph import OxigraphStore, Snapshot
+
+    store = OxigraphStore(str(out / manifest["store"]))
+    store.open()
+    noted = manifest.get("snapshot")
+    if isinstance(noted, dict) and manifest.get("generation"):
+        store.snapshot = Snapshot(str(manifest["generation"]), out / str(noted["file"]), int(noted["size"]),
+                                  int(noted["mtime_ns"]))
+    return store
 
 
 def _open_persistent(store: Any, data_dir: Path | None, rebuild: bool | None,

@@ -75,7 +75,9 @@ def entity_graph(kg: KnowledgeGraph, include_sources: bool = False) -> nx.MultiD
 
     The triples are read once, as plain text (:func:`~ecosystem_graph.stores.text_triples`): from
     the memory store's index, and from Oxigraph without rdflib terms (at 100,000 organizations on
-    ``oxigraph:PATH``, 22 s and 1.1 GB where parsing a dump into rdflib first took 126 s and 4.6 GB).
+    ``oxigraph:PATH``, 22 s and 1.1 GB where parsing a dump into rdflib first took 126 s and 4.6 GB),
+    and from the build's own Turtle for the store a build keeps beside it, while that file is the one
+    written with the store's generation (:class:`~ecosystem_graph.stores.oxigraph.Snapshot`).
     Two SPARQL queries, read the same way, give the inferred statements and the memberships.
 
     >>> kg = open_graph()

@@ -141,9 +141,11 @@ class Store(ABC):
     def text_triples(self, predicates: Iterable[str] | None = None,
                      exclude: Collection[str] = ()) -> Iterator[TextTriple]:
         """The triples of ``predicates`` (default: every predicate) but those of ``exclude``, as
-        :data:`TextTriple` text, in no particular order; only triples of an IRI's (blank nodes' names
-        mean nothing outside the store), decimals in canonical form (Oxigraph keeps no other: the
-        build writes 15.00000), so that every store gives the same triples.
+        :data:`TextTriple` text, in no particular order (and possibly a triple more than once: the
+        build's own file, which the store it keeps reads instead, repeats what records state twice);
+        only triples of an IRI's (blank nodes' names mean nothing outside the store), decimals in
+        canonical form (Oxigraph keeps no other: the build writes 15.00000), so that every store
+        gives the same triples.
 
         >>> from ecosystem_graph.stores import open_store
         >>> store = open_store("memory")

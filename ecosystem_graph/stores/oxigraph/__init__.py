@@ -29,6 +29,6 @@ True
 (True, rdflib.term.Literal('x'))
 """
 
-from .store import OxigraphStore
+from .store import OxigraphStore, Snapshot
 
-__all__ = ["OxigraphStore"]
+__all__ = ["OxigraphStore", "Snapshot"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,17 +16,47 @@ from rdflib.term import Node
 
 from ...answers import ANSWERS_DIR, ASKED_DIR, ASKED_LIMIT, Answers, Page
 from ...errors import QueryError, StoreError
-from ..base import Check, NTriplesFiles, PersistentStore, TextTriple
+from ..base import Check, NTriplesFiles, PersistentStore, TextTriple, decimal_text
 from .generations import NativeCheck, StoreFolder
 from .results import LazyResult, Terms, run_query, solutions, to_result
 
-__all__ = ["OxigraphStore"]
+__all__ = ["OxigraphStore", "Snapshot"]
 
 _FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
             ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".rdf": ox.RdfFormat.RDF_XML}
 _RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
                    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
 _GRAPH_RESULT_FORMATS = {"nt": ox.RdfFormat.N_TRIPLES, "turtle": ox.RdfFormat.TURTLE}
+
+
+_DECIMAL = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A file a build wrote from the same triples as one generation of its store (its Turtle or
+    N-Triples beside the store), as it was when written: reading every triple from it takes a
+    fifth of reading them out of the store (CORDIS, 1.6 million triples: 2.3 s against 11 s, every
+    term of a store's result being one more RocksDB lookup).
+    """
+
+    generation: str
+    path: Path
+    size: int
+    mtime_ns: int
+
+    def open(self) -> int | None:
+        """A descriptor of the file while it is still the one the build wrote (a later build replaces
+        it by renaming, an edit changes its size or time), else ``None``."""
+        try:
+            handle = os.open(self.path, os.O_RDONLY)
+        except OSError:
+            return None
+        found = os.fstat(handle)
+        if (found.st_size, found.st_mtime_ns) != (self.size, self.mtime_ns):
+            os.close(handle)
+            return None
+        return handle
 
 
 #: Database handles a forked child inherited from its parent (see :meth:`OxigraphStore.in_forked_child`).
@@ -53,6 +84,8 @@ class OxigraphStore(PersistentStore):
         # The server's point lookups read the same predicates and entities again and again; an rdflib
         # literal takes ~8 us to make (rdflib casts its value), a third of a lookup's conversions.
         self._match_terms = Terms(limit=1 << 14)
+        #: Set by :func:`~ecosystem_graph.graph.open_graph` for the store a build keeps beside its files.
+        self.snapshot: Snapshot | None = None
 
     # reading
 
@@ -150,6 +183,7 @@ class OxigraphStore(PersistentStore):
         predicate is read back from the store once per triple: each term read from disk is a
         RocksDB lookup. At 100,000 organizations, the 1.8 million triples take ~11 s this way;
         ``quads_for_pattern`` per predicate takes 20-30% longer, parsing a dump into rdflib 86 s.
+        With a :attr:`snapshot` of the generation open (the build's own file), that file is read instead.
 
         >>> store = OxigraphStore()
         >>> store.native().update("INSERT DATA { <urn:a> <urn:p> <urn:b>, 'c'@en . _:x <urn:p> 'd' }")
@@ -157,6 +191,14 @@ class OxigraphStore(PersistentStore):
         [('urn:a', 'urn:p', 'c', 'en'), ('urn:a', 'urn:p', 'urn:b', None)]
         """
         native = self.native()
+        snapshot = self.snapshot if self.snapshot and self.snapshot.generation == self.generation else None
+        handle = snapshot.open() if snapshot else None
+        if snapshot and handle is not None:
+            try:  # read through the descriptor: the file checked is the file read
+                yield from _file_text_triples(f"/dev/fd/{handle}", _FORMATS[snapshot.path.suffix], predicates, exclude)
+            finally:
+                os.close(handle)
+            return
         if predicates is None:
             predicates = [row[0].value for row in solutions(native, "SELECT DISTINCT ?p WHERE { ?s ?p ?o }")]
         for predicate in predicates:
@@ -283,6 +325,24 @@ class OxigraphStore(PersistentStore):
                                             progress)
         self.close()
         return name
+
+
+def _file_text_triples(path: str, fmt: ox.RdfFormat, predicates: Iterable[str] | None,
+                       exclude: Collection[str]) -> Iterator[TextTriple]:
+    """:meth:`OxigraphStore.text_triples` read from an RDF file of the same triples, as the store
+    gives them (decimals in the canonical form it keeps)."""
+    wanted = None if predicates is None else set(predicates)
+    for triple in ox.parse(path=path, format=fmt):
+        subject, value, predicate = triple.subject, triple.object, triple.predicate.value
+        if type(subject) is not ox.NamedNode or predicate in exclude:
+            continue
+        if wanted is not None and predicate not in wanted:
+            continue
+        if type(value) is ox.NamedNode:
+            yield subject.value, predicate, value.value, None
+        elif type(value) is ox.Literal:
+            text = decimal_text(value.value) if value.datatype == _DECIMAL else value.value
+            yield subject.value, predicate, text, value.language or ""
 
 
 def _on_view(check: Check) -> NativeCheck:
