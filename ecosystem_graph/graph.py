@@ -222,10 +222,12 @@ def _build_store(out: Path, manifest: dict[str, Any]) -> Store:
 
     store = OxigraphStore(str(out / manifest["store"]))
     store.open()
-    noted = manifest.get("snapshot")
-    if isinstance(noted, dict) and manifest.get("generation"):
-        store.snapshot = Snapshot(str(manifest["generation"]), out / str(noted["file"]), int(noted["size"]),
+    noted: Any = manifest.get("snapshot")
+    try:
+        store.snapshot = Snapshot(str(manifest["generation"]), out / Path(noted["file"]).name, int(noted["size"]),
                                   int(noted["mtime_ns"]))
+    except (KeyError, TypeError, ValueError):
+        pass  # no note, or one a hand changed: the store is read itself
     return store
 
 

@@ -66,3 +66,19 @@ def test_a_file_changed_since_the_build_is_not_read(built: tuple[Path, Path], tm
     kg = open_graph(data, changed, rebuild=False)
     assert kg.store.snapshot is not None  # type: ignore[attr-defined]
     assert not any(t[2] == "Planted" for t in kg.store.text_triples())  # read from the store instead
+
+
+@pytest.mark.parametrize("note", [None, {"file": "ecosystem.ttl"}, {"file": "ecosystem.ttl", "size": "big", "mtime_ns": 1},
+                                  "ecosystem.ttl"])
+def test_a_manifest_without_a_usable_note_reads_the_store(built: tuple[Path, Path], tmp_path: Path, note: object) -> None:
+    data, out = built
+    copy = tmp_path / "build"
+    copy.mkdir()
+    (copy / "store").symlink_to(out / "store")
+    (copy / "ecosystem.ttl").symlink_to(out / "ecosystem.ttl")
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["snapshot"] = note
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    kg = open_graph(data, copy, rebuild=False)
+    assert kg.store.snapshot is None  # type: ignore[attr-defined]
+    assert sorted(set(kg.store.text_triples())) == _from_store(kg)
