@@ -463,7 +463,10 @@ def test_the_editor_shows_hostile_labels_as_text_completes_offline_and_runs_noth
             # YASGUI's table sanitizes a label with DOMPurify, which parses it in an inert document;
             # Chromium reports the handlers it meets there as blocked by the page's policy (none runs).
             blocked = "Executing inline event handler violates the following Content Security Policy"
-            complaints = [problem for problem in problems if not problem.startswith(blocked)]
+            # A query still running when the page moves on is aborted, and YASGUI reports the abort
+            # when the timing has one in flight (seen once in a full run): not a problem of the page.
+            aborted = "signal is aborted without reason"
+            complaints = [problem for problem in problems if not problem.startswith(blocked) and problem != aborted]
             assert len(complaints) == 2 and len(problems) > 2, problems  # hostile labels met, and blocked
             # The others: the malformed query's 400, which the page shows, and YASGUI's log of it.
             assert complaints[0] == "Failed to load resource: the server responded with a status of 400 (Bad Request)", \
