@@ -135,6 +135,7 @@ class GraphBuilder:
         self.lit: Callable[..., Node] = getattr(graph, "literal_factory", Literal)
         self._iris: dict[tuple[str, str], URIRef] = {}
         self._role_labels: dict[str, str] = {}
+        self._role_owners: dict[str, Record] | None = None
 
     def iri(self, kind: str, key: str) -> URIRef:
         cached = self._iris.get((kind, key))
@@ -152,6 +153,16 @@ class GraphBuilder:
         """
         key = slug(text) or "role-" + hashlib.sha1(text.encode()).hexdigest()[:10]
         return self.iri("role", key), key, self._role_labels.setdefault(key, text)
+
+    def states_role(self, membership: Record, key: str) -> bool:
+        """Whether ``membership`` is the first (in the records' order) to name role ``key``: the
+        role's own triples go out with that one only, so that a stream of triples states them once
+        (a graph merges repeats, a file would keep them) and two slices of a run agree on where."""
+        if self._role_owners is None:
+            self._role_owners = {}
+            for record in self.records.all("memberships"):
+                self._role_owners.setdefault(self.role(record.get("role"))[1], record)
+        return self._role_owners.setdefault(key, membership) is membership
 
     def ref(self, table: str, key: str) -> URIRef:
         """The IRI of the record ``key``, looked up in ``table`` (or the first table holding it)."""
@@ -344,10 +355,11 @@ def _membership(b: GraphBuilder, r: Record) -> None:
     g.add((s, ORG.organization, organization))
     g.add((s, ORG.role, role))
     g.add((person, ORG.memberOf, organization))
-    g.add((role, RDF.type, ORG.Role))
-    g.add((role, RDFS.label, b.lit(role_label)))
-    g.add((role, SKOS.prefLabel, b.lit(role_label)))
-    g.add((role, DCT.identifier, b.lit(role_id)))
+    if b.states_role(r, role_id):
+        g.add((role, RDF.type, ORG.Role))
+        g.add((role, RDFS.label, b.lit(role_label)))
+        g.add((role, SKOS.prefLabel, b.lit(role_label)))
+        g.add((role, DCT.identifier, b.lit(role_id)))
     if r.get("role") != role_label:
         g.add((role, SKOS.altLabel, b.lit(r.get("role"))))
     if r.get("start") or r.get("end"):
