@@ -158,11 +158,7 @@ class GraphBuilder:
         """Whether ``membership`` is the first (in the records' order) to name role ``key``: the
         role's own triples go out with that one only, so that a stream of triples states them once
         (a graph merges repeats, a file would keep them) and two slices of a run agree on where."""
-        if self._role_owners is None:
-            self._role_owners = {}
-            for record in self.records.all("memberships"):
-                self._role_owners.setdefault(self.role(record.get("role"))[1], record)
-        return self._role_owners.setdefault(key, membership) is membership
+        return self._learn_roles().setdefault(key, membership) is membership
 
     def ref(self, table: str, key: str) -> URIRef:
         """The IRI of the record ``key``, looked up in ``table`` (or the first table holding it)."""
@@ -245,7 +241,7 @@ class GraphBuilder:
         slices made apart give together the triples of the whole run, in its order.
         """
         if start:
-            self._learn_role_labels()
+            self._learn_roles()
         emitted = ((emit, record) for table, emit in EMITTERS.items() for record in self.records.all(table))
         for emit, record in islice(emitted, start, stop):
             emit(self, record)
@@ -253,10 +249,14 @@ class GraphBuilder:
         if stop is None or stop >= emitted_count(self.records):
             self._dataset()
 
-    def _learn_role_labels(self) -> None:
-        """Note each role's first spelling in the records, as a run from the first record would."""
-        for record in self.records.all("memberships"):
-            self.role(record.get("role"))
+    def _learn_roles(self) -> dict[str, Record]:
+        """Each role's first spelling and first membership in the records, as a run from the first
+        record meets them (a slice of a run that starts later learns them first); made once."""
+        if self._role_owners is None:
+            self._role_owners = {}
+            for record in self.records.all("memberships"):
+                self._role_owners.setdefault(self.role(record.get("role"))[1], record)
+        return self._role_owners
 
     def _dataset(self) -> None:
         project = self.records.project

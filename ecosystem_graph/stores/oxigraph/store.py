@@ -205,12 +205,9 @@ class OxigraphStore(PersistentStore):
             if predicate in exclude:
                 continue
             for subject, value in solutions(native, f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(predicate)} ?o }}"):
-                if type(subject) is not ox.NamedNode:
-                    continue
-                if type(value) is ox.NamedNode:
-                    yield subject.value, predicate, value.value, None
-                elif type(value) is ox.Literal:
-                    yield subject.value, predicate, value.value, value.language or ""
+                found = _text_triple(subject, predicate, value)
+                if found is not None:
+                    yield found
 
     def text_rows(self, sparql: str) -> Iterator[tuple[str | None, ...]]:
         """:func:`~ecosystem_graph.stores.text_rows`: each term's text straight from Oxigraph.
@@ -333,16 +330,25 @@ def _file_text_triples(path: str, fmt: ox.RdfFormat, predicates: Iterable[str] |
     gives them (decimals in the canonical form it keeps)."""
     wanted = None if predicates is None else set(predicates)
     for triple in ox.parse(path=path, format=fmt):
-        subject, value, predicate = triple.subject, triple.object, triple.predicate.value
-        if type(subject) is not ox.NamedNode or predicate in exclude:
+        predicate = triple.predicate.value
+        if predicate in exclude or (wanted is not None and predicate not in wanted):
             continue
-        if wanted is not None and predicate not in wanted:
-            continue
-        if type(value) is ox.NamedNode:
-            yield subject.value, predicate, value.value, None
-        elif type(value) is ox.Literal:
-            text = decimal_text(value.value) if value.datatype == _DECIMAL else value.value
-            yield subject.value, predicate, text, value.language or ""
+        found = _text_triple(triple.subject, predicate, triple.object)
+        if found is not None:
+            yield found
+
+
+def _text_triple(subject: Any, predicate: str, value: Any) -> TextTriple | None:
+    """A triple of Oxigraph terms as :data:`TextTriple` text, decimals in the canonical form the store
+    keeps; ``None`` for a blank node's (see :meth:`~ecosystem_graph.stores.Store.text_triples`)."""
+    if type(subject) is not ox.NamedNode:
+        return None
+    if type(value) is ox.NamedNode:
+        return subject.value, predicate, value.value, None
+    if type(value) is ox.Literal:
+        text = decimal_text(value.value) if value.datatype == _DECIMAL else value.value
+        return subject.value, predicate, text, value.language or ""
+    return None
 
 
 def _on_view(check: Check) -> NativeCheck:
